@@ -1,0 +1,58 @@
+//! The root component, its routes, and the HTML shell the server wraps it in.
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{SsrMode, path};
+
+use crate::components::Layout;
+use crate::components::i18n::{I18n, initial_locale};
+use crate::pages::{
+    ActivitiesPage, ActivityPage, EquipmentPage, GrantsPage, HomePage, InstitutesPage, NotFoundPage,
+};
+
+/// The whole HTML document, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let locale = initial_locale();
+    view! {
+        <!DOCTYPE html>
+        <html lang=locale.code()>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The application. Every route renders completely on the server before it is sent
+/// (`SsrMode::Async`), so pages are whole without JavaScript; WASM then takes over.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    provide_context(I18n(RwSignal::new(initial_locale())));
+    view! {
+        <Stylesheet id="leptos" href="/pkg/aidtrail.css"/>
+        <Title text="aidtrail"/>
+        <Router>
+            <Layout>
+                <Routes fallback=|| view! { <NotFoundPage/> }>
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/grants") view=GrantsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/activities") view=ActivitiesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/activities/:id") view=ActivityPage ssr=SsrMode::Async/>
+                    <Route path=path!("/institutes") view=InstitutesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/equipment") view=EquipmentPage ssr=SsrMode::Async/>
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}

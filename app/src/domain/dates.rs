@@ -1,0 +1,110 @@
+//! Date ranges whose end is never before their start.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::DomainError;
+
+/// An inclusive range of calendar days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "RawRange")]
+pub struct DateRange {
+    start: NaiveDate,
+    end: NaiveDate,
+}
+
+#[derive(Deserialize)]
+struct RawRange {
+    start: NaiveDate,
+    end: NaiveDate,
+}
+
+impl TryFrom<RawRange> for DateRange {
+    type Error = DomainError;
+    fn try_from(raw: RawRange) -> Result<Self, Self::Error> {
+        Self::new(raw.start, raw.end)
+    }
+}
+
+impl DateRange {
+    pub fn new(start: NaiveDate, end: NaiveDate) -> Result<Self, DomainError> {
+        if end < start {
+            return Err(DomainError::EndBeforeStart);
+        }
+        Ok(Self { start, end })
+    }
+
+    pub fn start(&self) -> NaiveDate {
+        self.start
+    }
+
+    pub fn end(&self) -> NaiveDate {
+        self.end
+    }
+
+    /// Number of calendar days covered, both ends included.
+    pub fn days(&self) -> i64 {
+        (self.end - self.start).num_days() + 1
+    }
+
+    /// Whether `other` lies entirely inside this range.
+    pub fn contains(&self, other: &DateRange) -> bool {
+        self.start <= other.start && other.end <= self.end
+    }
+}
+
+/// Parses an ISO date (`2018-05-08`) as typed in a form.
+pub fn parse_date(text: &str) -> Result<NaiveDate, DomainError> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| DomainError::DateFormat(text.to_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(text: &str) -> NaiveDate {
+        parse_date(text).unwrap()
+    }
+
+    #[test]
+    fn end_on_or_after_start_is_accepted() {
+        let workshop = DateRange::new(d("2018-05-08"), d("2018-05-11")).unwrap();
+        assert_eq!(workshop.days(), 4);
+        assert_eq!(
+            DateRange::new(d("2018-05-08"), d("2018-05-08"))
+                .unwrap()
+                .days(),
+            1
+        );
+    }
+
+    #[test]
+    fn end_before_start_is_refused() {
+        assert_eq!(
+            DateRange::new(d("2018-05-11"), d("2018-05-08")),
+            Err(DomainError::EndBeforeStart)
+        );
+    }
+
+    #[test]
+    fn deserialising_checks_the_rule_too() {
+        let bad: Result<DateRange, _> =
+            serde_json::from_str(r#"{"start":"2020-01-02","end":"2020-01-01"}"#);
+        assert!(bad.is_err());
+        let good: DateRange =
+            serde_json::from_str(r#"{"start":"2020-01-01","end":"2020-01-02"}"#).unwrap();
+        assert_eq!(good.days(), 2);
+    }
+
+    #[test]
+    fn containment_and_date_format() {
+        let strategy = DateRange::new(d("2015-01-01"), d("2020-12-31")).unwrap();
+        assert!(strategy.contains(&DateRange::new(d("2018-05-08"), d("2018-05-11")).unwrap()));
+        assert!(!strategy.contains(&DateRange::new(d("2020-12-01"), d("2021-01-11")).unwrap()));
+        assert!(matches!(
+            parse_date("08/05/2018"),
+            Err(DomainError::DateFormat(_))
+        ));
+    }
+}

@@ -1,0 +1,230 @@
+//! One activity: when, where, who took part, who taught, who paid.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::get_activity;
+use crate::components::i18n::{tr, tr_fmt, tr_label, tr_text, use_locale};
+use crate::components::{ErrorView, loading};
+use crate::domain::{ActivityDetail, Instructor, Service};
+use crate::i18n::{
+    Msg, country_name, fmt_date_range, fmt_instructors, fmt_int, fmt_money, fmt_percent,
+};
+
+#[component]
+pub fn ActivityPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
+    let data = Resource::new(move || id.get(), get_activity);
+    view! {
+        <p class="breadcrumb"><a href="/activities">"← " {tr(Msg::BackToActivities)}</a></p>
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(activity) => activity_view(activity).into_any(),
+                    Err(error) => view! { <ErrorView error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn activity_view(a: ActivityDetail) -> impl IntoView {
+    let locale = use_locale();
+    let title = a.title.clone();
+    let page_title = move || format!("{} · aidtrail", title.get(locale.get()));
+    let (planned, actual) = (a.planned, a.actual);
+    let (country, city, venue) = (a.country.clone(), a.city.clone(), a.venue.clone());
+    view! {
+        <Title text=page_title/>
+        <article class="activity">
+            <header class="page-header">
+                <p class="eyebrow">{tr_label(a.kind)} " · " {tr_label(a.status)}</p>
+                <h1>{tr_text(a.title.clone())}</h1>
+                <p class="lead">
+                    {tr_fmt(move |l| fmt_date_range(l, &actual.unwrap_or(planned)))} " · "
+                    {tr_fmt(move |l| format!("{venue}, {city}, {}", country_name(l, &country)))}
+                </p>
+            </header>
+            {figures(&a)}
+            <div class="columns">
+                <section class="card">
+                    <h2>{tr(Msg::SectionOverview)}</h2>
+                    <dl class="facts">
+                        <dt>{tr(Msg::FieldType)}</dt><dd>{tr_label(a.kind)}</dd>
+                        <dt>{tr(Msg::FieldStatus)}</dt><dd>{tr_label(a.status)}</dd>
+                        <dt>{tr(Msg::FieldTheme)}</dt><dd>{tr_label(a.theme)}</dd>
+                        {a.pillar.clone().map(|p| view! { <dt>{tr(Msg::FieldPillar)}</dt><dd>{tr_text(p)}</dd> })}
+                        <dt>{tr(Msg::FieldPlannedDates)}</dt><dd>{tr_fmt(move |l| fmt_date_range(l, &planned))}</dd>
+                        {actual.map(|r| view! {
+                            <dt>{tr(Msg::FieldActualDates)}</dt><dd>{tr_fmt(move |l| fmt_date_range(l, &r))}</dd>
+                        })}
+                        <dt>{tr(Msg::FieldVenue)}</dt><dd>{a.venue.clone()}</dd>
+                        <dt>{tr(Msg::FieldProfile)}</dt><dd>{tr_text(a.participant_profile.clone())}</dd>
+                    </dl>
+                </section>
+                <section class="card">
+                    <h2>{tr(Msg::SectionParticipants)}</h2>
+                    {participants_table(&a)}
+                </section>
+            </div>
+            <div class="columns">
+                <section class="card">
+                    <h2>{tr(Msg::SectionInstructors)}</h2>
+                    {instructors_list(&a.instructors)}
+                </section>
+                <section class="card">
+                    <h2>{tr(Msg::SectionFunding)}</h2>
+                    {funding_list(&a)}
+                </section>
+            </div>
+            <section class="card">
+                <h2>{tr(Msg::SectionInstitutes)}</h2>
+                {if a.institutes.is_empty() {
+                    view! { <p class="muted">{tr(Msg::NoInstitutes)}</p> }.into_any()
+                } else {
+                    let items = a.institutes.iter().map(|i| view! { <li>{tr_text(i.name.clone())}</li> }).collect_view();
+                    view! { <ul class="plain">{items}</ul> }.into_any()
+                }}
+            </section>
+            <section class="card narrative">
+                <h2>{tr(Msg::SectionNarrative)}</h2>
+                <p>{tr_text(a.narrative.clone())}</p>
+            </section>
+        </article>
+    }
+}
+
+/// The headline numbers: participants, women, instructors.
+fn figures(a: &ActivityDetail) -> AnyView {
+    let total = u64::from(a.participants.total());
+    let women = u64::from(a.participants.women());
+    let instructors = a.instructors.iter().filter(|i| !i.supervisor).count();
+    view! {
+        <dl class="figures">
+            <div class="figure">
+                <dt>{tr(Msg::ColParticipants)}</dt>
+                <dd data-testid="participants-total">{tr_fmt(move |l| fmt_int(l, total))}</dd>
+            </div>
+            <div class="figure">
+                <dt>{tr(Msg::ColWomen)}</dt>
+                <dd data-testid="participants-women">{tr_fmt(move |l| fmt_int(l, women))}</dd>
+                <span class="sub">{tr_fmt(move |l| fmt_percent(l, women, total))}</span>
+            </div>
+            <div class="figure">
+                <dt>{tr(Msg::SectionInstructors)}</dt>
+                <dd data-testid="instructors-total">{tr_fmt(move |l| fmt_int(l, instructors as u64))}</dd>
+            </div>
+        </dl>
+    }
+    .into_any()
+}
+
+fn participants_table(a: &ActivityDetail) -> AnyView {
+    let p = a.participants;
+    let rows = Service::ALL
+        .iter()
+        .map(|service| {
+            let count = p.get(*service);
+            let (total, women, men) = (count.total(), count.women(), count.men());
+            view! {
+                <tr class:zero=total == 0>
+                    <th scope="row">{tr_label(*service)}</th>
+                    <td class="num">{tr_fmt(move |l| fmt_int(l, total.into()))}</td>
+                    <td class="num">{tr_fmt(move |l| fmt_int(l, women.into()))}</td>
+                    <td class="num">{tr_fmt(move |l| fmt_int(l, men.into()))}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let (total, women, men) = (p.total(), p.women(), p.men());
+    view! {
+        <table class="data compact">
+            <thead>
+                <tr>
+                    <th scope="col">{tr(Msg::ColService)}</th>
+                    <th scope="col" class="num">{tr(Msg::ColTotal)}</th>
+                    <th scope="col" class="num">{tr(Msg::ColWomen)}</th>
+                    <th scope="col" class="num">{tr(Msg::ColMen)}</th>
+                </tr>
+            </thead>
+            <tbody>{rows}</tbody>
+            <tfoot>
+                <tr>
+                    <th scope="row">{tr(Msg::RowAllServices)}</th>
+                    <td class="num">{tr_fmt(move |l| fmt_int(l, total.into()))}</td>
+                    <td class="num">{tr_fmt(move |l| fmt_int(l, women.into()))}</td>
+                    <td class="num">{tr_fmt(move |l| fmt_int(l, men.into()))}</td>
+                </tr>
+            </tfoot>
+        </table>
+    }
+    .into_any()
+}
+
+/// Instructors grouped by institution, supervising experts apart.
+fn instructors_list(instructors: &[Instructor]) -> AnyView {
+    if instructors.is_empty() {
+        return view! { <p class="muted">{tr(Msg::NoInstructors)}</p> }.into_any();
+    }
+    let mut groups: Vec<(String, bool, Vec<Option<String>>)> = Vec::new();
+    for i in instructors {
+        match groups
+            .iter_mut()
+            .find(|(inst, sup, _)| *inst == i.institution && *sup == i.supervisor)
+        {
+            Some(group) => group.2.push(i.name.clone()),
+            None => groups.push((i.institution.clone(), i.supervisor, vec![i.name.clone()])),
+        }
+    }
+    let locale = use_locale();
+    let items = groups
+        .into_iter()
+        .map(|(institution, supervisor, names)| {
+            let count = names.len();
+            let named: Vec<String> = names.into_iter().flatten().collect();
+            let who = move || {
+                let l = locale.get();
+                let role = if supervisor {
+                    Msg::SupervisingExpert.text(l).to_owned()
+                } else {
+                    fmt_instructors(l, count)
+                };
+                if named.is_empty() {
+                    role
+                } else {
+                    format!("{role}: {}", named.join(", "))
+                }
+            };
+            view! { <li><strong>{who}</strong> " · " {institution}</li> }
+        })
+        .collect_view();
+    view! { <ul class="plain">{items}</ul> }.into_any()
+}
+
+fn funding_list(a: &ActivityDetail) -> AnyView {
+    if a.funding.is_empty() {
+        return view! { <p class="muted">{tr(Msg::NoFunding)}</p> }.into_any();
+    }
+    let rows = a
+        .funding
+        .iter()
+        .map(|f| {
+            let amount = f.amount.clone();
+            view! {
+                <tr>
+                    <td><span class="mono">{f.grant_reference.clone()}</span><span class="sub">{f.donor.clone()}</span></td>
+                    <td class="num">{tr_fmt(move |l| fmt_money(l, &amount))}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <table class="data compact">
+            <thead><tr><th scope="col">{tr(Msg::ColGrant)}</th><th scope="col" class="num">{tr(Msg::ColAmount)}</th></tr></thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+    .into_any()
+}

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Installs, once and idempotently, what building aidtrail needs. Sourced by run.sh and test.sh.
+#   - the Rust toolchain pinned in rust-toolchain.toml, with the wasm32 target
+#   - cargo-leptos at a pinned version
+#   - the wasm-bindgen CLI of exactly the version in Cargo.lock
+#   - (tests only, `need_browser`) Debian's chromium and chromium-driver
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CARGO_LEPTOS_VERSION="0.3.11"
+
+# Compiled artefacts live outside the clone so that fresh clones (CI) reuse them; the folder is
+# created on first use.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/aidtrail/target}"
+export PATH="$HOME/.cargo/bin:$PATH"
+
+say() { printf '==> %s\n' "$*" >&2; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+need_toolchain() {
+  command -v rustup >/dev/null || { echo "rustup is required (https://rustup.rs)" >&2; exit 1; }
+  local channel
+  channel="$(sed -n 's/^channel *= *"\(.*\)"/\1/p' "$ROOT/rust-toolchain.toml")"
+  if ! rustup run "$channel" rustc --print target-list >/dev/null 2>&1 \
+     || ! rustup target list --installed --toolchain "$channel" 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+    say "installing Rust $channel with the wasm32 target"
+    rustup toolchain install "$channel" --profile minimal -c rustfmt -c clippy -t wasm32-unknown-unknown
+  fi
+}
+
+need_cargo_leptos() {
+  if [ "$(cargo leptos --version 2>/dev/null)" != "cargo-leptos $CARGO_LEPTOS_VERSION" ]; then
+    say "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 13 minutes on 2 cores, once)"
+    (cd "$ROOT" && env -u CARGO_TARGET_DIR cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked)
+  fi
+}
+
+need_wasm_bindgen() {
+  local version
+  version="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock")"
+  if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $version" ]; then
+    say "installing wasm-bindgen-cli $version (matches Cargo.lock)"
+    # Not --locked: its lock names a webpki-roots release the registry does not carry.
+    (cd "$ROOT" && env -u CARGO_TARGET_DIR cargo install wasm-bindgen-cli --version "$version" --force)
+  fi
+}
+
+need_browser() {
+  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+    say "installing Debian's chromium and chromium-driver"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+  fi
+}
+
+need_build_tools() {
+  need_toolchain
+  need_cargo_leptos
+  need_wasm_bindgen
+}

@@ -1,0 +1,185 @@
+//! SurrealDB: connection, schema migrations, demo data and the repository.
+
+pub mod demo;
+pub mod migrations;
+pub mod repo;
+mod rows;
+
+use surrealdb::Surreal;
+use surrealdb::engine::any::Any;
+use surrealdb::opt::auth::Root;
+
+use crate::config::Settings;
+
+/// A database handle; cheap to clone.
+pub type Db = Surreal<Any>;
+
+/// Why the database could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("cannot open database {endpoint}: {source}")]
+    Open {
+        endpoint: String,
+        source: surrealdb::Error,
+    },
+    #[error(
+        "AIDTRAIL_DB={endpoint:?}: durable commits are required, remove `sync={value}` (aidtrail always syncs every commit)"
+    )]
+    NotDurable { endpoint: String, value: String },
+    #[error("cannot create the database folder {path}: {source}")]
+    Folder {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("database query failed: {0}")]
+    Query(#[from] surrealdb::Error),
+    #[error("migration {version} ({name}) failed: {source}")]
+    Migration {
+        version: u32,
+        name: &'static str,
+        source: surrealdb::Error,
+    },
+    #[error(
+        "migration {version} ({name}) was changed after it was applied (recorded checksum {recorded}, now {current}); add a new migration instead"
+    )]
+    MigrationChanged {
+        version: u32,
+        name: &'static str,
+        recorded: String,
+        current: String,
+    },
+}
+
+/// How commits reach the disk with the engine in use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// Every commit is synced to disk before it is acknowledged (embedded SurrealKV).
+    SyncEveryCommit,
+    /// Data lives in memory only (tests).
+    InMemory,
+    /// A SurrealDB server decides; configure it to sync.
+    Remote,
+}
+
+/// The endpoint actually opened: for SurrealKV `sync=every` is added, and any weaker setting
+/// refused, so that an acknowledged commit is on disk.
+pub fn durable_endpoint(endpoint: &str) -> Result<(String, Durability), DbError> {
+    let Some(rest) = endpoint.strip_prefix("surrealkv://") else {
+        let durability = if endpoint.starts_with("mem") {
+            Durability::InMemory
+        } else {
+            Durability::Remote
+        };
+        return Ok((endpoint.to_owned(), durability));
+    };
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let mut params: Vec<String> = Vec::new();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        if key == "sync" {
+            if value != "every" {
+                return Err(DbError::NotDurable {
+                    endpoint: endpoint.to_owned(),
+                    value: value.to_owned(),
+                });
+            }
+            continue;
+        }
+        params.push(pair.to_owned());
+    }
+    params.push("sync=every".to_owned());
+    Ok((
+        format!("surrealkv://{path}?{}", params.join("&")),
+        Durability::SyncEveryCommit,
+    ))
+}
+
+/// The folder of a `surrealkv://` endpoint.
+fn surrealkv_path(endpoint: &str) -> Option<&str> {
+    endpoint
+        .strip_prefix("surrealkv://")
+        .map(|rest| rest.split('?').next().unwrap_or(rest))
+}
+
+/// Opens the database named by the settings, signs in when credentials are given, and selects
+/// aidtrail's namespace and database.
+pub async fn connect(settings: &Settings) -> Result<(Db, Durability), DbError> {
+    let (endpoint, durability) = durable_endpoint(&settings.database)?;
+    if let Some(path) = surrealkv_path(&endpoint) {
+        // Refuse early and clearly when the folder cannot be made (read-only disk, a file in
+        // the way); SurrealKV itself would report something vaguer.
+        let folder = std::path::Path::new(path);
+        std::fs::create_dir_all(folder).map_err(|source| DbError::Folder {
+            path: path.to_owned(),
+            source,
+        })?;
+        if !folder.is_dir() {
+            return Err(DbError::Folder {
+                path: path.to_owned(),
+                source: std::io::Error::new(std::io::ErrorKind::NotADirectory, "not a folder"),
+            });
+        }
+    }
+    let open_error = |source| DbError::Open {
+        endpoint: settings.database.clone(),
+        source,
+    };
+    let db = surrealdb::engine::any::connect(endpoint.as_str())
+        .await
+        .map_err(open_error)?;
+    if let Some(credentials) = &settings.db_credentials {
+        db.signin(Root {
+            username: credentials.username.clone(),
+            password: credentials.password.expose().to_owned(),
+        })
+        .await
+        .map_err(open_error)?;
+    }
+    db.use_ns(settings.db_namespace.as_str())
+        .use_db(settings.db_name.as_str())
+        .await
+        .map_err(open_error)?;
+    Ok((db, durability))
+}
+
+/// Whether the database answers a trivial query.
+pub async fn ping(db: &Db) -> bool {
+    match db.query("RETURN 1;").await.and_then(|r| r.check()) {
+        Ok(_) => true,
+        Err(error) => {
+            tracing::warn!(%error, "database health check failed");
+            false
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn surrealkv_always_syncs_every_commit() {
+        assert_eq!(
+            durable_endpoint("surrealkv://./data").unwrap(),
+            (
+                "surrealkv://./data?sync=every".to_owned(),
+                Durability::SyncEveryCommit
+            )
+        );
+        assert_eq!(
+            durable_endpoint("surrealkv:///var/lib/aidtrail?versioned=true&sync=every")
+                .unwrap()
+                .0,
+            "surrealkv:///var/lib/aidtrail?versioned=true&sync=every"
+        );
+        assert!(matches!(
+            durable_endpoint("surrealkv://./data?sync=1s"),
+            Err(DbError::NotDurable { .. })
+        ));
+        assert_eq!(durable_endpoint("mem://").unwrap().1, Durability::InMemory);
+        assert_eq!(
+            durable_endpoint("ws://db:8000").unwrap().1,
+            Durability::Remote
+        );
+    }
+}

@@ -1,0 +1,11 @@
+//! The aidtrail server: configuration, database, routes and start-up. `main.rs` is a thin
+//! command line around [`startup::Application`], which tests start on port 0.
+
+pub mod config;
+pub mod db;
+mod routes;
+pub mod startup;
+pub mod telemetry;
+
+pub use config::Settings;
+pub use startup::{Application, StartupError};

@@ -1,0 +1,63 @@
+//! `aidtrail`: serve the application.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use aidtrail::config::Settings;
+use aidtrail::startup::{Application, shutdown_signal};
+use aidtrail::telemetry;
+
+/// aidtrail: tracking what donor-funded programmes did, from grant to classroom.
+///
+/// Configuration comes from AIDTRAIL_* environment variables (see README.md).
+#[derive(Parser)]
+#[command(name = "aidtrail", version)]
+struct Cli {
+    /// Start without loading the demo data into an empty database.
+    #[arg(long)]
+    no_demo: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let mut settings = match Settings::from_env() {
+        Ok(settings) => settings,
+        Err(error) => {
+            eprintln!("aidtrail: configuration error: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    if cli.no_demo {
+        settings.demo = false;
+    }
+    telemetry::init(&settings.log_filter, settings.log_format);
+
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("aidtrail: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(async move {
+        let app = match Application::build(&settings).await {
+            Ok(app) => app,
+            Err(error) => {
+                tracing::error!(%error, "start-up failed");
+                eprintln!("aidtrail: {error}");
+                return ExitCode::FAILURE;
+            }
+        };
+        match app.run_until(shutdown_signal()).await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("aidtrail: server error: {error}");
+                ExitCode::FAILURE
+            }
+        }
+    })
+}

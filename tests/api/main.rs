@@ -1,0 +1,5 @@
+//! Integration tests: the real server on port 0, a real SurrealKV database in a temp folder.
+
+mod demo;
+mod lifecycle;
+mod pages;

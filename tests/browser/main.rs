@@ -1,0 +1,197 @@
+//! Browser tests: headless Chromium through chromedriver against the real server and the WASM
+//! bundle built by `cargo leptos build`.
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use aidtrail_tests::{free_port, site_root, spawn_app};
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+
+/// A chromedriver process, stopped when dropped.
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Driver {
+    fn start(log: &Path) -> Self {
+        let port = free_port();
+        let log = std::fs::File::create(log).expect("driver log");
+        let child = Command::new(
+            std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into()),
+        )
+        .arg(format!("--port={port}"))
+        .stdin(Stdio::null())
+        .stdout(log.try_clone().expect("log"))
+        .stderr(log)
+        .spawn()
+        .expect(
+            "chromedriver must be installed (scripts/test.sh installs Debian's chromium-driver)",
+        );
+        let driver = Driver { child, port };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "chromedriver did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        driver
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn browser(driver: &Driver, profile: &Path) -> Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1280,900",
+                format!("--user-data-dir={}", profile.display()),
+            ],
+        }),
+    );
+    ClientBuilder::new(HttpConnector::new())
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{}", driver.port))
+        .await
+        .expect("browser session")
+}
+
+/// Waits until `script` returns true in the page.
+async fn wait_for(client: &Client, script: &str, what: &str) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let value = client.execute(script, vec![]).await.expect("script");
+        if value == serde_json::Value::Bool(true) {
+            return;
+        }
+        if Instant::now() > deadline {
+            let html = client.source().await.unwrap_or_default();
+            panic!(
+                "timed out waiting for {what}; page:\n{}",
+                &html[..html.len().min(4000)]
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn text(client: &Client, css: &str) -> String {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|_| panic!("no {css}"))
+        .text()
+        .await
+        .expect("text")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn visitor_switches_to_french_after_hydration_and_opens_the_workshop() {
+    let app = spawn_app().await;
+    let scratch = tempfile::tempdir().expect("scratch");
+    let driver = Driver::start(&scratch.path().join("chromedriver.log"));
+    let client = browser(&driver, &scratch.path().join("profile")).await;
+    let outcome = tokio::spawn(visitor_journey(client.clone(), app.url(""))).await;
+    let _ = client.close().await;
+    drop(driver);
+    if let Err(error) = outcome {
+        std::panic::resume_unwind(error.into_panic());
+    }
+}
+
+async fn visitor_journey(client: Client, base: String) {
+    assert!(
+        site_root().join("pkg/aidtrail.wasm").exists(),
+        "{}/pkg/aidtrail.wasm is missing: run `cargo leptos build --frontend-only` first (scripts/test.sh does)",
+        site_root().display()
+    );
+    client
+        .goto(&format!("{base}/activities"))
+        .await
+        .expect("open activities");
+    assert_eq!(text(&client, "h1").await, "Activities");
+    wait_for(
+        &client,
+        "return document.documentElement.dataset.hydrated === 'true';",
+        "hydration",
+    )
+    .await;
+
+    // Marks this page load: a full reload (the no-JavaScript path) would wipe it.
+    client
+        .execute("window.__sameDocument = true; return true;", vec![])
+        .await
+        .expect("mark");
+    client
+        .find(Locator::Css("button.lang-button[value='fr']"))
+        .await
+        .expect("FR button")
+        .click()
+        .await
+        .expect("click");
+    wait_for(
+        &client,
+        "return document.querySelector('h1').textContent === 'Activités';",
+        "French title",
+    )
+    .await;
+    let same_document = client
+        .execute("return window.__sameDocument === true;", vec![])
+        .await
+        .expect("check");
+    assert_eq!(
+        same_document,
+        serde_json::Value::Bool(true),
+        "the switch reloaded the page: WASM did not take over"
+    );
+    let lang = client
+        .execute("return document.documentElement.lang;", vec![])
+        .await
+        .expect("lang");
+    assert_eq!(lang, "fr");
+    assert_eq!(
+        text(&client, "nav.main-nav a[aria-current='page']").await,
+        "Activités"
+    );
+    assert!(text(&client, "table.data").await.contains("8–11 mai 2018"));
+
+    // Open the workshop from the list: a client-side navigation, still in French.
+    client
+        .find(Locator::XPath("//a[contains(., 'Atelier de tutorat')]"))
+        .await
+        .expect("workshop link")
+        .click()
+        .await
+        .expect("click workshop");
+    wait_for(
+        &client,
+        "return !!document.querySelector('[data-testid=participants-total]');",
+        "workshop page",
+    )
+    .await;
+    assert_eq!(
+        text(&client, "[data-testid=participants-total]").await,
+        "20"
+    );
+    assert_eq!(text(&client, "[data-testid=participants-women]").await, "2");
+    assert!(text(&client, "h1").await.starts_with("Atelier de tutorat"));
+
+    // The cookie makes the next server render French too.
+    client
+        .goto(&format!("{base}/grants"))
+        .await
+        .expect("open grants");
+    assert_eq!(text(&client, "h1").await, "Subventions");
+}

@@ -1,0 +1,297 @@
+//! Helpers shared by the integration and browser tests: a real server on port 0 with a fresh
+//! embedded database in a temporary folder, and the real `aidtrail` binary for restart tests.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use aidtrail::db::Db;
+use aidtrail::{Application, Settings};
+use tempfile::TempDir;
+use tokio::sync::oneshot;
+
+/// The workspace root (the folder holding the top-level `Cargo.toml`).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_path_buf()
+}
+
+/// Where `cargo leptos build` put the site (`pkg/aidtrail.wasm`, JS and CSS).
+pub fn site_root() -> PathBuf {
+    std::env::var_os("LEPTOS_SITE_ROOT")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target/site"))
+}
+
+/// A running server and what it needs to stay alive.
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub db: Db,
+    pub client: reqwest::Client,
+    pub data_dir: TempDir,
+    shutdown: Option<oneshot::Sender<()>>,
+}
+
+/// Options for [`spawn_app_with`].
+#[derive(Default)]
+pub struct AppOptions {
+    pub no_demo: bool,
+    /// Extra `AIDTRAIL_*` variables, e.g. the language cookie is sent by the client instead.
+    pub env: Vec<(&'static str, String)>,
+}
+
+/// Starts the server with demo data on a fresh on-disk database.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(AppOptions::default()).await
+}
+
+pub async fn spawn_app_with(options: AppOptions) -> TestApp {
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let db_url = format!("surrealkv://{}", data_dir.path().join("db").display());
+    let site_root = site_root().display().to_string();
+    let settings = Settings::from_lookup(|name| {
+        if let Some((_, v)) = options.env.iter().find(|(k, _)| *k == name) {
+            return Some(v.clone());
+        }
+        match name {
+            "AIDTRAIL_DB" => Some(db_url.clone()),
+            "AIDTRAIL_ADDR" => Some("127.0.0.1:0".into()),
+            "AIDTRAIL_SITE_ROOT" => Some(site_root.clone()),
+            "AIDTRAIL_DEMO" => Some((!options.no_demo).to_string()),
+            _ => None,
+        }
+    })
+    .expect("test settings are valid");
+    aidtrail::telemetry::init("warn", aidtrail::config::LogFormat::Text);
+    let app = Application::build(&settings).await.expect("server starts");
+    let addr = app.local_addr();
+    let db = app.db();
+    let (tx, rx) = oneshot::channel::<()>();
+    tokio::spawn(app.run_until(async move {
+        let _ = rx.await;
+    }));
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    TestApp {
+        addr,
+        db,
+        client,
+        data_dir,
+        shutdown: Some(tx),
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    /// GETs a page and returns its status and body.
+    pub async fn get(&self, path: &str) -> (u16, String) {
+        let response = self
+            .client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request");
+        let status = response.status().as_u16();
+        (status, response.text().await.expect("body"))
+    }
+
+    /// GETs a page as a French-speaking browser would ask for it.
+    pub async fn get_in(&self, path: &str, lang: &str) -> (u16, String) {
+        let response = self
+            .client
+            .get(self.url(path))
+            .header("cookie", format!("aidtrail_lang={lang}"))
+            .send()
+            .await
+            .expect("request");
+        let status = response.status().as_u16();
+        (status, response.text().await.expect("body"))
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// The `aidtrail` binary built next to the test executables (`cargo build --workspace`).
+pub fn server_binary() -> PathBuf {
+    let exe = std::env::current_exe().expect("current exe");
+    let dir = exe.parent().and_then(Path::parent).expect("target/debug");
+    let bin = dir.join("aidtrail");
+    assert!(
+        bin.exists(),
+        "{} is missing: run `cargo build --workspace` before the tests (scripts/test.sh does)",
+        bin.display()
+    );
+    bin
+}
+
+/// A real `aidtrail` process, killed if the test ends without stopping it.
+pub struct ServerProcess {
+    pub child: Child,
+    pub addr: SocketAddr,
+    pub log: PathBuf,
+}
+
+/// A free local port (bound then released).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
+}
+
+/// Starts the binary with `env` and waits until `/healthz` answers.
+pub fn start_server(env: &[(&str, String)], args: &[&str], log: &Path) -> ServerProcess {
+    let port = free_port();
+    let addr: SocketAddr = format!("127.0.0.1:{port}").parse().expect("addr");
+    let log_file = std::fs::File::create(log).expect("log file");
+    let mut command = Command::new(server_binary());
+    command
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("AIDTRAIL_ADDR", addr.to_string())
+        .env("AIDTRAIL_SITE_ROOT", site_root())
+        .stdin(Stdio::null())
+        .stdout(log_file.try_clone().expect("log"))
+        .stderr(log_file);
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    let child = command.spawn().expect("spawn aidtrail");
+    let mut server = ServerProcess {
+        child,
+        addr,
+        log: log.to_path_buf(),
+    };
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        if let Ok(Some(status)) = server.child.try_wait() {
+            panic!(
+                "aidtrail exited early with {status}:\n{}",
+                server.log_text()
+            );
+        }
+        if std::net::TcpStream::connect(addr).is_ok() {
+            return server;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "aidtrail did not start:\n{}",
+            server.log_text()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+impl ServerProcess {
+    /// Sends SIGTERM and waits for the process; returns its exit code.
+    pub fn terminate(&mut self) -> Option<i32> {
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.child.id().to_string())
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status.code();
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// Runs the binary to completion (for start-up failures) and returns (exit code, output).
+pub fn run_server_to_exit(env: &[(&str, String)], args: &[&str]) -> (Option<i32>, String) {
+    let mut command = Command::new(server_binary());
+    command
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("AIDTRAIL_ADDR", format!("127.0.0.1:{}", free_port()))
+        .stdin(Stdio::null());
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    let output = command.output().expect("run aidtrail");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.code(), text)
+}
+
+/// Counts the records of `table` straight from the database.
+pub async fn count(db: &Db, table: &str) -> u64 {
+    let rows: Vec<serde_json::Value> = db
+        .query(format!("SELECT count() AS n FROM {table} GROUP ALL;"))
+        .await
+        .expect("count query")
+        .check()
+        .expect("count ok")
+        .take(0)
+        .expect("count rows");
+    rows.first().and_then(|r| r["n"].as_u64()).unwrap_or(0)
+}
+
+/// The text inside the first element carrying `data-testid="{id}"`, with tags and hydration
+/// comments removed.
+pub fn text_of_testid(html: &str, id: &str) -> Option<String> {
+    let marker = format!("data-testid=\"{id}\"");
+    let start = html.find(&marker)?;
+    let open_end = start + html[start..].find('>')? + 1;
+    let tag_start = html[..start].rfind('<')? + 1;
+    let tag: String = html[tag_start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect();
+    let close = format!("</{tag}>");
+    let end = open_end + html[open_end..].find(&close)?;
+    Some(strip_tags(&html[open_end..end]).trim().to_owned())
+}
+
+/// Drops tags and comments, keeping text.
+pub fn strip_tags(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
