@@ -11,7 +11,7 @@ const FR_GROUP: char = '\u{202f}';
 fn group_digits(digits: &str, separator: char) -> String {
     let mut out = String::with_capacity(digits.len() + digits.len() / 3 * 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(separator);
         }
         out.push(c);
@@ -51,11 +51,7 @@ pub fn fmt_money(locale: Locale, money: &Money) -> String {
 
 /// A share as a percentage with no decimals: `10%` / `10 %`.
 pub fn fmt_percent(locale: Locale, part: u64, whole: u64) -> String {
-    let pct = if whole == 0 {
-        0
-    } else {
-        (part * 100 + whole / 2) / whole
-    };
+    let pct = (part * 100 + whole / 2).checked_div(whole).unwrap_or(0);
     match locale {
         Locale::En => format!("{pct}%"),
         Locale::Fr => format!("{pct}\u{a0}%"),
@@ -142,6 +138,37 @@ pub fn fmt_date_range(locale: Locale, range: &DateRange) -> String {
     }
 }
 
+/// `Page 2 of 5` / `Page 2 sur 5`.
+pub fn fmt_page_of(locale: Locale, page: u32, pages: u32) -> String {
+    match locale {
+        Locale::En => format!("Page {page} of {pages}"),
+        Locale::Fr => format!("Page {page} sur {pages}"),
+    }
+}
+
+/// `Showing 21–23 of 23` / `Lignes 21 à 23 sur 23`.
+pub fn fmt_showing(locale: Locale, first: u64, last: u64, total: u64) -> String {
+    let (a, b, n) = (
+        fmt_int(locale, first),
+        fmt_int(locale, last),
+        fmt_int(locale, total),
+    );
+    match locale {
+        Locale::En => format!("Showing {a}–{b} of {n}"),
+        Locale::Fr => format!("Lignes {a} à {b} sur {n}"),
+    }
+}
+
+/// `4 instructors` / `4 formateurs`, with the right plural.
+pub fn fmt_instructors(locale: Locale, count: usize) -> String {
+    match (locale, count) {
+        (Locale::En, 1) => "1 instructor".to_owned(),
+        (Locale::En, n) => format!("{n} instructors"),
+        (Locale::Fr, 0 | 1) => format!("{count} formateur"),
+        (Locale::Fr, n) => format!("{n} formateurs"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -194,36 +221,5 @@ mod tests {
         assert_eq!(fmt_percent(Locale::En, 2, 20), "10%");
         assert_eq!(fmt_percent(Locale::Fr, 1, 3), "33\u{a0}%");
         assert_eq!(fmt_percent(Locale::En, 0, 0), "0%");
-    }
-}
-
-/// `Page 2 of 5` / `Page 2 sur 5`.
-pub fn fmt_page_of(locale: Locale, page: u32, pages: u32) -> String {
-    match locale {
-        Locale::En => format!("Page {page} of {pages}"),
-        Locale::Fr => format!("Page {page} sur {pages}"),
-    }
-}
-
-/// `Showing 21–23 of 23` / `Lignes 21 à 23 sur 23`.
-pub fn fmt_showing(locale: Locale, first: u64, last: u64, total: u64) -> String {
-    let (a, b, n) = (
-        fmt_int(locale, first),
-        fmt_int(locale, last),
-        fmt_int(locale, total),
-    );
-    match locale {
-        Locale::En => format!("Showing {a}–{b} of {n}"),
-        Locale::Fr => format!("Lignes {a} à {b} sur {n}"),
-    }
-}
-
-/// `4 instructors` / `4 formateurs`, with the right plural.
-pub fn fmt_instructors(locale: Locale, count: usize) -> String {
-    match (locale, count) {
-        (Locale::En, 1) => "1 instructor".to_owned(),
-        (Locale::En, n) => format!("{n} instructors"),
-        (Locale::Fr, 0 | 1) => format!("{count} formateur"),
-        (Locale::Fr, n) => format!("{n} formateurs"),
     }
 }

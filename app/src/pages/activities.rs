@@ -44,7 +44,7 @@ fn activity_row(activity: ActivityRow) -> AnyView {
         <tr>
             <td data-label=tr(Msg::ColTitle)><a href=href>{tr_text(title)}</a></td>
             <td data-label=tr(Msg::ColType)>{tr_label(kind)}</td>
-            <td data-label=tr(Msg::ColDates)>{tr_fmt(move |l| fmt_date_range(l, &dates))}</td>
+            <td class="nowrap" data-label=tr(Msg::ColDates)>{tr_fmt(move |l| fmt_date_range(l, &dates))}</td>
             <td data-label=tr(Msg::ColPlace)>{tr_fmt(move |l| format!("{city}, {}", country_name(l, &country)))}</td>
             <td class="num" data-label=tr(Msg::ColParticipants)>{tr_fmt(move |l| fmt_int(l, participants.into()))}</td>
             <td class="num" data-label=tr(Msg::ColWomen)>{tr_fmt(move |l| fmt_int(l, women.into()))}</td>

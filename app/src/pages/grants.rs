@@ -46,7 +46,7 @@ fn grant_row(grant: GrantRow) -> AnyView {
             <td data-label=tr(Msg::ColTitle)>{tr_text(title)}</td>
             <td data-label=tr(Msg::ColDonor)>{donor}</td>
             <td class="num" data-label=tr(Msg::ColAmount)>{tr_fmt(move |l| fmt_money(l, &amount))}</td>
-            <td data-label=tr(Msg::ColPeriod)>{tr_fmt(move |l| fmt_date_range(l, &period))}</td>
+            <td class="nowrap" data-label=tr(Msg::ColPeriod)>{tr_fmt(move |l| fmt_date_range(l, &period))}</td>
             <td data-label=tr(Msg::ColStatus)>
                 <span class=format!("status status-{}", status.code())>{tr_label(status)}</span>
             </td>

@@ -75,7 +75,7 @@ pub async fn apply(db: &Db) -> Result<Vec<u32>, DbError> {
         let failed = |source| DbError::Migration {
             version: migration.version,
             name: migration.name,
-            source,
+            source: Box::new(source),
         };
         let sql = format!(
             "BEGIN TRANSACTION;\n{}\nCREATE $record CONTENT {{ version: $version, name: $name, checksum: $checksum, applied_at: time::now() }};\nCOMMIT TRANSACTION;",

@@ -20,7 +20,7 @@ pub enum DbError {
     #[error("cannot open database {endpoint}: {source}")]
     Open {
         endpoint: String,
-        source: surrealdb::Error,
+        source: Box<surrealdb::Error>,
     },
     #[error(
         "AIDTRAIL_DB={endpoint:?}: durable commits are required, remove `sync={value}` (aidtrail always syncs every commit)"
@@ -32,12 +32,12 @@ pub enum DbError {
         source: std::io::Error,
     },
     #[error("database query failed: {0}")]
-    Query(#[from] surrealdb::Error),
+    Query(Box<surrealdb::Error>),
     #[error("migration {version} ({name}) failed: {source}")]
     Migration {
         version: u32,
         name: &'static str,
-        source: surrealdb::Error,
+        source: Box<surrealdb::Error>,
     },
     #[error(
         "migration {version} ({name}) was changed after it was applied (recorded checksum {recorded}, now {current}); add a new migration instead"
@@ -48,6 +48,12 @@ pub enum DbError {
         recorded: String,
         current: String,
     },
+}
+
+impl From<surrealdb::Error> for DbError {
+    fn from(error: surrealdb::Error) -> Self {
+        DbError::Query(Box::new(error))
+    }
 }
 
 /// How commits reach the disk with the engine in use.
@@ -122,7 +128,7 @@ pub async fn connect(settings: &Settings) -> Result<(Db, Durability), DbError> {
     }
     let open_error = |source| DbError::Open {
         endpoint: settings.database.clone(),
-        source,
+        source: Box::new(source),
     };
     let db = surrealdb::engine::any::connect(endpoint.as_str())
         .await
