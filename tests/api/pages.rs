@@ -156,6 +156,10 @@ async fn pages_follow_the_language_cookie_and_accept_language() {
         grants.contains("600\u{202f}000,00\u{a0}EUR"),
         "French money format"
     );
+    assert!(
+        grants.contains("Allemagne – Office fédéral des affaires étrangères"),
+        "French donor name"
+    );
 
     let response = app
         .client

@@ -108,7 +108,7 @@ pub struct GrantRow {
     pub id: String,
     pub reference: String,
     pub title: Text,
-    pub donor: String,
+    pub donor: Text,
     pub amount: Money,
     pub period: DateRange,
     pub status: GrantStatus,
@@ -133,7 +133,7 @@ pub struct ActivityRow {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FundingLine {
     pub grant_reference: String,
-    pub donor: String,
+    pub donor: Text,
     pub amount: Money,
 }
 
@@ -187,7 +187,7 @@ pub struct EquipmentRow {
     pub unit_cost: Money,
     pub total_cost: Money,
     pub grant_reference: String,
-    pub donor: String,
+    pub donor: Text,
     pub supplier: String,
     pub purchase_date: NaiveDate,
 }

@@ -214,7 +214,7 @@ fn funding_list(a: &ActivityDetail) -> AnyView {
             let amount = f.amount.clone();
             view! {
                 <tr>
-                    <td><span class="mono">{f.grant_reference.clone()}</span><span class="sub">{f.donor.clone()}</span></td>
+                    <td><span class="mono">{f.grant_reference.clone()}</span><span class="sub">{tr_text(f.donor.clone())}</span></td>
                     <td class="num">{tr_fmt(move |l| fmt_money(l, &amount))}</td>
                 </tr>
             }

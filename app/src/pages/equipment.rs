@@ -52,7 +52,7 @@ fn equipment_row(item: EquipmentRow) -> AnyView {
             <td class="num" data-label=tr(Msg::ColTotalCost)>{tr_fmt(move |l| fmt_money(l, &total_cost))}</td>
             <td data-label=tr(Msg::ColGrant)>
                 <span class="mono">{grant_reference}</span>
-                <span class="sub">{donor}</span>
+                <span class="sub">{tr_text(donor)}</span>
             </td>
             <td data-label=tr(Msg::ColPurchased)>{tr_fmt(move |l| fmt_date(l, purchase_date))}</td>
         </tr>

@@ -44,7 +44,7 @@ fn grant_row(grant: GrantRow) -> AnyView {
                 {demo_figures.then(|| view! { <span class="badge">{tr(Msg::DemoFigures)}</span> })}
             </td>
             <td data-label=tr(Msg::ColTitle)>{tr_text(title)}</td>
-            <td data-label=tr(Msg::ColDonor)>{donor}</td>
+            <td data-label=tr(Msg::ColDonor)>{tr_text(donor)}</td>
             <td class="num" data-label=tr(Msg::ColAmount)>{tr_fmt(move |l| fmt_money(l, &amount))}</td>
             <td class="nowrap" data-label=tr(Msg::ColPeriod)>{tr_fmt(move |l| fmt_date_range(l, &period))}</td>
             <td data-label=tr(Msg::ColStatus)>

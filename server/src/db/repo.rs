@@ -120,7 +120,7 @@ impl Repo for SurrealRepo {
 
     async fn list_grants(&self, page: PageRequest) -> Result<Page<GrantRow>, AppError> {
         self.page::<GrantRecord, _>(
-            "SELECT id, reference, title, title_fr, donor.name AS donor_name, amount_minor, currency,
+            "SELECT id, reference, title, title_fr, donor.name AS donor_name, donor.name_fr AS donor_name_fr, amount_minor, currency,
                     start_on, end_on, status, demo
              FROM donor_grant WHERE archived = false
              ORDER BY start_on DESC, reference LIMIT $limit START $start;",
@@ -165,7 +165,7 @@ impl Repo for SurrealRepo {
             .db
             .query("SELECT id, name, name_fr FROM $institutes;")
             .query("SELECT title, title_fr FROM $pillar;")
-            .query("SELECT id, reference, donor.name AS donor_name FROM $grants;")
+            .query("SELECT id, reference, donor.name AS donor_name, donor.name_fr AS donor_name_fr FROM $grants;")
             .bind(("institutes", record.institutes.clone()))
             .bind(("pillar", pillar))
             .bind(("grants", grant_ids))
@@ -200,7 +200,7 @@ impl Repo for SurrealRepo {
     async fn list_equipment(&self, page: PageRequest) -> Result<Page<EquipmentRow>, AppError> {
         self.page::<EquipmentRecord, _>(
             "SELECT id, description, description_fr, category, quantity, unit_cost_minor, currency,
-                    donor_grant.reference AS grant_reference, donor_grant.donor.name AS donor_name,
+                    donor_grant.reference AS grant_reference, donor_grant.donor.name AS donor_name, donor_grant.donor.name_fr AS donor_name_fr,
                     supplier, purchase_date
              FROM equipment WHERE archived = false
              ORDER BY purchase_date DESC, description LIMIT $limit START $start;",

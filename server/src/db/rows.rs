@@ -48,6 +48,7 @@ pub struct GrantRecord {
     pub title: String,
     pub title_fr: String,
     pub donor_name: Option<String>,
+    pub donor_name_fr: Option<String>,
     pub amount_minor: i64,
     pub currency: String,
     pub start_on: NaiveDate,
@@ -63,7 +64,10 @@ impl TryFrom<GrantRecord> for GrantRow {
             id: key_of(&r.id),
             reference: r.reference,
             title: Text::new(r.title, r.title_fr),
-            donor: r.donor_name.unwrap_or_default(),
+            donor: Text::new(
+                r.donor_name.unwrap_or_default(),
+                r.donor_name_fr.unwrap_or_default(),
+            ),
             amount: money(r.amount_minor, &r.currency)?,
             period: DateRange::new(r.start_on, r.end_on)?,
             status: GrantStatus::from_code(&r.status)?,
@@ -218,6 +222,7 @@ pub struct GrantRefRecord {
     pub id: RecordId,
     pub reference: String,
     pub donor_name: Option<String>,
+    pub donor_name_fr: Option<String>,
 }
 
 /// What the detail page needs besides the activity itself.
@@ -241,7 +246,14 @@ pub fn activity_detail(
                 grant_reference: grant
                     .map(|g| g.reference.clone())
                     .unwrap_or_else(|| key_of(&f.donor_grant)),
-                donor: grant.and_then(|g| g.donor_name.clone()).unwrap_or_default(),
+                donor: grant
+                    .map(|g| {
+                        Text::new(
+                            g.donor_name.clone().unwrap_or_default(),
+                            g.donor_name_fr.clone().unwrap_or_default(),
+                        )
+                    })
+                    .unwrap_or_default(),
                 amount: money(f.amount_minor, &f.currency)?,
             })
         })
@@ -321,6 +333,7 @@ pub struct EquipmentRecord {
     pub currency: String,
     pub grant_reference: Option<String>,
     pub donor_name: Option<String>,
+    pub donor_name_fr: Option<String>,
     pub supplier: String,
     pub purchase_date: NaiveDate,
 }
@@ -338,7 +351,10 @@ impl TryFrom<EquipmentRecord> for EquipmentRow {
             total_cost: unit_cost.times(quantity)?,
             unit_cost,
             grant_reference: r.grant_reference.unwrap_or_default(),
-            donor: r.donor_name.unwrap_or_default(),
+            donor: Text::new(
+                r.donor_name.unwrap_or_default(),
+                r.donor_name_fr.unwrap_or_default(),
+            ),
             supplier: r.supplier,
             purchase_date: r.purchase_date,
         })
