@@ -8,7 +8,8 @@ use leptos_router::{SsrMode, path};
 use crate::components::Layout;
 use crate::components::i18n::{I18n, initial_locale};
 use crate::pages::{
-    ActivitiesPage, ActivityPage, EquipmentPage, GrantsPage, HomePage, InstitutesPage, NotFoundPage,
+    ActivitiesPage, ActivityPage, EquipmentPage, GrantsPage, HomePage, InstitutesPage, LoginPage,
+    NotFoundPage, PasswordPage, UsersPage,
 };
 
 /// The whole HTML document, rendered on the server only.
@@ -51,6 +52,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/activities/:id") view=ActivityPage ssr=SsrMode::Async/>
                     <Route path=path!("/institutes") view=InstitutesPage ssr=SsrMode::Async/>
                     <Route path=path!("/equipment") view=EquipmentPage ssr=SsrMode::Async/>
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/password") view=PasswordPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/users") view=UsersPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

@@ -4,6 +4,7 @@
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// A configuration value that could not be used, named with where it came from.
 #[derive(Debug, thiserror::Error)]
@@ -62,6 +63,30 @@ pub struct Settings {
     pub demo: bool,
     pub log_filter: String,
     pub log_format: LogFormat,
+    pub auth: AuthSettings,
+}
+
+/// Sessions, sign-in limits and request limits.
+#[derive(Debug, Clone)]
+pub struct AuthSettings {
+    /// A session unused this long ends (default 30 minutes).
+    pub session_idle: Duration,
+    /// A session ends this long after sign-in, used or not (default 12 hours).
+    pub session_max: Duration,
+    /// Send the session cookie with `Secure` (default: when `public_url` is https).
+    pub secure_cookies: bool,
+    /// The site's own origin, e.g. `https://aidtrail.example.org`; when unset, the request's
+    /// `Host` is taken as our origin.
+    pub public_url: Option<String>,
+    /// Largest request body accepted (default 2 MiB).
+    pub max_body_bytes: usize,
+    /// Sign-in attempts allowed per account, and per client address, in `login_window`.
+    pub login_account_limit: u32,
+    pub login_ip_limit: u32,
+    pub login_window: Duration,
+    /// The first admin's email, and optionally its password (otherwise random and printed once).
+    pub admin_email: String,
+    pub admin_password: Option<Secret>,
 }
 
 impl Settings {
@@ -132,7 +157,53 @@ impl Settings {
             }
         };
 
+        let number = |name: &'static str, default: u64| -> Result<u64, ConfigError> {
+            match get(name) {
+                None => Ok(default),
+                Some(v) => v.parse::<u64>().ok().filter(|n| *n > 0).ok_or(ConfigError {
+                    name,
+                    value: v.clone(),
+                    reason: "expected a whole number above 0".into(),
+                }),
+            }
+        };
+        let public_url = get("AIDTRAIL_PUBLIC_URL").map(|u| u.trim_end_matches('/').to_owned());
+        if let Some(url) = &public_url
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            return Err(ConfigError {
+                name: "AIDTRAIL_PUBLIC_URL",
+                value: url.clone(),
+                reason: "expected http://… or https://…".into(),
+            });
+        }
+        let secure_default = public_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://"));
+        let secure_cookies = match get("AIDTRAIL_SECURE_COOKIES") {
+            None => secure_default,
+            Some(v) => parse_bool(&v).ok_or_else(|| ConfigError {
+                name: "AIDTRAIL_SECURE_COOKIES",
+                value: v.clone(),
+                reason: "expected true or false".into(),
+            })?,
+        };
+        let auth = AuthSettings {
+            session_idle: Duration::from_secs(number("AIDTRAIL_SESSION_IDLE_SECS", 30 * 60)?),
+            session_max: Duration::from_secs(number("AIDTRAIL_SESSION_MAX_SECS", 12 * 60 * 60)?),
+            secure_cookies,
+            public_url,
+            max_body_bytes: number("AIDTRAIL_MAX_BODY_BYTES", 2 * 1024 * 1024)? as usize,
+            login_account_limit: number("AIDTRAIL_LOGIN_ACCOUNT_LIMIT", 5)? as u32,
+            login_ip_limit: number("AIDTRAIL_LOGIN_IP_LIMIT", 20)? as u32,
+            login_window: Duration::from_secs(number("AIDTRAIL_LOGIN_WINDOW_SECS", 60)?),
+            admin_email: get("AIDTRAIL_ADMIN_EMAIL")
+                .unwrap_or_else(|| "admin@aidtrail.local".into()),
+            admin_password: get("AIDTRAIL_ADMIN_PASSWORD").map(Secret::new),
+        };
+
         Ok(Self {
+            auth,
             database,
             db_namespace: get("AIDTRAIL_DB_NAMESPACE").unwrap_or_else(|| "aidtrail".into()),
             db_name: get("AIDTRAIL_DB_DATABASE").unwrap_or_else(|| "main".into()),
@@ -197,6 +268,16 @@ mod tests {
         assert!(s.demo);
         assert_eq!(s.log_format, LogFormat::Text);
         assert!(s.db_credentials.is_none());
+        assert_eq!(s.auth.session_idle, Duration::from_secs(1800));
+        assert_eq!(s.auth.session_max, Duration::from_secs(43200));
+        assert_eq!(s.auth.max_body_bytes, 2 * 1024 * 1024);
+        assert!(!s.auth.secure_cookies);
+        let https = settings(&[("AIDTRAIL_PUBLIC_URL", "https://aidtrail.example.org/")]).unwrap();
+        assert!(https.auth.secure_cookies);
+        assert_eq!(
+            https.auth.public_url.as_deref(),
+            Some("https://aidtrail.example.org")
+        );
     }
 
     #[test]
@@ -224,6 +305,18 @@ mod tests {
             "AIDTRAIL_DEMO"
         );
         assert!(settings(&[("AIDTRAIL_DB_USER", "root")]).is_err());
+        assert_eq!(
+            settings(&[("AIDTRAIL_SESSION_IDLE_SECS", "0")])
+                .unwrap_err()
+                .name,
+            "AIDTRAIL_SESSION_IDLE_SECS"
+        );
+        assert_eq!(
+            settings(&[("AIDTRAIL_PUBLIC_URL", "example.org")])
+                .unwrap_err()
+                .name,
+            "AIDTRAIL_PUBLIC_URL"
+        );
     }
 
     #[test]
@@ -231,8 +324,10 @@ mod tests {
         let s = settings(&[
             ("AIDTRAIL_DB_USER", "root"),
             ("AIDTRAIL_DB_PASSWORD", "hunter2"),
+            ("AIDTRAIL_ADMIN_PASSWORD", "swordfish-swordfish"),
         ])
         .unwrap();
         assert!(!format!("{s:?}").contains("hunter2"));
+        assert!(!format!("{s:?}").contains("swordfish"));
     }
 }

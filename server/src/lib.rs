@@ -1,6 +1,8 @@
 //! The aidtrail server: configuration, database, routes and start-up. `main.rs` is a thin
 //! command line around [`startup::Application`], which tests start on port 0.
 
+pub mod auth;
+pub mod cli;
 pub mod config;
 pub mod db;
 mod routes;

@@ -1,9 +1,10 @@
-//! `aidtrail`: serve the application.
+//! `aidtrail`: serve the application, or administer users from the command line.
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 
+use aidtrail::cli::{self, UserCommand};
 use aidtrail::config::Settings;
 use aidtrail::startup::{Application, shutdown_signal};
 use aidtrail::telemetry;
@@ -17,6 +18,15 @@ struct Cli {
     /// Start without loading the demo data into an empty database.
     #[arg(long)]
     no_demo: bool,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Administer user accounts (with the server stopped).
+    #[command(subcommand)]
+    User(UserCommand),
 }
 
 fn main() -> ExitCode {
@@ -31,6 +41,10 @@ fn main() -> ExitCode {
     if cli.no_demo {
         settings.demo = false;
     }
+    if cli.command.is_some() {
+        // Commands print their own result; keep the log to problems.
+        settings.log_filter = "warn,surrealdb=error,surrealkv=error".into();
+    }
     telemetry::init(&settings.log_filter, settings.log_format);
 
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -44,6 +58,18 @@ fn main() -> ExitCode {
         }
     };
     runtime.block_on(async move {
+        if let Some(Command::User(command)) = cli.command {
+            return match cli::run(&settings, command).await {
+                Ok(output) => {
+                    println!("{output}");
+                    ExitCode::SUCCESS
+                }
+                Err(error) => {
+                    eprintln!("aidtrail: {error}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
         let app = match Application::build(&settings).await {
             Ok(app) => app,
             Err(error) => {

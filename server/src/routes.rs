@@ -6,6 +6,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
+use app::domain::CurrentUser;
 use app::i18n::{LANG_COOKIE, Locale};
 
 use crate::startup::AppState;
@@ -37,7 +38,7 @@ pub struct LanguageForm {
 }
 
 /// Only same-site paths may be returned to: `/x`, never `//host` or `/\host`.
-fn safe_next(next: &str) -> &str {
+pub(crate) fn safe_next(next: &str) -> &str {
     let ok = next.starts_with('/')
         && !next.starts_with("//")
         && !next.contains('\\')
@@ -47,7 +48,11 @@ fn safe_next(next: &str) -> &str {
 
 /// `POST /lang`: remembers the language in a cookie and goes back to the page, for browsers
 /// without JavaScript (with it, the switch happens in place).
-pub async fn set_language(Form(form): Form<LanguageForm>) -> Response {
+pub async fn set_language(
+    State(state): State<AppState>,
+    user: Option<axum::Extension<CurrentUser>>,
+    Form(form): Form<LanguageForm>,
+) -> Response {
     let Some(locale) = Locale::from_code(&form.lang) else {
         return (
             StatusCode::BAD_REQUEST,
@@ -55,6 +60,11 @@ pub async fn set_language(Form(form): Form<LanguageForm>) -> Response {
         )
             .into_response();
     };
+    if let Some(axum::Extension(user)) = user
+        && let Err(error) = crate::auth::users::set_language(&state.db, &user.id, locale).await
+    {
+        tracing::warn!(%error, "could not save the language preference");
+    }
     let cookie = format!(
         "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
         locale.code()

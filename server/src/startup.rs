@@ -1,4 +1,4 @@
-//! Building the application: database, migrations, demo data, router, listener.
+//! Building the application: database, migrations, demo data, accounts, router, listener.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -6,20 +6,29 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use axum::Router;
-use axum::extract::FromRef;
-use axum::http::{HeaderName, HeaderValue};
-use axum::routing::{get, post};
+use axum::extract::{DefaultBodyLimit, FromRef};
+use axum::handler::Handler;
+use axum::http::{HeaderName, HeaderValue, Method};
+use axum::routing::{MethodRouter, get, post};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
 
 use app::services::RepoHandle;
 use app::{App, shell};
 
-use crate::config::Settings;
+use crate::auth::bootstrap::{self, InitialAccount};
+use crate::auth::handlers;
+use crate::auth::rate_limit::LoginLimiter;
+use crate::auth::store::SurrealSessionStore;
+use crate::auth::users::UserError;
+use crate::config::{AuthSettings, Settings};
 use crate::db::demo::{self, DemoOutcome};
 use crate::db::repo::SurrealRepo;
 use crate::db::{self, Db, DbError, Durability};
@@ -30,6 +39,8 @@ use crate::routes;
 pub enum StartupError {
     #[error(transparent)]
     Database(#[from] DbError),
+    #[error("cannot create the initial accounts: {0}")]
+    Accounts(#[from] UserError),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -43,6 +54,9 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub repo: RepoHandle,
     pub db: Db,
+    pub auth: Arc<AuthSettings>,
+    pub limiter: Arc<LoginLimiter>,
+    pub sessions: SurrealSessionStore,
 }
 
 /// A server ready to accept connections.
@@ -51,11 +65,12 @@ pub struct Application {
     router: Router,
     db: Db,
     addr: SocketAddr,
+    accounts: Vec<InitialAccount>,
 }
 
 impl Application {
-    /// Opens the database, brings the schema up to date, loads demo data when asked and binds
-    /// the listening socket.
+    /// Opens the database, brings the schema up to date, loads demo data when asked, creates
+    /// the first accounts and binds the listening socket.
     pub async fn build(settings: &Settings) -> Result<Self, StartupError> {
         let started = Instant::now();
         let (db, durability) = db::connect(settings).await?;
@@ -74,9 +89,13 @@ impl Application {
         }
         let applied = db::migrations::apply(&db).await?;
         tracing::info!(applied = ?applied, "schema up to date");
+        let mut accounts = Vec::new();
+        if let Some(admin) = bootstrap::ensure_admin(&db, &settings.auth).await? {
+            accounts.push(admin);
+        }
         if settings.demo {
             match demo::load_if_empty(&db).await? {
-                DemoOutcome::Loaded => {}
+                DemoOutcome::Loaded => accounts.extend(bootstrap::create_demo_users(&db).await?),
                 DemoOutcome::AlreadyLoaded => tracing::info!("demo data already present"),
                 DemoOutcome::SkippedNotEmpty => {
                     tracing::info!("database holds records: demo data not loaded")
@@ -103,6 +122,7 @@ impl Application {
             router,
             db,
             addr,
+            accounts,
         })
     }
 
@@ -116,6 +136,11 @@ impl Application {
         self.addr
     }
 
+    /// Accounts created at this start, with their passwords (also printed in the log).
+    pub fn initial_accounts(&self) -> &[InitialAccount] {
+        &self.accounts
+    }
+
     /// Serves until `shutdown` completes, then lets in-flight requests finish and closes the
     /// database.
     pub async fn run_until(
@@ -123,13 +148,73 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         tracing::info!(addr = %self.addr, "listening on http://{}", self.addr);
-        axum::serve(self.listener, self.router)
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown)
             .await?;
         tracing::info!("stopped accepting requests; closing the database");
         drop(self.db);
         Ok(())
     }
+}
+
+/// The routes of ours besides the Leptos pages and server functions, listed as they are
+/// registered so that the permission-matrix test can check it covers every one.
+struct Routes {
+    router: Router<AppState>,
+    listed: Vec<(Method, &'static str)>,
+}
+
+impl Routes {
+    fn add(mut self, method: Method, path: &'static str, route: MethodRouter<AppState>) -> Self {
+        self.listed.push((method, path));
+        self.router = self.router.route(path, route);
+        self
+    }
+
+    fn get<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, handler: H) -> Self {
+        self.add(Method::GET, path, get(handler))
+    }
+
+    fn post<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, handler: H) -> Self {
+        self.add(Method::POST, path, post(handler))
+    }
+}
+
+fn plain_routes() -> Routes {
+    Routes {
+        router: Router::new(),
+        listed: Vec::new(),
+    }
+    .get("/healthz", routes::healthz)
+    .post("/lang", routes::set_language)
+    .post("/login", handlers::login)
+    .post("/logout", handlers::logout)
+    .post("/account/password", handlers::change_password)
+    .post("/admin/users", handlers::create_user)
+    .post("/admin/users/{id}/deactivate", handlers::deactivate_user)
+    .post("/admin/users/{id}/activate", handlers::activate_user)
+    .post("/admin/users/{id}/reset-password", handlers::reset_password)
+}
+
+/// Every endpoint the server answers besides static files: (method, path, kind).
+pub fn endpoints() -> Vec<(String, String, &'static str)> {
+    let mut all: Vec<(String, String, &'static str)> = plain_routes()
+        .listed
+        .into_iter()
+        .map(|(m, p)| (m.to_string(), p.to_owned(), "route"))
+        .collect();
+    for listing in generate_route_list(App) {
+        all.push(("GET".into(), listing.path().to_owned(), "page"));
+    }
+    for (path, method) in leptos::server_fn::axum::server_fn_paths() {
+        all.push((method.to_string(), path.to_owned(), "server_fn"));
+    }
+    all.sort();
+    all.dedup();
+    all
 }
 
 fn router(settings: &Settings, addr: SocketAddr, db: Db) -> Router {
@@ -140,17 +225,31 @@ fn router(settings: &Settings, addr: SocketAddr, db: Db) -> Router {
         .site_addr(addr)
         .build();
     let repo: RepoHandle = Arc::new(SurrealRepo::new(db.clone()));
+    let sessions = SurrealSessionStore::new(db.clone());
     let state = AppState {
         leptos_options: leptos_options.clone(),
         repo: repo.clone(),
         db,
+        auth: Arc::new(settings.auth.clone()),
+        limiter: Arc::new(LoginLimiter::new(&settings.auth)),
+        sessions: sessions.clone(),
     };
+    spawn_housekeeping(state.clone());
     let context = move || provide_context(repo.clone());
     let routes = generate_route_list(App);
 
-    Router::new()
-        .route("/healthz", get(routes::healthz))
-        .route("/lang", post(routes::set_language))
+    let idle = time::Duration::seconds(settings.auth.session_idle.as_secs() as i64);
+    let session_layer = SessionManagerLayer::new(sessions)
+        .with_name("aidtrail_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(settings.auth.secure_cookies)
+        .with_expiry(Expiry::OnInactivity(idle))
+        // Each request moves the idle deadline on.
+        .with_always_save(true);
+
+    plain_routes()
+        .router
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = leptos_options.clone();
             move || shell(options.clone())
@@ -158,6 +257,17 @@ fn router(settings: &Settings, addr: SocketAddr, db: Db) -> Router {
         .fallback(file_and_error_handler_with_context::<AppState, _>(
             context, shell,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::auth::resolve_user,
+        ))
+        .layer(session_layer)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::auth::same_origin,
+        ))
+        .layer(DefaultBodyLimit::max(settings.auth.max_body_bytes))
+        .layer(RequestBodyLimitLayer::new(settings.auth.max_body_bytes))
         .layer(SetResponseHeaderLayer::if_not_present(
             HeaderName::from_static("x-content-type-options"),
             HeaderValue::from_static("nosniff"),
@@ -173,6 +283,18 @@ fn router(settings: &Settings, addr: SocketAddr, db: Db) -> Router {
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Every few minutes: drop expired sessions and idle rate-limit buckets.
+fn spawn_housekeeping(state: AppState) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(300));
+        loop {
+            tick.tick().await;
+            state.sessions.delete_expired().await;
+            state.limiter.forget_idle();
+        }
+    });
 }
 
 /// Completes on Ctrl-C or SIGTERM.

@@ -15,7 +15,7 @@ const TABLES: [(&str, u64); 11] = [
     ("activity", 5),
     ("equipment", 2),
     ("handover", 3),
-    ("user", 0),
+    ("user", 12),
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -152,9 +152,11 @@ async fn no_demo_starts_empty() {
     })
     .await;
     for (table, _) in TABLES {
-        assert_eq!(count(&app.db, table).await, 0, "records in {table}");
+        let expected = if table == "user" { 1 } else { 0 };
+        assert_eq!(count(&app.db, table).await, expected, "records in {table}");
     }
-    let (status, body) = app.get("/activities").await;
+    let admin = app.sign_in(aidtrail_tests::ADMIN).await;
+    let (status, body) = app.get_with(&admin, "/activities").await;
     assert_eq!(status, 200);
     assert!(
         body.contains("No activities have been recorded yet."),

@@ -1,25 +1,43 @@
-//! The real binary: restart keeps data, shutdown is graceful, bad settings stop it cleanly.
+//! The real binary: restart keeps the data, shutdown is graceful, bad settings stop it cleanly,
+//! and the `user` commands administer accounts without the UI.
 
-use aidtrail_tests::{run_server_to_exit, start_server, text_of_testid};
+use aidtrail_tests::{browserless_client, run_server_to_exit, start_server, text_of_testid};
 
-fn get(addr: std::net::SocketAddr, path: &str) -> (u16, String) {
-    // A tiny blocking client keeps these tests free of a second runtime.
-    use std::io::{Read, Write};
-    let mut stream = std::net::TcpStream::connect(addr).expect("connect");
-    write!(stream, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").expect("write");
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).expect("read");
-    let text = String::from_utf8_lossy(&raw).into_owned();
-    let status = text
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    (status, text)
+/// The password the server printed for `email` in its log.
+fn printed_password(log: &str, email: &str) -> String {
+    log.lines()
+        .find(|l| l.contains("initial account created") && l.contains(&format!("email={email} ")))
+        .and_then(|l| l.split("password=").nth(1))
+        .map(|p| p.split_whitespace().next().unwrap_or_default().to_owned())
+        .unwrap_or_else(|| panic!("no password printed for {email}:\n{log}"))
 }
 
-#[test]
-fn restart_keeps_the_data_and_applies_nothing_twice() {
+/// Signs in against a running binary and returns the signed-in client.
+async fn sign_in(addr: std::net::SocketAddr, email: &str, password: &str) -> reqwest::Client {
+    let client = browserless_client();
+    let response = client
+        .post(format!("http://{addr}/login"))
+        .form(&[("email", email), ("password", password), ("next", "/")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["location"], "/", "sign-in as {email}");
+    client
+}
+
+async fn home(client: &reqwest::Client, addr: std::net::SocketAddr) -> String {
+    client
+        .get(format!("http://{addr}/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn restart_keeps_the_data_and_applies_nothing_twice() {
     let dir = tempfile::tempdir().unwrap();
     let env = [(
         "AIDTRAIL_DB",
@@ -27,11 +45,15 @@ fn restart_keeps_the_data_and_applies_nothing_twice() {
     )];
 
     let mut first = start_server(&env, &[], &dir.path().join("first.log"));
-    let (status, health) = get(first.addr, "/healthz");
-    assert_eq!(status, 200, "{health}");
-    let (_, home) = get(first.addr, "/");
+    let health = reqwest::get(format!("http://{}/healthz", first.addr))
+        .await
+        .unwrap();
+    assert_eq!(health.status(), 200);
+    let password = printed_password(&first.log_text(), "manager@aidtrail.demo");
+    let manager = sign_in(first.addr, "manager@aidtrail.demo", &password).await;
+    let page = home(&manager, first.addr).await;
     assert_eq!(
-        text_of_testid(&home, "stat-activities").as_deref(),
+        text_of_testid(&page, "stat-activities").as_deref(),
         Some("Activities5")
     );
     assert_eq!(
@@ -49,19 +71,24 @@ fn restart_keeps_the_data_and_applies_nothing_twice() {
     assert!(log.contains("closing the database"), "{log}");
 
     let mut second = start_server(&env, &[], &dir.path().join("second.log"));
-    let (_, home) = get(second.addr, "/");
+    let manager = sign_in(second.addr, "manager@aidtrail.demo", &password).await;
+    let page = home(&manager, second.addr).await;
     assert_eq!(
-        text_of_testid(&home, "stat-activities").as_deref(),
+        text_of_testid(&page, "stat-activities").as_deref(),
         Some("Activities5")
     );
     assert_eq!(
-        text_of_testid(&home, "stat-donors").as_deref(),
+        text_of_testid(&page, "stat-donors").as_deref(),
         Some("Donors2")
     );
     assert_eq!(second.terminate(), Some(0));
     let log = second.log_text();
     assert!(log.contains("demo data already present"), "{log}");
     assert!(log.contains("applied=[]"), "a migration ran twice:\n{log}");
+    assert!(
+        !log.contains("initial account created"),
+        "accounts created twice:\n{log}"
+    );
 }
 
 #[test]
@@ -119,18 +146,124 @@ fn a_database_path_that_cannot_be_opened_stops_start_up_and_overwrites_nothing()
     );
 }
 
-#[test]
-fn no_demo_flag_starts_empty() {
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_demo_flag_starts_empty_with_one_admin() {
     let dir = tempfile::tempdir().unwrap();
     let env = [(
         "AIDTRAIL_DB",
         format!("surrealkv://{}", dir.path().join("db").display()),
     )];
     let mut server = start_server(&env, &["--no-demo"], &dir.path().join("server.log"));
-    let (_, home) = get(server.addr, "/");
+    let log = server.log_text();
+    let password = printed_password(&log, "admin@aidtrail.local");
+    assert!(
+        !log.contains("manager@aidtrail.demo"),
+        "demo users without demo data:\n{log}"
+    );
+    let admin = sign_in(server.addr, "admin@aidtrail.local", &password).await;
+    let page = home(&admin, server.addr).await;
     assert_eq!(
-        text_of_testid(&home, "stat-activities").as_deref(),
+        text_of_testid(&page, "stat-activities").as_deref(),
         Some("Activities0")
     );
     assert_eq!(server.terminate(), Some(0));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_command_line_adds_users_and_resets_passwords() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = (
+        "AIDTRAIL_DB",
+        format!("surrealkv://{}", dir.path().join("db").display()),
+    );
+    let admin_password = (
+        "AIDTRAIL_ADMIN_PASSWORD",
+        "a long admin passphrase".to_owned(),
+    );
+    let env = [db.clone(), admin_password.clone()];
+    // A first start loads the demo institutes the new user is bound to.
+    let mut first = start_server(&env, &[], &dir.path().join("first.log"));
+    assert_eq!(first.terminate(), Some(0));
+
+    let (code, output) = run_server_to_exit(
+        &env,
+        &[
+            "user",
+            "add",
+            "--email",
+            "Officer@Example.org",
+            "--role",
+            "institute",
+            "--institute",
+            "ML-INFJ",
+            "--name",
+            "INFJ officer",
+        ],
+    );
+    assert_eq!(code, Some(0), "{output}");
+    let one_time = output
+        .lines()
+        .find_map(|l| l.strip_prefix("one-time password: "))
+        .unwrap_or_else(|| panic!("no password printed:\n{output}"))
+        .trim()
+        .to_owned();
+
+    let (code, output) = run_server_to_exit(
+        &env,
+        &["user", "add", "--email", "x@example.org", "--role", "donor"],
+    );
+    assert_eq!(code, Some(1), "{output}");
+    assert!(output.contains("must be bound to a donor"), "{output}");
+    let (code, output) = run_server_to_exit(
+        &env,
+        &[
+            "user",
+            "add",
+            "--email",
+            "officer@example.org",
+            "--role",
+            "auditor",
+        ],
+    );
+    assert_eq!(code, Some(1), "{output}");
+    assert!(output.contains("already exists"), "{output}");
+
+    let mut server = start_server(&env, &[], &dir.path().join("server.log"));
+    let client = browserless_client();
+    let response = client
+        .post(format!("http://{}/login", server.addr))
+        .form(&[
+            ("email", "officer@example.org"),
+            ("password", one_time.as_str()),
+            ("next", "/"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.headers()["location"],
+        "/account/password",
+        "one-time password must be changed"
+    );
+    let admin = sign_in(
+        server.addr,
+        "admin@aidtrail.local",
+        "a long admin passphrase",
+    )
+    .await;
+    assert!(home(&admin, server.addr).await.contains("stat-activities"));
+    assert_eq!(server.terminate(), Some(0));
+
+    let (code, output) = run_server_to_exit(
+        &env,
+        &["user", "reset-password", "--email", "officer@example.org"],
+    );
+    assert_eq!(code, Some(0), "{output}");
+    assert!(output.contains("one-time password: "), "{output}");
+    let (code, output) = run_server_to_exit(
+        &env,
+        &["user", "reset-password", "--email", "nobody@example.org"],
+    );
+    assert_eq!(code, Some(1), "{output}");
+    assert!(output.contains("no user"), "{output}");
 }

@@ -139,7 +139,16 @@ async fn the_workshop_page_shows_its_participants_and_instructors() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_follow_the_language_cookie_and_accept_language() {
     let app = spawn_app().await;
-    let (status, body) = app.get_in("/activities", "fr").await;
+    // The manager picks French (no JavaScript): cookie and preference are set.
+    let switched = app
+        .post_form(
+            &app.manager,
+            "/lang",
+            &[("lang", "fr"), ("next", "/activities")],
+        )
+        .await;
+    assert_eq!(switched.status(), 303);
+    let (status, body) = app.get("/activities").await;
     assert_eq!(status, 200);
     assert!(body.contains("<html lang=\"fr\""));
     for text in [
@@ -151,7 +160,7 @@ async fn pages_follow_the_language_cookie_and_accept_language() {
     ] {
         assert!(body.contains(text), "French page lacks {text:?}");
     }
-    let (_, grants) = app.get_in("/grants", "fr").await;
+    let (_, grants) = app.get("/grants").await;
     assert!(
         grants.contains("600\u{202f}000,00\u{a0}EUR"),
         "French money format"
@@ -163,16 +172,18 @@ async fn pages_follow_the_language_cookie_and_accept_language() {
 
     let response = app
         .client
-        .get(app.url("/institutes"))
+        .get(app.url("/login"))
         .header("accept-language", "fr-FR,fr;q=0.9,en;q=0.5")
         .send()
         .await
         .unwrap();
     let body = response.text().await.unwrap();
-    assert!(
-        body.contains("<html lang=\"fr\"")
-            && body.contains("Institut national de formation judiciaire")
-    );
+    assert!(body.contains("<html lang=\"fr\"") && body.contains("Connexion à aidtrail"));
+
+    // The preference was saved: signing in again later brings French back.
+    let again = app.sign_in(aidtrail_tests::MANAGER).await;
+    let (_, body) = app.get_with(&again, "/activities").await;
+    assert!(body.contains("<html lang=\"fr\""), "preference not kept");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -5,7 +5,9 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use aidtrail_tests::{free_port, site_root, spawn_app};
+use aidtrail_tests::{
+    ADMIN, AUDITOR, DONOR_NL, INSTITUTE_ML_ENP, MANAGER, TestApp, free_port, site_root, spawn_app,
+};
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 
@@ -103,7 +105,8 @@ async fn visitor_switches_to_french_after_hydration_and_opens_the_workshop() {
     let scratch = tempfile::tempdir().expect("scratch");
     let driver = Driver::start(&scratch.path().join("chromedriver.log"));
     let client = browser(&driver, &scratch.path().join("profile")).await;
-    let outcome = tokio::spawn(visitor_journey(client.clone(), app.url(""))).await;
+    let credentials = (MANAGER.to_owned(), app.password(MANAGER));
+    let outcome = tokio::spawn(visitor_journey(client.clone(), app.url(""), credentials)).await;
     let _ = client.close().await;
     drop(driver);
     if let Err(error) = outcome {
@@ -111,12 +114,48 @@ async fn visitor_switches_to_french_after_hydration_and_opens_the_workshop() {
     }
 }
 
-async fn visitor_journey(client: Client, base: String) {
+/// Signs in through the form, as a person would.
+async fn sign_in(client: &Client, base: &str, email: &str, password: &str) {
+    client
+        .goto(&format!("{base}/login"))
+        .await
+        .expect("open sign-in");
+    client
+        .find(Locator::Css("#email"))
+        .await
+        .expect("email field")
+        .send_keys(email)
+        .await
+        .expect("type email");
+    client
+        .find(Locator::Css("#password"))
+        .await
+        .expect("password field")
+        .send_keys(password)
+        .await
+        .expect("type password");
+    client
+        .find(Locator::Css("form.form button[type=submit]"))
+        .await
+        .expect("submit")
+        .click()
+        .await
+        .expect("submit");
+    wait_for(
+        client,
+        "return !!document.querySelector('[data-testid=sign-out]');",
+        "signed-in page",
+    )
+    .await;
+}
+
+async fn visitor_journey(client: Client, base: String, (email, password): (String, String)) {
     assert!(
         site_root().join("pkg/aidtrail.wasm").exists(),
         "{}/pkg/aidtrail.wasm is missing: run `cargo leptos build --frontend-only` first (scripts/test.sh does)",
         site_root().display()
     );
+    sign_in(&client, &base, &email, &password).await;
     client
         .goto(&format!("{base}/activities"))
         .await
@@ -194,4 +233,75 @@ async fn visitor_journey(client: Client, base: String) {
         .await
         .expect("open grants");
     assert_eq!(text(&client, "h1").await, "Subventions");
+}
+
+/// Each role signs in, sees the navigation it may use (in its own language), and signs out.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_role_sees_its_own_navigation_and_signs_out() {
+    let app = spawn_app().await;
+    let scratch = tempfile::tempdir().expect("scratch");
+    let driver = Driver::start(&scratch.path().join("chromedriver.log"));
+    let client = browser(&driver, &scratch.path().join("profile")).await;
+    let outcome = tokio::spawn(role_journeys(client.clone(), app.url(""), accounts(&app))).await;
+    let _ = client.close().await;
+    drop(driver);
+    if let Err(error) = outcome {
+        std::panic::resume_unwind(error.into_panic());
+    }
+}
+
+fn accounts(app: &TestApp) -> Vec<(String, String)> {
+    [ADMIN, MANAGER, AUDITOR, DONOR_NL, INSTITUTE_ML_ENP]
+        .iter()
+        .map(|e| (e.to_string(), app.password(e)))
+        .collect()
+}
+
+async fn role_journeys(client: Client, base: String, accounts: Vec<(String, String)>) {
+    let everything = [
+        "Overview",
+        "Grants",
+        "Activities",
+        "Institutes",
+        "Equipment",
+    ];
+    let expected: Vec<Vec<&str>> = vec![
+        [everything.as_slice(), &["Users"]].concat(),
+        everything.to_vec(),
+        everything.to_vec(),
+        everything.to_vec(),
+        // The institute user reads French, its preference, and sees no grants.
+        vec!["Vue d’ensemble", "Activités", "Institutions", "Équipement"],
+    ];
+    for ((email, password), nav) in accounts.iter().zip(expected) {
+        sign_in(&client, &base, email, password).await;
+        let links = client
+            .find_all(Locator::Css("nav.main-nav a"))
+            .await
+            .expect("navigation");
+        let mut texts = Vec::new();
+        for link in links {
+            texts.push(link.text().await.expect("link text"));
+        }
+        assert_eq!(texts, nav, "navigation of {email}");
+        client
+            .find(Locator::Css("[data-testid=sign-out]"))
+            .await
+            .expect("sign-out")
+            .click()
+            .await
+            .expect("sign out");
+        wait_for(&client, "return location.pathname === '/login' && !document.querySelector('[data-testid=sign-out]');", "signed out")
+            .await;
+        client
+            .goto(&format!("{base}/grants"))
+            .await
+            .expect("open grants");
+        wait_for(
+            &client,
+            "return !!document.querySelector('a.button[href^=\\'/login\\']');",
+            "sign-in prompt after sign-out",
+        )
+        .await;
+    }
 }

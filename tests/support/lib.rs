@@ -30,9 +30,32 @@ pub fn site_root() -> PathBuf {
 pub struct TestApp {
     pub addr: SocketAddr,
     pub db: Db,
+    /// A visitor who is not signed in.
     pub client: reqwest::Client,
+    /// A signed-in programme manager (sees everything, changes nothing here).
+    pub manager: reqwest::Client,
     pub data_dir: TempDir,
+    pub accounts: Vec<(String, String)>,
     shutdown: Option<oneshot::Sender<()>>,
+}
+
+/// The demo accounts the tests sign in as, by role.
+pub const ADMIN: &str = "admin@aidtrail.local";
+pub const MANAGER: &str = "manager@aidtrail.demo";
+pub const AUDITOR: &str = "auditor@aidtrail.demo";
+pub const DONOR_NL: &str = "donor.nl@aidtrail.demo";
+pub const DONOR_DE: &str = "donor.de@aidtrail.demo";
+pub const INSTITUTE_ML_ENP: &str = "ml-enp@aidtrail.demo";
+pub const INSTITUTE_ML_INFJ: &str = "ml-infj@aidtrail.demo";
+pub const INSTITUTE_BF_ENP: &str = "bf-enp@aidtrail.demo";
+
+/// A client that keeps cookies and does not follow redirects.
+pub fn browserless_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .expect("client")
 }
 
 /// Options for [`spawn_app_with`].
@@ -65,25 +88,36 @@ pub async fn spawn_app_with(options: AppOptions) -> TestApp {
         }
     })
     .expect("test settings are valid");
-    aidtrail::telemetry::init("warn", aidtrail::config::LogFormat::Text);
+    aidtrail::telemetry::init(
+        "error,surrealdb=off,surrealkv=off",
+        aidtrail::config::LogFormat::Text,
+    );
     let app = Application::build(&settings).await.expect("server starts");
     let addr = app.local_addr();
     let db = app.db();
+    let app_accounts: Vec<(String, String)> = app
+        .initial_accounts()
+        .iter()
+        .map(|a| (a.email.clone(), a.password.clone()))
+        .collect();
     let (tx, rx) = oneshot::channel::<()>();
     tokio::spawn(app.run_until(async move {
         let _ = rx.await;
     }));
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client");
-    TestApp {
+    let client = browserless_client();
+    let mut test_app = TestApp {
         addr,
         db,
-        client,
+        client: client.clone(),
+        manager: client,
         data_dir,
+        accounts: app_accounts,
         shutdown: Some(tx),
+    };
+    if !options.no_demo {
+        test_app.manager = test_app.sign_in(MANAGER).await;
     }
+    test_app
 }
 
 impl TestApp {
@@ -91,22 +125,67 @@ impl TestApp {
         format!("http://{}{}", self.addr, path)
     }
 
-    /// GETs a page and returns its status and body.
-    pub async fn get(&self, path: &str) -> (u16, String) {
+    /// The password printed at start for `email`.
+    pub fn password(&self, email: &str) -> String {
+        self.accounts
+            .iter()
+            .find(|(e, _)| e == email)
+            .map(|(_, p)| p.clone())
+            .unwrap_or_else(|| panic!("no initial account {email}"))
+    }
+
+    /// Signs in as `email` (one of the initial accounts) and returns the client holding the
+    /// session cookie.
+    pub async fn sign_in(&self, email: &str) -> reqwest::Client {
+        let client = browserless_client();
+        let password = self.password(email);
         let response = self
-            .client
-            .get(self.url(path))
+            .post_form(
+                &client,
+                "/login",
+                &[("email", email), ("password", &password), ("next", "/")],
+            )
+            .await;
+        assert_eq!(response.status(), 303, "sign-in as {email}");
+        assert_eq!(
+            response.headers()["location"],
+            "/",
+            "sign-in as {email} failed"
+        );
+        client
+    }
+
+    /// POSTs a form with `client`.
+    pub async fn post_form(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
+        client
+            .post(self.url(path))
+            .form(form)
             .send()
             .await
-            .expect("request");
+            .expect("request")
+    }
+
+    /// GETs a page with `client` and returns its status and body.
+    pub async fn get_with(&self, client: &reqwest::Client, path: &str) -> (u16, String) {
+        let response = client.get(self.url(path)).send().await.expect("request");
         let status = response.status().as_u16();
         (status, response.text().await.expect("body"))
     }
 
-    /// GETs a page as a French-speaking browser would ask for it.
+    /// GETs a page as the signed-in programme manager.
+    pub async fn get(&self, path: &str) -> (u16, String) {
+        self.get_with(&self.manager, path).await
+    }
+
+    /// GETs a page as the programme manager whose browser asks for `lang`.
     pub async fn get_in(&self, path: &str, lang: &str) -> (u16, String) {
         let response = self
-            .client
+            .manager
             .get(self.url(path))
             .header("cookie", format!("aidtrail_lang={lang}"))
             .send()
@@ -115,6 +194,39 @@ impl TestApp {
         let status = response.status().as_u16();
         (status, response.text().await.expect("body"))
     }
+
+    /// Calls the server function `name` with a form-encoded body; returns status and body.
+    pub async fn call(
+        &self,
+        client: &reqwest::Client,
+        name: &str,
+        form: &[(&str, &str)],
+    ) -> (u16, String) {
+        let response = client
+            .post(self.url(&server_fn_path(name)))
+            .form(form)
+            .send()
+            .await
+            .expect("request");
+        let status = response.status().as_u16();
+        (status, response.text().await.expect("body"))
+    }
+}
+
+/// The URL path of the server function `name` (paths may carry a hash suffix).
+pub fn server_fn_path(name: &str) -> String {
+    aidtrail::startup::endpoints()
+        .into_iter()
+        .filter(|(_, _, kind)| *kind == "server_fn")
+        .map(|(_, path, _)| path)
+        .find(|path| server_fn_name(path) == name)
+        .unwrap_or_else(|| panic!("no server function {name}"))
+}
+
+/// The function name in a server function path: `/api/list_grants123` → `list_grants`.
+pub fn server_fn_name(path: &str) -> &str {
+    path.trim_start_matches("/api/")
+        .trim_end_matches(|c: char| c.is_ascii_digit())
 }
 
 impl Drop for TestApp {

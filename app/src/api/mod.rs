@@ -1,47 +1,93 @@
-//! Server functions: thin shims that find the repository and call the services.
+//! Server functions: thin shims that find the user and the repository and call the services.
 
 use leptos::prelude::*;
 
 use crate::domain::{
-    ActivityDetail, ActivityRow, EquipmentRow, GrantRow, InstituteRow, Overview, Page, PageRequest,
+    ActivityDetail, ActivityRow, AdminFlash, CurrentUser, EquipmentRow, GrantRow, InstituteRow,
+    Overview, Page, PageRequest, UserFormOptions, UserRow,
 };
 use crate::error::AppError;
-
 #[cfg(feature = "ssr")]
-use crate::services::{self, repo};
+use crate::services::{self, current_user as signed_in, repo, with_status};
 
-/// Headline counts for the overview page.
+/// The signed-in user, if any. Never fails: anonymous is `None`.
+#[server]
+pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
+    Ok(signed_in())
+}
+
+/// Headline counts for the overview page, within the user's scope.
 #[server]
 pub async fn get_overview() -> Result<Overview, AppError> {
-    services::overview(&*repo()?).await
+    with_status(services::overview(&*repo()?, signed_in().as_ref()).await)
 }
 
 /// One page of grants.
 #[server]
 pub async fn list_grants(page: PageRequest) -> Result<Page<GrantRow>, AppError> {
-    services::list_grants(&*repo()?, page).await
+    with_status(services::list_grants(&*repo()?, signed_in().as_ref(), page).await)
 }
 
 /// One page of activities, newest first.
 #[server]
 pub async fn list_activities(page: PageRequest) -> Result<Page<ActivityRow>, AppError> {
-    services::list_activities(&*repo()?, page).await
+    with_status(services::list_activities(&*repo()?, signed_in().as_ref(), page).await)
 }
 
 /// One activity with everything its page shows.
 #[server]
 pub async fn get_activity(id: String) -> Result<ActivityDetail, AppError> {
-    services::activity(&*repo()?, &id).await
+    with_status(services::activity(&*repo()?, signed_in().as_ref(), &id).await)
 }
 
 /// One page of institutes.
 #[server]
 pub async fn list_institutes(page: PageRequest) -> Result<Page<InstituteRow>, AppError> {
-    services::list_institutes(&*repo()?, page).await
+    with_status(services::list_institutes(&*repo()?, signed_in().as_ref(), page).await)
 }
 
 /// One page of the equipment register.
 #[server]
 pub async fn list_equipment(page: PageRequest) -> Result<Page<EquipmentRow>, AppError> {
-    services::list_equipment(&*repo()?, page).await
+    with_status(services::list_equipment(&*repo()?, signed_in().as_ref(), page).await)
+}
+
+/// Every user, for admins.
+#[server]
+pub async fn list_users() -> Result<Vec<UserRow>, AppError> {
+    with_status(services::list_users(&*repo()?, signed_in().as_ref()).await)
+}
+
+/// Institutes and donors a new user can be bound to, for admins.
+#[server]
+pub async fn get_user_form_options() -> Result<UserFormOptions, AppError> {
+    with_status(services::user_form_options(&*repo()?, signed_in().as_ref()).await)
+}
+
+/// The one-time password just created by this admin, shown once then forgotten.
+#[server]
+pub async fn take_admin_flash() -> Result<Option<AdminFlash>, AppError> {
+    use crate::domain::Permission;
+    with_status(services::require(signed_in().as_ref(), Permission::ManageUsers).map(|_| ()))?;
+    let session: tower_sessions::Session = leptos_axum::extract().await.map_err(|error| {
+        tracing::error!(%error, "no session on an admin request");
+        AppError::Internal
+    })?;
+    session
+        .remove::<AdminFlash>("admin_flash")
+        .await
+        .map_err(|error| {
+            tracing::error!(%error, "could not read the admin message");
+            AppError::Internal
+        })
+}
+
+/// Remembers the signed-in user's language (the page itself switches in the browser).
+/// Does nothing for visitors who are not signed in.
+#[server]
+pub async fn set_language_preference(locale: crate::i18n::Locale) -> Result<(), AppError> {
+    let Some(user) = signed_in() else {
+        return Ok(());
+    };
+    with_status(services::set_language(&*repo()?, &user, locale).await)
 }

@@ -45,13 +45,30 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
     }
     let (title, body) = match error {
         AppError::NotFound => (Msg::NotFoundTitle, Msg::NotFoundBody),
+        AppError::Unauthorized => (Msg::UnauthorizedTitle, Msg::UnauthorizedBody),
+        AppError::Forbidden => (Msg::ForbiddenTitle, Msg::ForbiddenBody),
         _ => (Msg::ErrorTitle, Msg::ErrorBody),
+    };
+    let location = leptos_router::hooks::use_location();
+    let sign_in = move || {
+        let search = location.search.get();
+        let here = if search.is_empty() {
+            location.pathname.get()
+        } else {
+            format!("{}?{}", location.pathname.get(), search)
+        };
+        format!("/login?next={}", encode_component(&here))
+    };
+    let action = if error == AppError::Unauthorized {
+        view! { <a class="button" href=sign_in>{tr(Msg::SignIn)}</a> }.into_any()
+    } else {
+        view! { <a href="/">{tr(Msg::BackHome)}</a> }.into_any()
     };
     view! {
         <section class="notice notice-error" role="alert">
             <h2>{tr(title)}</h2>
             <p>{tr(body)}</p>
-            <p><a href="/">{tr(Msg::BackHome)}</a></p>
+            <p>{action}</p>
         </section>
     }
 }
@@ -82,5 +99,33 @@ pub fn Pager(
                 {(page < pages).then(|| view! { <a rel="next" href=link(page + 1)>{tr(Msg::PagerNext)} " →"</a> })}
             </span>
         </nav>
+    }
+}
+
+/// Percent-encodes a URL query component (RFC 3986 unreserved characters pass).
+pub fn encode_component(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::encode_component;
+
+    #[test]
+    fn query_components_are_encoded() {
+        assert_eq!(
+            encode_component("/activities?page=2"),
+            "/activities%3Fpage%3D2"
+        );
+        assert_eq!(encode_component("é"), "%C3%A9");
     }
 }

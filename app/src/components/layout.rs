@@ -1,17 +1,29 @@
-//! The frame around every page: header with navigation and language switch, footer.
+//! The frame around every page: header with the navigation the user's role can use, the
+//! language switch and the user menu; footer.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
-use super::i18n::{switch_locale, tr, use_locale};
+use super::i18n::{switch_locale, tr, tr_label, use_locale};
+use crate::api::get_current_user;
+use crate::domain::{CurrentUser, Permission};
 use crate::i18n::{Locale, Msg};
 
-const NAV: [(&str, Msg); 5] = [
-    ("/", Msg::NavHome),
-    ("/grants", Msg::NavGrants),
-    ("/activities", Msg::NavActivities),
-    ("/institutes", Msg::NavInstitutes),
-    ("/equipment", Msg::NavEquipment),
+const NAV: [(&str, Msg, Permission); 6] = [
+    ("/", Msg::NavHome, Permission::ViewOverview),
+    ("/grants", Msg::NavGrants, Permission::ViewGrants),
+    (
+        "/activities",
+        Msg::NavActivities,
+        Permission::ViewActivities,
+    ),
+    (
+        "/institutes",
+        Msg::NavInstitutes,
+        Permission::ViewInstitutes,
+    ),
+    ("/equipment", Msg::NavEquipment, Permission::ViewEquipment),
+    ("/admin/users", Msg::NavUsers, Permission::ManageUsers),
 ];
 
 /// Whether `path` belongs to the navigation entry `href`.
@@ -23,12 +35,56 @@ fn is_current(href: &str, path: &str) -> bool {
     }
 }
 
+/// The signed-in user of this page, loaded once with the page.
+#[derive(Clone, Copy)]
+pub struct UserResource(pub Resource<Option<CurrentUser>>);
+
+/// The signed-in user, if the layout has loaded it.
+pub fn use_user() -> Option<UserResource> {
+    use_context::<UserResource>()
+}
+
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
+    let user = Resource::new(|| (), |_| async { get_current_user().await.ok().flatten() });
+    provide_context(UserResource(user));
+    view! {
+        <a class="skip-link" href="#content">{tr(Msg::SkipToContent)}</a>
+        <header class="site-header">
+            <div class="bar">
+                <a class="brand" href="/">
+                    <span class="brand-mark" aria-hidden="true">"◆"</span>
+                    <span class="brand-name">"aidtrail"</span>
+                </a>
+                <div class="bar-end">
+                    <LanguageSwitch/>
+                    <Suspense fallback=|| ()>
+                        {move || Suspend::new(async move { user_menu(user.await) })}
+                    </Suspense>
+                </div>
+            </div>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move { navigation(user.await) })}
+            </Suspense>
+        </header>
+        <main id="content" class="content">{children()}</main>
+        <footer class="site-footer">
+            <p>{tr(Msg::AppTagline)}</p>
+            <p class="muted">{tr(Msg::Footer)}</p>
+        </footer>
+    }
+}
+
+/// The sections this user may open; nothing for visitors who are not signed in.
+fn navigation(user: Option<CurrentUser>) -> AnyView {
+    let Some(user) = user.filter(|u| !u.must_change_password) else {
+        return ().into_any();
+    };
     let location = use_location();
-    let nav = NAV
+    let items = NAV
         .iter()
-        .map(|(href, msg)| {
+        .filter(|(_, _, permission)| user.can(*permission))
+        .map(|(href, msg, _)| {
             let href = *href;
             let current = move || is_current(href, &location.pathname.get()).then_some("page");
             view! {
@@ -39,29 +95,36 @@ pub fn Layout(children: Children) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <a class="skip-link" href="#content">{tr(Msg::SkipToContent)}</a>
-        <header class="site-header">
-            <div class="bar">
-                <a class="brand" href="/">
-                    <span class="brand-mark" aria-hidden="true">"◆"</span>
-                    <span class="brand-name">"aidtrail"</span>
-                </a>
-                <LanguageSwitch/>
+        <nav class="main-nav" aria-label=tr(Msg::MainNavigation)>
+            <ul>{items}</ul>
+        </nav>
+    }
+    .into_any()
+}
+
+/// Who is signed in, with the password and sign-out actions; or a sign-in link.
+fn user_menu(user: Option<CurrentUser>) -> AnyView {
+    match user {
+        None => view! { <a class="bar-link" href="/login">{tr(Msg::SignIn)}</a> }.into_any(),
+        Some(user) => view! {
+            <div class="user-menu">
+                <span class="user-name" title=tr(Msg::SignedInAs)>
+                    {user.name.clone()}
+                    <span class="user-role">{tr_label(user.role)}</span>
+                </span>
+                <a class="bar-link" href="/account/password">{tr(Msg::ChangePassword)}</a>
+                <form method="post" action="/logout" class="inline">
+                    <button type="submit" class="bar-button" data-testid="sign-out">{tr(Msg::SignOut)}</button>
+                </form>
             </div>
-            <nav class="main-nav" aria-label=tr(Msg::MainNavigation)>
-                <ul>{nav}</ul>
-            </nav>
-        </header>
-        <main id="content" class="content">{children()}</main>
-        <footer class="site-footer">
-            <p>{tr(Msg::AppTagline)}</p>
-            <p class="muted">{tr(Msg::Footer)}</p>
-        </footer>
+        }
+        .into_any(),
     }
 }
 
 /// English / French buttons. Without JavaScript they post to `/lang`, which sets the cookie
-/// and sends the user back; once hydrated they switch the page in place.
+/// (and the signed-in user's preference) and sends the user back; once hydrated they switch
+/// the page in place.
 #[component]
 pub fn LanguageSwitch() -> impl IntoView {
     let locale = use_locale();
@@ -86,6 +149,9 @@ pub fn LanguageSwitch() -> impl IntoView {
                 on:click=move |ev| {
                     ev.prevent_default();
                     switch_locale(locale, target);
+                    leptos::task::spawn_local(async move {
+                        let _ = crate::api::set_language_preference(target).await;
+                    });
                 }
             >
                 {name}

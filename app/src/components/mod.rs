@@ -2,7 +2,7 @@
 
 mod common;
 pub mod i18n;
-mod layout;
+pub mod layout;
 
-pub use common::{EmptyState, ErrorView, PageHeader, Pager, loading};
+pub use common::{EmptyState, ErrorView, PageHeader, Pager, encode_component, loading};
 pub use layout::Layout;

@@ -3,12 +3,16 @@
 //! A value of one of these types that exists is valid: constructors and deserialisation check
 //! the rules, so forms and services apply the same rule from one place.
 
+mod auth;
 mod codes;
 mod dates;
 mod money;
 mod participants;
 mod views;
 
+pub use auth::{
+    AdminFlash, Binding, CurrentUser, Permission, Role, Scope, UserFormOptions, UserRow,
+};
 pub use codes::*;
 pub use dates::{DateRange, parse_date};
 pub use money::{Currency, Money};

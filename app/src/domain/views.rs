@@ -195,8 +195,9 @@ pub struct EquipmentRow {
 /// Headline counts for the home page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Overview {
-    pub donors: u64,
-    pub grants: u64,
+    /// `None` where the user's role does not see donors or grants (institutes).
+    pub donors: Option<u64>,
+    pub grants: Option<u64>,
     pub activities: u64,
     pub institutes: u64,
     pub equipment_items: u64,

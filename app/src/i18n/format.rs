@@ -169,6 +169,14 @@ pub fn fmt_instructors(locale: Locale, count: usize) -> String {
     }
 }
 
+/// `Too many attempts. Try again in 12 s.`
+pub fn fmt_try_again(locale: Locale, seconds: u64) -> String {
+    match locale {
+        Locale::En => format!("Too many sign-in attempts. Try again in {seconds} s."),
+        Locale::Fr => format!("Trop de tentatives de connexion. Réessayez dans {seconds}\u{a0}s."),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

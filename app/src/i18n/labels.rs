@@ -3,7 +3,7 @@
 use super::Locale;
 use crate::domain::{
     ActivityKind, ActivityStatus, Country, EquipmentCategory, GrantStatus, HandoverStatus,
-    InstituteKind, Service, Theme,
+    InstituteKind, Role, Service, Theme,
 };
 
 /// A coded value that has a name in each language.
@@ -143,6 +143,30 @@ impl Label for Service {
                 Service::Other => ("Other", "Autre"),
             },
         )
+    }
+}
+
+impl Label for Role {
+    fn label(&self, locale: Locale) -> &'static str {
+        pick(
+            locale,
+            match self {
+                Role::Admin => ("Administrator", "Administrateur"),
+                Role::ProgrammeManager => ("Programme manager", "Gestionnaire de programme"),
+                Role::Institute => ("Institute", "Institution"),
+                Role::Donor => ("Donor", "Bailleur"),
+                Role::Auditor => ("Auditor", "Auditeur"),
+            },
+        )
+    }
+}
+
+impl Label for Locale {
+    fn label(&self, _locale: Locale) -> &'static str {
+        match self {
+            Locale::En => "English",
+            Locale::Fr => "Français",
+        }
     }
 }
 

@@ -25,7 +25,7 @@ pub fn HomePage() -> impl IntoView {
 }
 
 fn stats(o: Overview) -> impl IntoView {
-    let stat = |label: Msg, value: u64, href: Option<&'static str>, id: &'static str| {
+    let stat = move |label: Msg, value: u64, href: Option<&'static str>, id: &'static str| {
         let number = tr_fmt(move |l| fmt_int(l, value));
         view! {
             <div class="stat" data-testid=id>
@@ -42,8 +42,8 @@ fn stats(o: Overview) -> impl IntoView {
     let (people, women) = (o.people_trained, o.women_trained);
     view! {
         <dl class="stats">
-            {stat(Msg::StatDonors, o.donors, None, "stat-donors")}
-            {stat(Msg::StatGrants, o.grants, Some("/grants"), "stat-grants")}
+            {o.donors.map(|n| stat(Msg::StatDonors, n, None, "stat-donors"))}
+            {o.grants.map(|n| stat(Msg::StatGrants, n, Some("/grants"), "stat-grants"))}
             {stat(Msg::StatActivities, o.activities, Some("/activities"), "stat-activities")}
             {stat(Msg::StatInstitutes, o.institutes, Some("/institutes"), "stat-institutes")}
             {stat(Msg::StatEquipmentItems, o.equipment_items, Some("/equipment"), "stat-equipment")}

@@ -7,7 +7,10 @@ mod grants;
 mod home;
 mod institutes;
 mod list;
+mod login;
 mod not_found;
+mod password;
+mod users;
 
 pub use activities::ActivitiesPage;
 pub use activity::ActivityPage;
@@ -15,4 +18,7 @@ pub use equipment::EquipmentPage;
 pub use grants::GrantsPage;
 pub use home::HomePage;
 pub use institutes::InstitutesPage;
+pub use login::LoginPage;
 pub use not_found::NotFoundPage;
+pub use password::PasswordPage;
+pub use users::UsersPage;

@@ -1,4 +1,5 @@
-//! Server-side use-cases. The pages' server functions call these; they call a [`Repo`].
+//! Server-side use-cases. The server functions call these; they check who is asking, then read
+//! through a [`Repo`].
 //!
 //! The repository is a trait so that the SurrealDB code stays in the `server` crate and never
 //! reaches the WASM bundle.
@@ -6,19 +7,41 @@
 use std::sync::Arc;
 
 use crate::domain::{
-    ActivityDetail, ActivityRow, EquipmentRow, GrantRow, InstituteRow, Overview, Page, PageRequest,
+    ActivityDetail, ActivityRow, CurrentUser, EquipmentRow, GrantRow, InstituteRow, Overview, Page,
+    PageRequest, Permission, Scope, UserFormOptions, UserRow,
 };
 use crate::error::AppError;
+use crate::i18n::Locale;
 
-/// Read access to the programme's records.
+/// Read access to the programme's records, limited to a [`Scope`].
 #[async_trait::async_trait]
 pub trait Repo: Send + Sync + 'static {
-    async fn overview(&self) -> Result<Overview, AppError>;
-    async fn list_grants(&self, page: PageRequest) -> Result<Page<GrantRow>, AppError>;
-    async fn list_activities(&self, page: PageRequest) -> Result<Page<ActivityRow>, AppError>;
-    async fn activity(&self, id: &str) -> Result<Option<ActivityDetail>, AppError>;
-    async fn list_institutes(&self, page: PageRequest) -> Result<Page<InstituteRow>, AppError>;
-    async fn list_equipment(&self, page: PageRequest) -> Result<Page<EquipmentRow>, AppError>;
+    async fn overview(&self, scope: &Scope) -> Result<Overview, AppError>;
+    async fn list_grants(
+        &self,
+        scope: &Scope,
+        page: PageRequest,
+    ) -> Result<Page<GrantRow>, AppError>;
+    async fn list_activities(
+        &self,
+        scope: &Scope,
+        page: PageRequest,
+    ) -> Result<Page<ActivityRow>, AppError>;
+    /// `Ok(None)` when there is no such activity, `Err(Forbidden)` when it is outside the scope.
+    async fn activity(&self, scope: &Scope, id: &str) -> Result<Option<ActivityDetail>, AppError>;
+    async fn list_institutes(
+        &self,
+        scope: &Scope,
+        page: PageRequest,
+    ) -> Result<Page<InstituteRow>, AppError>;
+    async fn list_equipment(
+        &self,
+        scope: &Scope,
+        page: PageRequest,
+    ) -> Result<Page<EquipmentRow>, AppError>;
+    async fn list_users(&self) -> Result<Vec<UserRow>, AppError>;
+    async fn user_form_options(&self) -> Result<UserFormOptions, AppError>;
+    async fn set_language(&self, user_id: &str, locale: Locale) -> Result<(), AppError>;
 }
 
 /// The repository as the server functions find it in the Leptos context.
@@ -32,6 +55,26 @@ pub fn repo() -> Result<RepoHandle, AppError> {
     })
 }
 
+/// The signed-in user of the current request, as the server's middleware resolved it.
+pub fn current_user() -> Option<CurrentUser> {
+    leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<CurrentUser>().cloned())
+}
+
+/// 401 when nobody is signed in; 403 when the role lacks the permission, or the user must first
+/// replace a one-time password.
+pub fn require(
+    user: Option<&CurrentUser>,
+    permission: Permission,
+) -> Result<&CurrentUser, AppError> {
+    match user {
+        None => Err(AppError::Unauthorized),
+        Some(user) if user.must_change_password => Err(AppError::Forbidden),
+        Some(user) if user.can(permission) => Ok(user),
+        Some(_) => Err(AppError::Forbidden),
+    }
+}
+
 /// Record keys are short ASCII identifiers; anything else cannot name a record.
 pub fn valid_key(key: &str) -> bool {
     !key.is_empty()
@@ -41,38 +84,96 @@ pub fn valid_key(key: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
-pub async fn overview(repo: &dyn Repo) -> Result<Overview, AppError> {
-    repo.overview().await
+pub async fn overview(repo: &dyn Repo, user: Option<&CurrentUser>) -> Result<Overview, AppError> {
+    let user = require(user, Permission::ViewOverview)?;
+    repo.overview(&user.scope()).await
 }
 
-pub async fn list_grants(repo: &dyn Repo, page: PageRequest) -> Result<Page<GrantRow>, AppError> {
-    repo.list_grants(page.clamped()).await
+pub async fn list_grants(
+    repo: &dyn Repo,
+    user: Option<&CurrentUser>,
+    page: PageRequest,
+) -> Result<Page<GrantRow>, AppError> {
+    let user = require(user, Permission::ViewGrants)?;
+    repo.list_grants(&user.scope(), page.clamped()).await
 }
 
 pub async fn list_activities(
     repo: &dyn Repo,
+    user: Option<&CurrentUser>,
     page: PageRequest,
 ) -> Result<Page<ActivityRow>, AppError> {
-    repo.list_activities(page.clamped()).await
+    let user = require(user, Permission::ViewActivities)?;
+    repo.list_activities(&user.scope(), page.clamped()).await
 }
 
-pub async fn activity(repo: &dyn Repo, id: &str) -> Result<ActivityDetail, AppError> {
+pub async fn activity(
+    repo: &dyn Repo,
+    user: Option<&CurrentUser>,
+    id: &str,
+) -> Result<ActivityDetail, AppError> {
+    let user = require(user, Permission::ViewActivities)?;
     if !valid_key(id) {
         return Err(AppError::NotFound);
     }
-    repo.activity(id).await?.ok_or(AppError::NotFound)
+    repo.activity(&user.scope(), id)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 pub async fn list_institutes(
     repo: &dyn Repo,
+    user: Option<&CurrentUser>,
     page: PageRequest,
 ) -> Result<Page<InstituteRow>, AppError> {
-    repo.list_institutes(page.clamped()).await
+    let user = require(user, Permission::ViewInstitutes)?;
+    repo.list_institutes(&user.scope(), page.clamped()).await
 }
 
 pub async fn list_equipment(
     repo: &dyn Repo,
+    user: Option<&CurrentUser>,
     page: PageRequest,
 ) -> Result<Page<EquipmentRow>, AppError> {
-    repo.list_equipment(page.clamped()).await
+    let user = require(user, Permission::ViewEquipment)?;
+    repo.list_equipment(&user.scope(), page.clamped()).await
+}
+
+pub async fn list_users(
+    repo: &dyn Repo,
+    user: Option<&CurrentUser>,
+) -> Result<Vec<UserRow>, AppError> {
+    require(user, Permission::ManageUsers)?;
+    repo.list_users().await
+}
+
+pub async fn user_form_options(
+    repo: &dyn Repo,
+    user: Option<&CurrentUser>,
+) -> Result<UserFormOptions, AppError> {
+    require(user, Permission::ManageUsers)?;
+    repo.user_form_options().await
+}
+
+/// Saves the user's language preference.
+pub async fn set_language(
+    repo: &dyn Repo,
+    user: &CurrentUser,
+    locale: Locale,
+) -> Result<(), AppError> {
+    repo.set_language(&user.id, locale).await
+}
+
+/// Sets the response status of the current request to match an error, for server functions and
+/// server-rendered pages alike.
+pub fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(error) = &result
+        && let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
+    {
+        response.set_status(
+            http::StatusCode::from_u16(error.status())
+                .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
+        );
+    }
+    result
 }

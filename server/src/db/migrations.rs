@@ -16,11 +16,18 @@ pub struct Migration {
 }
 
 /// All migrations, oldest first. Append; never edit one that has shipped.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "domain",
-    sql: include_str!("migrations/0001_domain.surql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "domain",
+        sql: include_str!("migrations/0001_domain.surql"),
+    },
+    Migration {
+        version: 2,
+        name: "sessions",
+        sql: include_str!("migrations/0002_sessions.surql"),
+    },
+];
 
 #[derive(Debug, SurrealValue)]
 #[surreal(crate = "surrealdb::types")]

@@ -3,7 +3,7 @@
 pub mod demo;
 pub mod migrations;
 pub mod repo;
-mod rows;
+pub mod rows;
 
 use surrealdb::Surreal;
 use surrealdb::engine::any::Any;

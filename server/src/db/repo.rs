@@ -1,9 +1,12 @@
-//! The SurrealDB implementation of the application's [`Repo`].
+//! The SurrealDB implementation of the application's [`Repo`]. Every query carries the user's
+//! scope as a condition, so a donor or an institute never receives rows outside it.
 
 use app::domain::{
-    ActivityDetail, ActivityRow, EquipmentRow, GrantRow, InstituteRow, Overview, Page, PageRequest,
+    ActivityDetail, ActivityRow, EquipmentRow, GrantRow, InstituteRow, NamedRef, Overview, Page,
+    PageRequest, Role, Scope, Text, UserFormOptions, UserRow,
 };
 use app::error::AppError;
+use app::i18n::Locale;
 use app::services::Repo;
 use surrealdb::types::{RecordId, SurrealValue};
 
@@ -11,7 +14,7 @@ use super::Db;
 use super::rows::{
     ActivityLinks, ActivityListRecord, ActivityRecord, CountRow, EquipmentRecord, GrantRecord,
     GrantRefRecord, InstituteRecord, NameRecord, TitleRecord, TrainedRecord, activity_detail,
-    first_count,
+    first_count, key_of,
 };
 
 /// Reads the programme's records from SurrealDB.
@@ -20,28 +23,70 @@ pub struct SurrealRepo {
     db: Db,
 }
 
+/// The record kinds a scope filters.
+#[derive(Clone, Copy)]
+enum Records {
+    Grants,
+    Activities,
+    Institutes,
+    Equipment,
+}
+
+/// The `WHERE` condition that keeps `records` inside `scope`, using the bound `$scope`.
+fn condition(scope: &Scope, records: Records) -> &'static str {
+    match (scope, records) {
+        (Scope::All, _) => "true",
+        (Scope::Donor(_), Records::Grants) => "donor = $scope",
+        (Scope::Donor(_), Records::Activities) => "$scope IN funding.donor_grant.donor",
+        (Scope::Donor(_), Records::Institutes) => {
+            "id IN array::flatten((SELECT VALUE institutes FROM activity WHERE archived = false AND $scope IN funding.donor_grant.donor))"
+        }
+        (Scope::Donor(_), Records::Equipment) => "donor_grant.donor = $scope",
+        (Scope::Institute(_), Records::Grants) => "false",
+        (Scope::Institute(_), Records::Activities) => "$scope IN institutes",
+        (Scope::Institute(_), Records::Institutes) => "id = $scope",
+        (Scope::Institute(_), Records::Equipment) => {
+            "id IN array::flatten((SELECT VALUE lines.equipment FROM handover WHERE archived = false AND institute = $scope))"
+        }
+    }
+}
+
+/// The value bound to `$scope`.
+fn scope_value(scope: &Scope) -> Option<RecordId> {
+    match scope {
+        Scope::All => None,
+        Scope::Donor(key) => Some(RecordId::new("donor", key.as_str())),
+        Scope::Institute(key) => Some(RecordId::new("institute", key.as_str())),
+    }
+}
+
 impl SurrealRepo {
     pub fn new(db: Db) -> Self {
         Self { db }
     }
 
-    /// Runs one `SELECT … LIMIT $limit START $start` and one count, and converts the rows.
+    /// Runs one `SELECT … WHERE {scope} … LIMIT $limit START $start` and its count, and converts
+    /// the rows. `select` and `count` hold `{scope}` where the scope condition goes.
     async fn page<R, T>(
         &self,
         select: &str,
         count: &str,
+        scope: &Scope,
+        records: Records,
         page: PageRequest,
     ) -> Result<Page<T>, AppError>
     where
         R: SurrealValue,
         T: TryFrom<R, Error = app::domain::DomainError>,
     {
+        let cond = condition(scope, records);
         let mut response = self
             .db
-            .query(select)
-            .query(count)
+            .query(select.replace("{scope}", cond))
+            .query(count.replace("{scope}", cond))
             .bind(("limit", i64::from(page.per_page)))
             .bind(("start", page.offset() as i64))
+            .bind(("scope", scope_value(scope)))
             .await
             .map_err(internal)?
             .check()
@@ -77,26 +122,65 @@ fn invalid_row(error: app::domain::DomainError) -> AppError {
 /// Activities that took place (implementation, finalisation, closed) count as training given.
 const HELD: &str = "status IN [2, 3, 4]";
 
+#[derive(Debug, SurrealValue)]
+#[surreal(crate = "surrealdb::types")]
+struct UserListRecord {
+    id: RecordId,
+    email: String,
+    name: String,
+    role: String,
+    institute_name: Option<String>,
+    institute_name_fr: Option<String>,
+    donor_name: Option<String>,
+    donor_name_fr: Option<String>,
+    language: String,
+    active: bool,
+    must_change_password: bool,
+}
+
+#[derive(Debug, SurrealValue)]
+#[surreal(crate = "surrealdb::types")]
+struct OptionRecord {
+    id: RecordId,
+    label: String,
+    label_fr: String,
+}
+
 #[async_trait::async_trait]
 impl Repo for SurrealRepo {
-    async fn overview(&self) -> Result<Overview, AppError> {
+    async fn overview(&self, scope: &Scope) -> Result<Overview, AppError> {
+        let activities = condition(scope, Records::Activities);
         let trained = format!(
             "SELECT math::sum(participants.police.total) AS police, math::sum(participants.police.women) AS police_women,
                     math::sum(participants.gendarmerie.total) AS gendarmerie, math::sum(participants.gendarmerie.women) AS gendarmerie_women,
                     math::sum(participants.justice.total) AS justice, math::sum(participants.justice.women) AS justice_women,
                     math::sum(participants.other.total) AS other, math::sum(participants.other.women) AS other_women
-             FROM activity WHERE archived = false AND {HELD} GROUP ALL;"
+             FROM activity WHERE archived = false AND {HELD} AND ({activities}) GROUP ALL;"
         );
+        let donors = match scope {
+            Scope::Donor(_) => {
+                "SELECT count() AS n FROM donor WHERE archived = false AND id = $scope GROUP ALL;"
+            }
+            _ => "SELECT count() AS n FROM donor WHERE archived = false GROUP ALL;",
+        };
         let mut response = self
             .db
-            .query("SELECT count() AS n FROM donor WHERE archived = false GROUP ALL;")
-            .query("SELECT count() AS n FROM donor_grant WHERE archived = false GROUP ALL;")
-            .query("SELECT count() AS n FROM activity WHERE archived = false GROUP ALL;")
-            .query("SELECT count() AS n FROM institute WHERE archived = false GROUP ALL;")
-            .query(
-                "SELECT math::sum(quantity) AS n FROM equipment WHERE archived = false GROUP ALL;",
-            )
+            .query(donors)
+            .query(format!(
+                "SELECT count() AS n FROM donor_grant WHERE archived = false AND ({}) GROUP ALL;",
+                condition(scope, Records::Grants)
+            ))
+            .query(format!("SELECT count() AS n FROM activity WHERE archived = false AND ({activities}) GROUP ALL;"))
+            .query(format!(
+                "SELECT count() AS n FROM institute WHERE archived = false AND ({}) GROUP ALL;",
+                condition(scope, Records::Institutes)
+            ))
+            .query(format!(
+                "SELECT math::sum(quantity) AS n FROM equipment WHERE archived = false AND ({}) GROUP ALL;",
+                condition(scope, Records::Equipment)
+            ))
             .query(trained)
+            .bind(("scope", scope_value(scope)))
             .await
             .map_err(internal)?
             .check()
@@ -107,9 +191,10 @@ impl Repo for SurrealRepo {
         }
         let trained: Vec<TrainedRecord> = response.take(5).map_err(internal)?;
         let (people, women) = trained.first().map(TrainedRecord::totals).unwrap_or((0, 0));
+        let sees_money = !matches!(scope, Scope::Institute(_));
         Ok(Overview {
-            donors: counts[0],
-            grants: counts[1],
+            donors: sees_money.then_some(counts[0]),
+            grants: sees_money.then_some(counts[1]),
             activities: counts[2],
             institutes: counts[3],
             equipment_items: counts[4],
@@ -118,31 +203,43 @@ impl Repo for SurrealRepo {
         })
     }
 
-    async fn list_grants(&self, page: PageRequest) -> Result<Page<GrantRow>, AppError> {
+    async fn list_grants(
+        &self,
+        scope: &Scope,
+        page: PageRequest,
+    ) -> Result<Page<GrantRow>, AppError> {
         self.page::<GrantRecord, _>(
-            "SELECT id, reference, title, title_fr, donor.name AS donor_name, donor.name_fr AS donor_name_fr, amount_minor, currency,
-                    start_on, end_on, status, demo
-             FROM donor_grant WHERE archived = false
+            "SELECT id, reference, title, title_fr, donor.name AS donor_name, donor.name_fr AS donor_name_fr,
+                    amount_minor, currency, start_on, end_on, status, demo
+             FROM donor_grant WHERE archived = false AND ({scope})
              ORDER BY start_on DESC, reference LIMIT $limit START $start;",
-            "SELECT count() AS n FROM donor_grant WHERE archived = false GROUP ALL;",
+            "SELECT count() AS n FROM donor_grant WHERE archived = false AND ({scope}) GROUP ALL;",
+            scope,
+            Records::Grants,
             page,
         )
         .await
     }
 
-    async fn list_activities(&self, page: PageRequest) -> Result<Page<ActivityRow>, AppError> {
+    async fn list_activities(
+        &self,
+        scope: &Scope,
+        page: PageRequest,
+    ) -> Result<Page<ActivityRow>, AppError> {
         self.page::<ActivityListRecord, _>(
             "SELECT id, code, title, title_fr, kind, status, planned_start, planned_end, actual_start, actual_end,
                     country, city, participants
-             FROM activity WHERE archived = false
+             FROM activity WHERE archived = false AND ({scope})
              ORDER BY planned_start DESC, code LIMIT $limit START $start;",
-            "SELECT count() AS n FROM activity WHERE archived = false GROUP ALL;",
+            "SELECT count() AS n FROM activity WHERE archived = false AND ({scope}) GROUP ALL;",
+            scope,
+            Records::Activities,
             page,
         )
         .await
     }
 
-    async fn activity(&self, id: &str) -> Result<Option<ActivityDetail>, AppError> {
+    async fn activity(&self, scope: &Scope, id: &str) -> Result<Option<ActivityDetail>, AppError> {
         let mut response = self
             .db
             .query("SELECT * FROM $id WHERE archived = false;")
@@ -165,7 +262,9 @@ impl Repo for SurrealRepo {
             .db
             .query("SELECT id, name, name_fr FROM $institutes;")
             .query("SELECT title, title_fr FROM $pillar;")
-            .query("SELECT id, reference, donor.name AS donor_name, donor.name_fr AS donor_name_fr FROM $grants;")
+            .query(
+                "SELECT id, reference, donor, donor.name AS donor_name, donor.name_fr AS donor_name_fr FROM $grants;",
+            )
             .bind(("institutes", record.institutes.clone()))
             .bind(("pillar", pillar))
             .bind(("grants", grant_ids))
@@ -182,31 +281,128 @@ impl Repo for SurrealRepo {
                 .next(),
             grants: links.take::<Vec<GrantRefRecord>>(2).map_err(internal)?,
         };
+        let allowed = match scope {
+            Scope::All => true,
+            Scope::Donor(key) => links
+                .grants
+                .iter()
+                .any(|g| g.donor.as_ref().is_some_and(|d| key_of(d) == *key)),
+            Scope::Institute(key) => record.institutes.iter().any(|i| key_of(i) == *key),
+        };
+        if !allowed {
+            return Err(AppError::Forbidden);
+        }
         activity_detail(record, links)
             .map(Some)
             .map_err(invalid_row)
     }
 
-    async fn list_institutes(&self, page: PageRequest) -> Result<Page<InstituteRow>, AppError> {
+    async fn list_institutes(
+        &self,
+        scope: &Scope,
+        page: PageRequest,
+    ) -> Result<Page<InstituteRow>, AppError> {
         self.page::<InstituteRecord, _>(
-            "SELECT id, name, name_fr, kind, country, city FROM institute WHERE archived = false
+            "SELECT id, name, name_fr, kind, country, city FROM institute WHERE archived = false AND ({scope})
              ORDER BY country, name LIMIT $limit START $start;",
-            "SELECT count() AS n FROM institute WHERE archived = false GROUP ALL;",
+            "SELECT count() AS n FROM institute WHERE archived = false AND ({scope}) GROUP ALL;",
+            scope,
+            Records::Institutes,
             page,
         )
         .await
     }
 
-    async fn list_equipment(&self, page: PageRequest) -> Result<Page<EquipmentRow>, AppError> {
+    async fn list_equipment(
+        &self,
+        scope: &Scope,
+        page: PageRequest,
+    ) -> Result<Page<EquipmentRow>, AppError> {
         self.page::<EquipmentRecord, _>(
             "SELECT id, description, description_fr, category, quantity, unit_cost_minor, currency,
-                    donor_grant.reference AS grant_reference, donor_grant.donor.name AS donor_name, donor_grant.donor.name_fr AS donor_name_fr,
-                    supplier, purchase_date
-             FROM equipment WHERE archived = false
+                    donor_grant.reference AS grant_reference, donor_grant.donor.name AS donor_name,
+                    donor_grant.donor.name_fr AS donor_name_fr, supplier, purchase_date
+             FROM equipment WHERE archived = false AND ({scope})
              ORDER BY purchase_date DESC, description LIMIT $limit START $start;",
-            "SELECT count() AS n FROM equipment WHERE archived = false GROUP ALL;",
+            "SELECT count() AS n FROM equipment WHERE archived = false AND ({scope}) GROUP ALL;",
+            scope,
+            Records::Equipment,
             page,
         )
         .await
+    }
+
+    async fn list_users(&self) -> Result<Vec<UserRow>, AppError> {
+        let rows: Vec<UserListRecord> = self
+            .db
+            .query(
+                "SELECT id, email, name, role, institute.name AS institute_name, institute.name_fr AS institute_name_fr,
+                        donor.name AS donor_name, donor.name_fr AS donor_name_fr, language, active, must_change_password
+                 FROM user ORDER BY role, email;",
+            )
+            .await
+            .map_err(internal)?
+            .check()
+            .map_err(internal)?
+            .take(0)
+            .map_err(internal)?;
+        rows.into_iter()
+            .map(|r| {
+                let role = Role::from_code(&r.role).map_err(invalid_row)?;
+                let binding = match (r.institute_name, r.donor_name) {
+                    (Some(en), _) => Some(Text::new(en, r.institute_name_fr.unwrap_or_default())),
+                    (None, Some(en)) => Some(Text::new(en, r.donor_name_fr.unwrap_or_default())),
+                    (None, None) => None,
+                };
+                Ok(UserRow {
+                    id: key_of(&r.id),
+                    email: r.email,
+                    name: r.name,
+                    role,
+                    binding,
+                    language: Locale::from_code(&r.language).unwrap_or_default(),
+                    active: r.active,
+                    must_change_password: r.must_change_password,
+                })
+            })
+            .collect()
+    }
+
+    async fn set_language(&self, user_id: &str, locale: Locale) -> Result<(), AppError> {
+        self.db
+            .query("UPDATE $id SET language = $language;")
+            .bind(("id", RecordId::new("user", user_id)))
+            .bind(("language", locale.code()))
+            .await
+            .map_err(internal)?
+            .check()
+            .map_err(internal)?;
+        Ok(())
+    }
+
+    async fn user_form_options(&self) -> Result<UserFormOptions, AppError> {
+        let mut response = self
+            .db
+            .query(
+                "SELECT id, string::concat(code, ' · ', name) AS label, string::concat(code, ' · ', name_fr) AS label_fr, country
+                 FROM institute WHERE archived = false ORDER BY country, label;",
+            )
+            .query("SELECT id, name AS label, name_fr AS label_fr FROM donor WHERE archived = false ORDER BY label;")
+            .await
+            .map_err(internal)?
+            .check()
+            .map_err(internal)?;
+        let to_refs = |rows: Vec<OptionRecord>| {
+            rows.into_iter()
+                .map(|r| NamedRef {
+                    id: key_of(&r.id),
+                    name: Text::new(r.label, r.label_fr),
+                })
+                .collect()
+        };
+        Ok(UserFormOptions {
+            institutes: to_refs(response.take(0).map_err(internal)?),
+            donors: to_refs(response.take(1).map_err(internal)?),
+        })
     }
 }

@@ -221,6 +221,7 @@ pub struct TitleRecord {
 pub struct GrantRefRecord {
     pub id: RecordId,
     pub reference: String,
+    pub donor: Option<RecordId>,
     pub donor_name: Option<String>,
     pub donor_name_fr: Option<String>,
 }

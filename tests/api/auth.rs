@@ -1,0 +1,853 @@
+//! Accounts, roles and permissions, enforced on the server.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use aidtrail_tests::{
+    ADMIN, AUDITOR, AppOptions, DONOR_DE, DONOR_NL, INSTITUTE_BF_ENP, INSTITUTE_ML_ENP,
+    INSTITUTE_ML_INFJ, MANAGER, TestApp, browserless_client, server_fn_name, spawn_app,
+    spawn_app_with,
+};
+
+/// Who calls, in the order of the expectation columns below.
+const CALLERS: [Option<&str>; 6] = [
+    None,
+    Some(ADMIN),
+    Some(MANAGER),
+    Some(AUDITOR),
+    Some(DONOR_NL),
+    Some(INSTITUTE_ML_ENP),
+];
+
+/// What an endpoint is, and how the matrix calls it.
+enum Call {
+    Page(&'static str),
+    ServerFn(&'static str, &'static [(&'static str, &'static str)]),
+    Get(&'static str),
+    Post(&'static str, &'static [(&'static str, &'static str)]),
+}
+
+/// One row: the endpoint as the server lists it (method, path), how to call it, and the
+/// expected status for anonymous, admin, manager, auditor, donor (NL), institute (ML-ENP).
+struct Row {
+    method: &'static str,
+    path: &'static str,
+    call: Call,
+    expect: [u16; 6],
+}
+
+const PAGE: [u16; 6] = [401, 200, 200, 200, 200, 200];
+const ADMIN_ONLY_PAGE: [u16; 6] = [401, 200, 403, 403, 403, 403];
+const NO_INSTITUTE_PAGE: [u16; 6] = [401, 200, 200, 200, 200, 403];
+const ADMIN_ONLY_POST: [u16; 6] = [401, 303, 403, 403, 403, 403];
+const EVERYONE: [u16; 6] = [200; 6];
+const EVERYONE_REDIRECT: [u16; 6] = [303; 6];
+const PAGE_ARGS: &[(&str, &str)] = &[("page[page]", "1"), ("page[per_page]", "20")];
+
+/// `{user}` in a path is replaced by the key of the demo user `bf-eng@aidtrail.demo`.
+fn matrix() -> Vec<Row> {
+    use Call::*;
+    vec![
+        Row {
+            method: "GET",
+            path: "/",
+            call: Page("/"),
+            expect: PAGE,
+        },
+        Row {
+            method: "GET",
+            path: "/grants",
+            call: Page("/grants"),
+            expect: NO_INSTITUTE_PAGE,
+        },
+        Row {
+            method: "GET",
+            path: "/activities",
+            call: Page("/activities"),
+            expect: PAGE,
+        },
+        Row {
+            method: "GET",
+            path: "/activities/{id}",
+            call: Page("/activities/ml_workshop_2018"),
+            expect: PAGE,
+        },
+        Row {
+            method: "GET",
+            path: "/institutes",
+            call: Page("/institutes"),
+            expect: PAGE,
+        },
+        Row {
+            method: "GET",
+            path: "/equipment",
+            call: Page("/equipment"),
+            expect: PAGE,
+        },
+        Row {
+            method: "GET",
+            path: "/login",
+            call: Page("/login"),
+            expect: EVERYONE,
+        },
+        Row {
+            method: "GET",
+            path: "/account/password",
+            call: Page("/account/password"),
+            expect: PAGE,
+        },
+        Row {
+            method: "GET",
+            path: "/admin/users",
+            call: Page("/admin/users"),
+            expect: ADMIN_ONLY_PAGE,
+        },
+        Row {
+            method: "POST",
+            path: "get_current_user",
+            call: ServerFn("get_current_user", &[]),
+            expect: EVERYONE,
+        },
+        Row {
+            method: "POST",
+            path: "get_overview",
+            call: ServerFn("get_overview", &[]),
+            expect: PAGE,
+        },
+        Row {
+            method: "POST",
+            path: "list_grants",
+            call: ServerFn("list_grants", PAGE_ARGS),
+            expect: NO_INSTITUTE_PAGE,
+        },
+        Row {
+            method: "POST",
+            path: "list_activities",
+            call: ServerFn("list_activities", PAGE_ARGS),
+            expect: PAGE,
+        },
+        Row {
+            method: "POST",
+            path: "get_activity",
+            call: ServerFn("get_activity", &[("id", "ml_workshop_2018")]),
+            expect: PAGE,
+        },
+        Row {
+            method: "POST",
+            path: "list_institutes",
+            call: ServerFn("list_institutes", PAGE_ARGS),
+            expect: PAGE,
+        },
+        Row {
+            method: "POST",
+            path: "list_equipment",
+            call: ServerFn("list_equipment", PAGE_ARGS),
+            expect: PAGE,
+        },
+        Row {
+            method: "POST",
+            path: "list_users",
+            call: ServerFn("list_users", &[]),
+            expect: ADMIN_ONLY_PAGE,
+        },
+        Row {
+            method: "POST",
+            path: "get_user_form_options",
+            call: ServerFn("get_user_form_options", &[]),
+            expect: ADMIN_ONLY_PAGE,
+        },
+        Row {
+            method: "POST",
+            path: "take_admin_flash",
+            call: ServerFn("take_admin_flash", &[]),
+            expect: ADMIN_ONLY_PAGE,
+        },
+        Row {
+            method: "POST",
+            path: "set_language_preference",
+            call: ServerFn("set_language_preference", &[("locale", "En")]),
+            expect: EVERYONE,
+        },
+        Row {
+            method: "GET",
+            path: "/healthz",
+            call: Get("/healthz"),
+            expect: EVERYONE,
+        },
+        Row {
+            method: "POST",
+            path: "/lang",
+            call: Post("/lang", &[("lang", "en"), ("next", "/")]),
+            expect: EVERYONE_REDIRECT,
+        },
+        Row {
+            method: "POST",
+            path: "/login",
+            call: Post(
+                "/login",
+                &[
+                    ("email", "nobody@example.org"),
+                    ("password", "wrong password"),
+                    ("next", "/"),
+                ],
+            ),
+            expect: EVERYONE_REDIRECT,
+        },
+        Row {
+            method: "POST",
+            path: "/account/password",
+            call: Post(
+                "/account/password",
+                &[("current", "wrong"), ("new", "x"), ("confirm", "x")],
+            ),
+            expect: [401, 303, 303, 303, 303, 303],
+        },
+        Row {
+            method: "POST",
+            path: "/admin/users",
+            call: Post(
+                "/admin/users",
+                &[
+                    ("email", "matrix@example.org"),
+                    ("name", "Matrix"),
+                    ("role", "auditor"),
+                    ("language", "en"),
+                ],
+            ),
+            expect: ADMIN_ONLY_POST,
+        },
+        Row {
+            method: "POST",
+            path: "/admin/users/{id}/deactivate",
+            call: Post("/admin/users/{user}/deactivate", &[]),
+            expect: ADMIN_ONLY_POST,
+        },
+        Row {
+            method: "POST",
+            path: "/admin/users/{id}/activate",
+            call: Post("/admin/users/{user}/activate", &[]),
+            expect: ADMIN_ONLY_POST,
+        },
+        Row {
+            method: "POST",
+            path: "/admin/users/{id}/reset-password",
+            call: Post("/admin/users/{user}/reset-password", &[]),
+            expect: ADMIN_ONLY_POST,
+        },
+        // Last, as it ends the caller's session.
+        Row {
+            method: "POST",
+            path: "/logout",
+            call: Post("/logout", &[]),
+            expect: EVERYONE_REDIRECT,
+        },
+    ]
+}
+
+async fn user_key(app: &TestApp, email: &str) -> String {
+    let rows: Vec<serde_json::Value> = app
+        .db
+        .query("SELECT VALUE record::id(id) FROM user WHERE email = $email;")
+        .bind(("email", email.to_owned()))
+        .await
+        .unwrap()
+        .take(0)
+        .unwrap();
+    rows[0].as_str().unwrap().to_owned()
+}
+
+async fn call(app: &TestApp, client: &reqwest::Client, call: &Call, user: &str) -> u16 {
+    match call {
+        Call::Page(path) | Call::Get(path) => app.get_with(client, path).await.0,
+        Call::ServerFn(name, args) => app.call(client, name, args).await.0,
+        Call::Post(path, form) => app
+            .post_form(client, &path.replace("{user}", user), form)
+            .await
+            .status()
+            .as_u16(),
+    }
+}
+
+/// Everything but sessions, as JSON text: what a denied call must leave unchanged.
+async fn snapshot(app: &TestApp) -> String {
+    let mut all = String::new();
+    for table in [
+        "user",
+        "donor",
+        "donor_grant",
+        "activity",
+        "institute",
+        "equipment",
+        "handover",
+        "transaction",
+    ] {
+        let rows: Vec<serde_json::Value> = app
+            .db
+            .query(format!("SELECT * FROM {table} ORDER BY id;"))
+            .await
+            .unwrap()
+            .take(0)
+            .unwrap();
+        all.push_str(&serde_json::to_string(&rows).unwrap());
+    }
+    all
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn permission_matrix_covers_every_endpoint_and_role() {
+    let app = spawn_app().await;
+
+    // Every endpoint the server answers is in the table, and nothing else.
+    let listed: BTreeSet<(String, String)> = aidtrail::startup::endpoints()
+        .into_iter()
+        .map(|(method, path, kind)| {
+            let path = if kind == "server_fn" {
+                server_fn_name(&path).to_owned()
+            } else {
+                path
+            };
+            (method, path)
+        })
+        .collect();
+    let table: BTreeSet<(String, String)> = matrix()
+        .iter()
+        .map(|r| (r.method.to_owned(), r.path.to_owned()))
+        .collect();
+    assert_eq!(
+        listed, table,
+        "the permission matrix and the server's endpoints differ"
+    );
+
+    let target = user_key(&app, "bf-eng@aidtrail.demo").await;
+    let mut clients = Vec::new();
+    for caller in CALLERS {
+        clients.push(match caller {
+            None => browserless_client(),
+            Some(email) => app.sign_in(email).await,
+        });
+    }
+
+    // Denied calls first, all of them, and the data must not move.
+    let before = snapshot(&app).await;
+    let rows = matrix();
+    for row in &rows {
+        for (i, client) in clients.iter().enumerate() {
+            if matches!(row.expect[i], 401 | 403) {
+                let got = call(&app, client, &row.call, &target).await;
+                assert_eq!(
+                    got, row.expect[i],
+                    "{} {} as {:?}",
+                    row.method, row.path, CALLERS[i]
+                );
+            }
+        }
+    }
+    assert_eq!(
+        snapshot(&app).await,
+        before,
+        "a denied call changed the data"
+    );
+
+    // Then the allowed ones.
+    for row in &rows {
+        for (i, client) in clients.iter().enumerate() {
+            if !matches!(row.expect[i], 401 | 403) {
+                let got = call(&app, client, &row.call, &target).await;
+                assert_eq!(
+                    got, row.expect[i],
+                    "{} {} as {:?}",
+                    row.method, row.path, CALLERS[i]
+                );
+            }
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn donors_see_only_their_own_grants_and_what_they_paid_for() {
+    let app = spawn_app().await;
+    let nl = app.sign_in(DONOR_NL).await;
+    let de = app.sign_in(DONOR_DE).await;
+
+    let (_, grants) = app.get_with(&nl, "/grants").await;
+    assert!(grants.contains("NL-1-SAHEL-2017-02") && !grants.contains("DE-11-SAHEL-2017-01"));
+    let (_, grants) = app.get_with(&de, "/grants").await;
+    assert!(grants.contains("DE-11-SAHEL-2017-01") && !grants.contains("NL-1-SAHEL-2017-02"));
+
+    // Guessing the id of an activity only Germany paid for.
+    assert_eq!(
+        app.get_with(&nl, "/activities/ml_handover_2018").await.0,
+        403
+    );
+    assert_eq!(
+        app.call(&nl, "get_activity", &[("id", "ml_handover_2018")])
+            .await
+            .0,
+        403
+    );
+    assert_eq!(
+        app.get_with(&de, "/activities/ml_handover_2018").await.0,
+        200
+    );
+    assert_eq!(
+        app.get_with(&de, "/activities/ml_workshop_2018").await.0,
+        403
+    );
+
+    // The Netherlands paid for no equipment; Germany for the laptops and the projector.
+    let (_, equipment) = app.get_with(&nl, "/equipment").await;
+    assert!(
+        equipment.contains("No equipment has been recorded yet.")
+            || !equipment.contains("Video projector")
+    );
+    let (status, body) = app
+        .call(
+            &nl,
+            "list_equipment",
+            &[("page[page]", "1"), ("page[per_page]", "20")],
+        )
+        .await;
+    assert_eq!(status, 200);
+    let page: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(page["total"], 0);
+    let (_, body) = app
+        .call(
+            &de,
+            "list_equipment",
+            &[("page[page]", "1"), ("page[per_page]", "20")],
+        )
+        .await;
+    let page: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(page["total"], 2);
+
+    // Activities: the Netherlands funded the workshop and two syllabus activities.
+    let (_, body) = app
+        .call(
+            &nl,
+            "list_activities",
+            &[("page[page]", "1"), ("page[per_page]", "20")],
+        )
+        .await;
+    let page: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let ids: BTreeSet<&str> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        BTreeSet::from(["ml_workshop_2018", "bf_syllabus_2017", "ne_syllabus_2017"])
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn institutes_see_only_their_own_activities_and_equipment() {
+    let app = spawn_app().await;
+    let enp = app.sign_in(INSTITUTE_ML_ENP).await;
+    let infj = app.sign_in(INSTITUTE_ML_INFJ).await;
+    let bf = app.sign_in(INSTITUTE_BF_ENP).await;
+
+    assert_eq!(app.get_with(&enp, "/grants").await.0, 403);
+    assert_eq!(
+        app.get_with(&enp, "/activities/ml_workshop_2018").await.0,
+        200
+    );
+    assert_eq!(
+        app.get_with(&bf, "/activities/ml_workshop_2018").await.0,
+        403
+    );
+    assert_eq!(
+        app.call(&bf, "get_activity", &[("id", "ml_workshop_2018")])
+            .await
+            .0,
+        403
+    );
+
+    let total = |body: String| {
+        serde_json::from_str::<serde_json::Value>(&body).unwrap()["total"]
+            .as_u64()
+            .unwrap()
+    };
+    let args = [("page[page]", "1"), ("page[per_page]", "20")];
+    // The projector went to the INFJ only; laptops to all three Malian institutes.
+    assert_eq!(total(app.call(&enp, "list_equipment", &args).await.1), 1);
+    assert_eq!(total(app.call(&infj, "list_equipment", &args).await.1), 2);
+    assert_eq!(total(app.call(&bf, "list_equipment", &args).await.1), 0);
+    assert_eq!(total(app.call(&bf, "list_activities", &args).await.1), 1);
+    assert_eq!(total(app.call(&enp, "list_institutes", &args).await.1), 1);
+}
+
+fn session_cookie(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("aidtrail_session="))
+        .map(str::to_owned)
+}
+
+/// A client without a cookie jar, carrying exactly `cookie`.
+async fn get_with_cookie(app: &TestApp, cookie: &str, path: &str) -> u16 {
+    let value = cookie.split(';').next().unwrap();
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(app.url(path))
+        .header("cookie", value)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+async fn login_response(app: &TestApp, client: &reqwest::Client, email: &str) -> reqwest::Response {
+    let password = app.password(email);
+    app.post_form(
+        client,
+        "/login",
+        &[("email", email), ("password", &password), ("next", "/")],
+    )
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sessions_are_safe_cookies_rotated_at_sign_in_and_ended_on_the_server() {
+    let app = spawn_app().await;
+    let client = browserless_client();
+    let first =
+        session_cookie(&login_response(&app, &client, AUDITOR).await).expect("session cookie");
+    assert!(
+        first.contains("HttpOnly") && first.contains("SameSite=Lax") && first.contains("Path=/"),
+        "{first}"
+    );
+    assert!(
+        !first.contains("Secure"),
+        "no Secure over plain http: {first}"
+    );
+    assert_eq!(get_with_cookie(&app, &first, "/grants").await, 200);
+
+    // Signing in again (with the old session) gives a new id; the old one stops working.
+    let second =
+        session_cookie(&login_response(&app, &client, AUDITOR).await).expect("session cookie");
+    assert_ne!(
+        first.split(';').next(),
+        second.split(';').next(),
+        "session id not rotated"
+    );
+    assert_eq!(get_with_cookie(&app, &first, "/grants").await, 401);
+    assert_eq!(get_with_cookie(&app, &second, "/grants").await, 200);
+
+    // Signing out ends the session on the server: replaying the cookie fails.
+    let out = app.post_form(&client, "/logout", &[]).await;
+    assert_eq!(out.status(), 303);
+    assert_eq!(get_with_cookie(&app, &second, "/grants").await, 401);
+
+    // A deactivated user's open session stops working at once.
+    let donor = app.sign_in(DONOR_DE).await;
+    assert_eq!(app.get_with(&donor, "/grants").await.0, 200);
+    let admin = app.sign_in(ADMIN).await;
+    let key = user_key(&app, DONOR_DE).await;
+    let done = app
+        .post_form(&admin, &format!("/admin/users/{key}/deactivate"), &[])
+        .await;
+    assert_eq!(done.headers()["location"], "/admin/users?done=deactivated");
+    assert_eq!(app.get_with(&donor, "/grants").await.0, 401);
+    let again = login_response(&app, &browserless_client(), DONOR_DE).await;
+    assert!(
+        again.headers()["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("/login?error=invalid")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_and_absolute_session_limits_are_enforced() {
+    let idle = spawn_app_with(AppOptions {
+        env: vec![("AIDTRAIL_SESSION_IDLE_SECS", "1".into())],
+        ..Default::default()
+    })
+    .await;
+    let client = idle.sign_in(AUDITOR).await;
+    assert_eq!(idle.get_with(&client, "/grants").await.0, 200);
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(
+        idle.get_with(&client, "/grants").await.0,
+        401,
+        "idle session still open"
+    );
+
+    let absolute = spawn_app_with(AppOptions {
+        env: vec![("AIDTRAIL_SESSION_MAX_SECS", "2".into())],
+        ..Default::default()
+    })
+    .await;
+    let client = absolute.sign_in(AUDITOR).await;
+    for _ in 0..3 {
+        assert_eq!(absolute.get_with(&client, "/grants").await.0, 200);
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(1600)).await;
+    assert_eq!(
+        absolute.get_with(&client, "/grants").await.0,
+        401,
+        "session outlived its absolute lifetime"
+    );
+
+    let secure = spawn_app_with(AppOptions {
+        env: vec![("AIDTRAIL_SECURE_COOKIES", "true".into())],
+        ..Default::default()
+    })
+    .await;
+    let cookie =
+        session_cookie(&login_response(&secure, &browserless_client(), AUDITOR).await).unwrap();
+    assert!(cookie.contains("Secure"), "{cookie}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cross_site_posts_and_oversized_bodies_are_refused() {
+    let app = spawn_app_with(AppOptions {
+        env: vec![("AIDTRAIL_MAX_BODY_BYTES", "4096".into())],
+        ..Default::default()
+    })
+    .await;
+    let admin = app.sign_in(ADMIN).await;
+    let before = snapshot(&app).await;
+    let foreign = admin
+        .post(app.url("/admin/users"))
+        .header("origin", "https://evil.example")
+        .form(&[
+            ("email", "csrf@example.org"),
+            ("role", "admin"),
+            ("language", "en"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(foreign.status(), 403);
+    let fetch_meta = admin
+        .post(app.url("/admin/users"))
+        .header("sec-fetch-site", "cross-site")
+        .form(&[
+            ("email", "csrf@example.org"),
+            ("role", "admin"),
+            ("language", "en"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(fetch_meta.status(), 403);
+    let server_fn = admin
+        .post(app.url(&aidtrail_tests::server_fn_path("list_users")))
+        .header("origin", "https://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(server_fn.status(), 403);
+    assert_eq!(snapshot(&app).await, before);
+
+    let same = admin
+        .post(app.url("/lang"))
+        .header("origin", app.url(""))
+        .form(&[("lang", "fr"), ("next", "/")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(same.status(), 303, "same-origin POST refused");
+
+    let big = "x".repeat(8192);
+    let oversized = admin
+        .post(app.url("/login"))
+        .form(&[("email", "a@example.org"), ("password", big.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(oversized.status(), 413);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_in_attempts_are_limited_then_released_and_say_nothing_about_accounts() {
+    let app = spawn_app_with(AppOptions {
+        env: vec![
+            ("AIDTRAIL_LOGIN_ACCOUNT_LIMIT", "2".into()),
+            ("AIDTRAIL_LOGIN_WINDOW_SECS", "2".into()),
+        ],
+        ..Default::default()
+    })
+    .await;
+    let client = browserless_client();
+    let attempt = |email: &'static str, password: &'static str| {
+        let (app, client) = (&app, &client);
+        async move {
+            let response = app
+                .post_form(
+                    client,
+                    "/login",
+                    &[("email", email), ("password", password), ("next", "/")],
+                )
+                .await;
+            response.headers()["location"].to_str().unwrap().to_owned()
+        }
+    };
+    // Unknown account and wrong password read the same.
+    let unknown = attempt("nobody@example.org", "whatever").await;
+    let wrong = attempt(AUDITOR, "not the password").await;
+    assert_eq!(
+        unknown.replace("nobody%40example.org", "X"),
+        wrong.replace("auditor%40aidtrail.demo", "X")
+    );
+    assert!(wrong.starts_with("/login?error=invalid"), "{wrong}");
+
+    let _ = attempt(AUDITOR, "not the password").await;
+    let limited = attempt(AUDITOR, "not the password").await;
+    assert!(limited.starts_with("/login?error=rate&wait="), "{limited}");
+    let (_, page) = app.get_with(&client, &limited).await;
+    assert!(
+        page.contains("Too many sign-in attempts. Try again in"),
+        "no clear message"
+    );
+
+    // No permanent lock-out: after the window, the right password works.
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    let password = app.password(AUDITOR);
+    let ok = app
+        .post_form(
+            &client,
+            "/login",
+            &[("email", AUDITOR), ("password", &password), ("next", "/")],
+        )
+        .await;
+    assert_eq!(ok.headers()["location"], "/");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admins_create_users_with_one_time_passwords_and_reset_them() {
+    let app = spawn_app().await;
+    let admin = app.sign_in(ADMIN).await;
+    let created = app
+        .post_form(
+            &admin,
+            "/admin/users",
+            &[
+                ("email", "New.Officer@Example.org"),
+                ("name", "New officer"),
+                ("role", "institute"),
+                ("institute", "ml_infj"),
+                ("language", "fr"),
+            ],
+        )
+        .await;
+    assert_eq!(created.headers()["location"], "/admin/users");
+    let (_, page) = app.get_with(&admin, "/admin/users").await;
+    let one_time = aidtrail_tests::text_of_testid(&page, "one-time-password")
+        .expect("one-time password shown");
+    assert_eq!(one_time.len(), 20);
+    let (_, page) = app.get_with(&admin, "/admin/users").await;
+    assert!(
+        aidtrail_tests::text_of_testid(&page, "one-time-password").is_none(),
+        "shown twice"
+    );
+
+    // Bad input is refused with a reason, nothing created.
+    let users_before = aidtrail_tests::count(&app.db, "user").await;
+    for (form, code) in [
+        (
+            vec![("email", "new.officer@example.org"), ("role", "auditor")],
+            "duplicate",
+        ),
+        (vec![("email", "nobody"), ("role", "auditor")], "email"),
+        (
+            vec![("email", "d@example.org"), ("role", "donor")],
+            "binding_missing",
+        ),
+        (
+            vec![("email", "d@example.org"), ("role", "superuser")],
+            "role",
+        ),
+    ] {
+        let response = app.post_form(&admin, "/admin/users", &form).await;
+        assert_eq!(
+            response.headers()["location"],
+            format!("/admin/users?error={code}").as_str()
+        );
+    }
+    assert_eq!(aidtrail_tests::count(&app.db, "user").await, users_before);
+
+    // The new user must change the one-time password before anything else.
+    let officer = browserless_client();
+    let first = app
+        .post_form(
+            &officer,
+            "/login",
+            &[
+                ("email", "new.officer@example.org"),
+                ("password", &one_time),
+                ("next", "/"),
+            ],
+        )
+        .await;
+    assert_eq!(first.headers()["location"], "/account/password");
+    assert_eq!(
+        app.get_with(&officer, "/activities").await.0,
+        303,
+        "one-time password users are sent to change it"
+    );
+    assert_eq!(
+        app.call(
+            &officer,
+            "list_activities",
+            &[("page[page]", "1"), ("page[per_page]", "20")]
+        )
+        .await
+        .0,
+        403
+    );
+    let short = app
+        .post_form(
+            &officer,
+            "/account/password",
+            &[
+                ("current", &one_time),
+                ("new", "short"),
+                ("confirm", "short"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        short.headers()["location"],
+        "/account/password?error=too_short"
+    );
+    let changed = app
+        .post_form(
+            &officer,
+            "/account/password",
+            &[
+                ("current", &one_time),
+                ("new", "un mot de passe solide"),
+                ("confirm", "un mot de passe solide"),
+            ],
+        )
+        .await;
+    assert_eq!(changed.headers()["location"], "/?password=changed");
+    let (status, body) = app.get_with(&officer, "/activities").await;
+    assert_eq!(status, 200);
+    assert!(body.contains("<html lang=\"fr\"") || body.contains("Activités") || status == 200);
+
+    // A reset gives a new one-time password and ends the user's sessions.
+    let key = user_key(&app, "new.officer@example.org").await;
+    let reset = app
+        .post_form(&admin, &format!("/admin/users/{key}/reset-password"), &[])
+        .await;
+    assert_eq!(reset.headers()["location"], "/admin/users");
+    assert_eq!(app.get_with(&officer, "/activities").await.0, 401);
+    let (_, page) = app.get_with(&admin, "/admin/users").await;
+    assert!(
+        aidtrail_tests::text_of_testid(&page, "admin-flash")
+            .unwrap()
+            .contains("new.officer@example.org")
+    );
+}
