@@ -9,7 +9,7 @@ use crate::components::Layout;
 use crate::components::i18n::{I18n, initial_locale};
 use crate::pages::{
     ActivitiesPage, ActivityPage, EquipmentPage, GrantsPage, HomePage, InstitutesPage, LoginPage,
-    NotFoundPage, PasswordPage, UsersPage,
+    EditActivityPage, NewActivityPage, NotFoundPage, PasswordPage, UsersPage,
 };
 
 /// The whole HTML document, rendered on the server only.
@@ -49,7 +49,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/grants") view=GrantsPage ssr=SsrMode::Async/>
                     <Route path=path!("/activities") view=ActivitiesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/activities/new") view=NewActivityPage ssr=SsrMode::Async/>
                     <Route path=path!("/activities/:id") view=ActivityPage ssr=SsrMode::Async/>
+                    <Route path=path!("/activities/:id/edit") view=EditActivityPage ssr=SsrMode::Async/>
                     <Route path=path!("/institutes") view=InstitutesPage ssr=SsrMode::Async/>
                     <Route path=path!("/equipment") view=EquipmentPage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>

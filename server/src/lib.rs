@@ -5,6 +5,7 @@ pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod db;
+mod forms;
 mod routes;
 pub mod startup;
 pub mod telemetry;

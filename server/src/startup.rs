@@ -197,6 +197,9 @@ fn plain_routes() -> Routes {
     .post("/admin/users/{id}/deactivate", handlers::deactivate_user)
     .post("/admin/users/{id}/activate", handlers::activate_user)
     .post("/admin/users/{id}/reset-password", handlers::reset_password)
+    .post("/activities/new", crate::forms::create_activity)
+    .post("/activities/{id}/edit", crate::forms::update_activity)
+    .post("/activities/{id}/archive", crate::forms::archive_activity)
 }
 
 /// Every endpoint the server answers besides static files: (method, path, kind).

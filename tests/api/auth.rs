@@ -40,6 +40,8 @@ const PAGE: [u16; 6] = [401, 200, 200, 200, 200, 200];
 const ADMIN_ONLY_PAGE: [u16; 6] = [401, 200, 403, 403, 403, 403];
 const NO_INSTITUTE_PAGE: [u16; 6] = [401, 200, 200, 200, 200, 403];
 const ADMIN_ONLY_POST: [u16; 6] = [401, 303, 403, 403, 403, 403];
+const EDITORS_PAGE: [u16; 6] = [401, 200, 200, 403, 403, 403];
+const EDITORS_POST: [u16; 6] = [401, 303, 303, 403, 403, 403];
 const EVERYONE: [u16; 6] = [200; 6];
 const EVERYONE_REDIRECT: [u16; 6] = [303; 6];
 const PAGE_ARGS: &[(&str, &str)] = &[("page[page]", "1"), ("page[per_page]", "20")];
@@ -101,6 +103,51 @@ fn matrix() -> Vec<Row> {
             path: "/admin/users",
             call: Page("/admin/users"),
             expect: ADMIN_ONLY_PAGE,
+        },
+        Row { method: "GET", path: "/activities/new", call: Page("/activities/new"), expect: EDITORS_PAGE },
+        Row {
+            method: "GET",
+            path: "/activities/{id}/edit",
+            call: Page("/activities/ml_workshop_2018/edit"),
+            expect: EDITORS_PAGE,
+        },
+        Row {
+            method: "POST",
+            path: "get_activity_edit",
+            call: ServerFn("get_activity_edit", &[("id", "ml_workshop_2018")]),
+            expect: EDITORS_PAGE,
+        },
+        Row {
+            method: "POST",
+            path: "get_activity_form_options",
+            call: ServerFn("get_activity_form_options", &[]),
+            expect: EDITORS_PAGE,
+        },
+        Row {
+            method: "POST",
+            path: "get_activity_history",
+            call: ServerFn("get_activity_history", &[("id", "ml_workshop_2018")]),
+            expect: PAGE,
+        },
+        Row {
+            method: "POST",
+            path: "take_form_state",
+            call: ServerFn("take_form_state", &[("form", "activity:new")]),
+            expect: PAGE,
+        },
+        // Allowed calls here are refused by validation or versioning, so they change nothing.
+        Row { method: "POST", path: "/activities/new", call: Post("/activities/new", &[("title", "")]), expect: EDITORS_POST },
+        Row {
+            method: "POST",
+            path: "/activities/{id}/edit",
+            call: Post("/activities/ml_workshop_2018/edit", &[("version", "1"), ("title", "")]),
+            expect: EDITORS_POST,
+        },
+        Row {
+            method: "POST",
+            path: "/activities/{id}/archive",
+            call: Post("/activities/ml_workshop_2018/archive", &[("version", "999")]),
+            expect: EDITORS_POST,
         },
         Row {
             method: "POST",
@@ -280,6 +327,7 @@ async fn snapshot(app: &TestApp) -> String {
         "equipment",
         "handover",
         "transaction",
+        "audit_event",
     ] {
         let rows: Vec<serde_json::Value> = app
             .db

@@ -1,5 +1,6 @@
 //! Integration tests: the real server on port 0, a real SurrealKV database in a temp folder.
 
+mod activities;
 mod auth;
 mod demo;
 mod lifecycle;

@@ -91,3 +91,37 @@ pub async fn set_language_preference(locale: crate::i18n::Locale) -> Result<(), 
     };
     with_status(services::set_language(&*repo()?, &user, locale).await)
 }
+
+/// An activity's values for its edit form.
+#[server]
+pub async fn get_activity_edit(id: String) -> Result<crate::domain::ActivityEdit, AppError> {
+    with_status(services::activity_edit(&*repo()?, signed_in().as_ref(), &id).await)
+}
+
+/// What the activity form offers in its lists.
+#[server]
+pub async fn get_activity_form_options() -> Result<crate::domain::ActivityFormOptions, AppError> {
+    with_status(services::activity_form_options(&*repo()?, signed_in().as_ref()).await)
+}
+
+/// Who changed an activity, when, and why.
+#[server]
+pub async fn get_activity_history(id: String) -> Result<Vec<crate::domain::HistoryEntry>, AppError> {
+    with_status(services::activity_history(&*repo()?, signed_in().as_ref(), &id).await)
+}
+
+/// The values and errors of a form this session submitted and that came back, once.
+#[server]
+pub async fn take_form_state(form: String) -> Result<Option<crate::domain::FormState>, AppError> {
+    if signed_in().is_none() {
+        return with_status(Err(AppError::Unauthorized));
+    }
+    let session: tower_sessions::Session = leptos_axum::extract().await.map_err(|error| {
+        tracing::error!(%error, "no session on a form request");
+        AppError::Internal
+    })?;
+    session.remove::<crate::domain::FormState>(&format!("form:{form}")).await.map_err(|error| {
+        tracing::error!(%error, "could not read the form state");
+        AppError::Internal
+    })
+}

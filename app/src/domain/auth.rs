@@ -71,16 +71,19 @@ pub enum Permission {
     ViewActivities,
     ViewInstitutes,
     ViewEquipment,
+    /// Create, edit and archive the programme's records.
+    EditProgramme,
     ManageUsers,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 6] = [
+    pub const ALL: [Permission; 7] = [
         Permission::ViewOverview,
         Permission::ViewGrants,
         Permission::ViewActivities,
         Permission::ViewInstitutes,
         Permission::ViewEquipment,
+        Permission::EditProgramme,
         Permission::ManageUsers,
     ];
 }
@@ -118,6 +121,7 @@ impl CurrentUser {
         match (self.role, permission) {
             (Role::Admin, _) => true,
             (Role::ProgrammeManager | Role::Auditor, ManageUsers) => false,
+            (Role::Auditor, EditProgramme) => false,
             (Role::ProgrammeManager | Role::Auditor, _) => true,
             (
                 Role::Donor,
@@ -155,6 +159,14 @@ mod tests {
             donor: (role == Role::Donor).then(|| "nl_mfa".into()),
             language: Locale::En,
             must_change_password: false,
+        }
+    }
+
+    #[test]
+    fn only_admins_and_managers_edit_the_programme() {
+        for role in Role::ALL {
+            let expected = matches!(role, Role::Admin | Role::ProgrammeManager);
+            assert_eq!(user(role).can(Permission::EditProgramme), expected, "{role:?}");
         }
     }
 

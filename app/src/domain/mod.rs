@@ -3,6 +3,7 @@
 //! A value of one of these types that exists is valid: constructors and deserialisation check
 //! the rules, so forms and services apply the same rule from one place.
 
+pub mod activity_form;
 mod auth;
 mod codes;
 mod dates;

@@ -165,6 +165,8 @@ pub struct ActivityDetail {
     pub participant_profile: Text,
     pub instructors: Vec<Instructor>,
     pub narrative: Text,
+    pub version: i64,
+    pub archived: bool,
 }
 
 /// A row of the institutes list.
@@ -203,6 +205,58 @@ pub struct Overview {
     pub equipment_items: u64,
     pub people_trained: u64,
     pub women_trained: u64,
+}
+
+/// An activity's editable values, with the version the edit starts from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActivityEdit {
+    pub id: String,
+    pub code: String,
+    pub title: Text,
+    pub kind: ActivityKind,
+    pub status: ActivityStatus,
+    pub planned: DateRange,
+    pub actual: Option<DateRange>,
+    pub country: Country,
+    pub city: String,
+    pub venue: String,
+    pub institutes: Vec<String>,
+    pub theme: Theme,
+    pub pillar: Option<String>,
+    pub funding: Vec<super::activity_form::FundingDraft>,
+    pub participants: Participants,
+    pub participant_profile: Text,
+    pub instructors: Vec<super::activity_form::InstructorDraft>,
+    pub narrative: Text,
+    pub version: i64,
+}
+
+/// What the activity form offers in its lists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct ActivityFormOptions {
+    pub grants: Vec<NamedRef>,
+    pub institutes: Vec<NamedRef>,
+    pub pillars: Vec<NamedRef>,
+}
+
+/// A form that came back with problems: what was typed, and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct FormState {
+    pub values: super::activity_form::FormValues,
+    pub errors: Vec<crate::error::FieldError>,
+    /// Someone saved the record in between: the values shown are the user's, not the newest.
+    pub conflict: bool,
+}
+
+/// One change in a record's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub seq: i64,
+    /// RFC 3339, UTC.
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub reason: Option<String>,
 }
 
 #[cfg(test)]

@@ -1,6 +1,10 @@
 //! The activities list.
 
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use crate::components::layout::use_user;
+use crate::domain::Permission;
 
 use super::list::{Column, paged_table};
 use crate::api::list_activities;
@@ -21,8 +25,28 @@ const COLUMNS: &[Column] = &[
 
 #[component]
 pub fn ActivitiesPage() -> impl IntoView {
+    let user = use_user();
+    let query = use_query_map();
+    let archived = move || {
+        (query.read().get("saved").as_deref() == Some("archived"))
+            .then(|| view! { <p class="notice notice-ok" role="status">{tr(Msg::SavedArchived)}</p> })
+    };
     view! {
         <PageHeader title=Msg::ActivitiesTitle intro=Msg::ActivitiesIntro/>
+        {archived}
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let editor = match user {
+                    Some(u) => u.0.await.is_some_and(|u| u.can(Permission::EditProgramme) && !u.must_change_password),
+                    None => false,
+                };
+                editor.then(|| view! {
+                    <p class="page-actions">
+                        <a class="button" href="/activities/new" data-testid="new-activity">{tr(Msg::NewActivity)}</a>
+                    </p>
+                })
+            })}
+        </Suspense>
         {paged_table("/activities", list_activities, COLUMNS, Msg::EmptyActivities, activity_row)}
     }
 }

@@ -2,9 +2,12 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::api::get_activity;
+use crate::api::{get_activity, get_activity_history};
+use crate::components::layout::use_user;
+use crate::domain::{HistoryEntry, Permission};
+use crate::error::AppError;
 use crate::components::i18n::{tr, tr_fmt, tr_label, tr_text, use_locale};
 use crate::components::{ErrorView, loading};
 use crate::domain::{ActivityDetail, Instructor, Service};
@@ -15,18 +18,99 @@ use crate::i18n::{
 #[component]
 pub fn ActivityPage() -> impl IntoView {
     let params = use_params_map();
+    let query = use_query_map();
     let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
-    let data = Resource::new(move || id.get(), get_activity);
+    let data = Resource::new(
+        move || id.get(),
+        |id| async move {
+            let activity = get_activity(id.clone()).await?;
+            let history = get_activity_history(id).await?;
+            Ok::<_, AppError>((activity, history))
+        },
+    );
+    let user = use_user();
+    let notice = move || {
+        let q = query.read();
+        match (q.get("saved").as_deref(), q.get("error").as_deref()) {
+            (_, Some("conflict")) => Some(view! { <p class="notice notice-error" role="alert">{tr(Msg::ArchiveConflict)}</p> }.into_any()),
+            (_, Some(_)) => Some(view! { <p class="notice notice-error" role="alert">{tr(Msg::ErrorBody)}</p> }.into_any()),
+            (Some("created"), _) => Some(view! { <p class="notice notice-ok" role="status" data-testid="saved">{tr(Msg::SavedCreated)}</p> }.into_any()),
+            (Some("updated"), _) => Some(view! { <p class="notice notice-ok" role="status" data-testid="saved">{tr(Msg::SavedUpdated)}</p> }.into_any()),
+            _ => None,
+        }
+    };
     view! {
         <p class="breadcrumb"><a href="/activities">"← " {tr(Msg::BackToActivities)}</a></p>
+        {notice}
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
+                let editor = match user {
+                    Some(u) => u.0.await.is_some_and(|u| u.can(Permission::EditProgramme) && !u.must_change_password),
+                    None => false,
+                };
                 match data.await {
-                    Ok(activity) => activity_view(activity).into_any(),
+                    Ok((activity, history)) => view! {
+                        {editor.then(|| editor_actions(&activity))}
+                        {activity_view(activity)}
+                        {history_view(history)}
+                    }
+                    .into_any(),
                     Err(error) => view! { <ErrorView error/> }.into_any(),
                 }
             })}
         </Suspense>
+    }
+}
+
+/// Edit and archive, for those who may change the programme's records.
+fn editor_actions(a: &ActivityDetail) -> AnyView {
+    if a.archived {
+        return view! { <p class="notice" role="status">{tr(Msg::ArchivedNotice)}</p> }.into_any();
+    }
+    let edit = format!("/activities/{}/edit", a.id);
+    let archive = format!("/activities/{}/archive", a.id);
+    view! {
+        <div class="record-actions">
+            <a class="button" href=edit data-testid="edit">{tr(Msg::Edit)}</a>
+            <form method="post" action=archive class="inline archive-form">
+                <input type="hidden" name="version" value=a.version.to_string()/>
+                <input type="text" name="reason" aria-label=tr(Msg::ArchiveReason) placeholder=tr(Msg::ArchiveReason)/>
+                <button type="submit" class="link-button">{tr(Msg::Archive)}</button>
+            </form>
+        </div>
+    }
+    .into_any()
+}
+
+/// Who changed the activity, when and why.
+fn history_view(history: Vec<HistoryEntry>) -> impl IntoView {
+    let items = if history.is_empty() {
+        view! { <p class="muted">{tr(Msg::NoHistory)}</p> }.into_any()
+    } else {
+        let rows = history
+            .into_iter()
+            .map(|h| {
+                let action = match h.action.as_str() {
+                    "create" => Msg::HistoryCreate,
+                    "archive" => Msg::HistoryArchive,
+                    _ => Msg::HistoryUpdate,
+                };
+                let at = h.at.replace('T', " ").trim_end_matches('Z').to_owned() + " UTC";
+                view! {
+                    <li>
+                        <span class="mono">{at}</span> " · " <strong>{tr(action)}</strong> " · " {h.actor}
+                        {h.reason.map(|r| view! { " · " <em>{r}</em> })}
+                    </li>
+                }
+            })
+            .collect_view();
+        view! { <ol class="history" data-testid="history">{rows}</ol> }.into_any()
+    };
+    view! {
+        <section class="card">
+            <h2>{tr(Msg::SectionHistory)}</h2>
+            {items}
+        </section>
     }
 }
 

@@ -2,6 +2,7 @@
 
 mod activities;
 mod activity;
+mod activity_form;
 mod equipment;
 mod grants;
 mod home;
@@ -14,6 +15,7 @@ mod users;
 
 pub use activities::ActivitiesPage;
 pub use activity::ActivityPage;
+pub use activity_form::{EditActivityPage, NewActivityPage};
 pub use equipment::EquipmentPage;
 pub use grants::GrantsPage;
 pub use home::HomePage;

@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use crate::domain::{
-    ActivityDetail, ActivityRow, CurrentUser, EquipmentRow, GrantRow, InstituteRow, Overview, Page,
+    ActivityEdit, ActivityFormOptions, HistoryEntry, ActivityDetail, ActivityRow, CurrentUser, EquipmentRow, GrantRow, InstituteRow, Overview, Page,
     PageRequest, Permission, Scope, UserFormOptions, UserRow,
 };
 use crate::error::AppError;
@@ -42,6 +42,11 @@ pub trait Repo: Send + Sync + 'static {
     async fn list_users(&self) -> Result<Vec<UserRow>, AppError>;
     async fn user_form_options(&self) -> Result<UserFormOptions, AppError>;
     async fn set_language(&self, user_id: &str, locale: Locale) -> Result<(), AppError>;
+    /// An activity's values for its edit form (archived ones included: they stay readable).
+    async fn activity_edit(&self, id: &str) -> Result<Option<ActivityEdit>, AppError>;
+    async fn activity_form_options(&self) -> Result<ActivityFormOptions, AppError>;
+    /// The audit events of one record (`table:key`), newest first.
+    async fn history(&self, record: &str) -> Result<Vec<HistoryEntry>, AppError>;
 }
 
 /// The repository as the server functions find it in the Leptos context.
@@ -153,6 +158,34 @@ pub async fn user_form_options(
 ) -> Result<UserFormOptions, AppError> {
     require(user, Permission::ManageUsers)?;
     repo.user_form_options().await
+}
+
+/// An activity's values for editing.
+pub async fn activity_edit(repo: &dyn Repo, user: Option<&CurrentUser>, id: &str) -> Result<ActivityEdit, AppError> {
+    require(user, Permission::EditProgramme)?;
+    if !valid_key(id) {
+        return Err(AppError::NotFound);
+    }
+    repo.activity_edit(id).await?.ok_or(AppError::NotFound)
+}
+
+/// Grants, institutes and pillars for the activity form.
+pub async fn activity_form_options(
+    repo: &dyn Repo,
+    user: Option<&CurrentUser>,
+) -> Result<ActivityFormOptions, AppError> {
+    require(user, Permission::EditProgramme)?;
+    repo.activity_form_options().await
+}
+
+/// The history of an activity the user may see.
+pub async fn activity_history(
+    repo: &dyn Repo,
+    user: Option<&CurrentUser>,
+    id: &str,
+) -> Result<Vec<HistoryEntry>, AppError> {
+    activity(repo, user, id).await?;
+    repo.history(&format!("activity:{id}")).await
 }
 
 /// Saves the user's language preference.

@@ -1,5 +1,7 @@
 //! SurrealDB: connection, schema migrations, demo data and the repository.
 
+pub mod activities;
+pub mod audit;
 pub mod demo;
 pub mod migrations;
 pub mod repo;

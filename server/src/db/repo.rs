@@ -2,7 +2,7 @@
 //! scope as a condition, so a donor or an institute never receives rows outside it.
 
 use app::domain::{
-    ActivityDetail, ActivityRow, EquipmentRow, GrantRow, InstituteRow, NamedRef, Overview, Page,
+    ActivityEdit, ActivityFormOptions, HistoryEntry, ActivityDetail, ActivityRow, EquipmentRow, GrantRow, InstituteRow, NamedRef, Overview, Page,
     PageRequest, Role, Scope, Text, UserFormOptions, UserRow,
 };
 use app::error::AppError;
@@ -140,6 +140,16 @@ struct UserListRecord {
 
 #[derive(Debug, SurrealValue)]
 #[surreal(crate = "surrealdb::types")]
+struct HistoryRecord {
+    seq: i64,
+    at: chrono::DateTime<chrono::Utc>,
+    action: String,
+    reason: Option<String>,
+    actor_name: Option<String>,
+}
+
+#[derive(Debug, SurrealValue)]
+#[surreal(crate = "surrealdb::types")]
 struct OptionRecord {
     id: RecordId,
     label: String,
@@ -242,12 +252,13 @@ impl Repo for SurrealRepo {
     async fn activity(&self, scope: &Scope, id: &str) -> Result<Option<ActivityDetail>, AppError> {
         let mut response = self
             .db
-            .query("SELECT * FROM $id WHERE archived = false;")
+            .query("SELECT * FROM $id;")
             .bind(("id", RecordId::new("activity", id)))
             .await
             .map_err(internal)?
             .check()
             .map_err(internal)?;
+        // Archived activities leave the lists but stay readable here, with their history.
         let found: Vec<ActivityRecord> = response.take(0).map_err(internal)?;
         let Some(record) = found.into_iter().next() else {
             return Ok(None);
@@ -378,6 +389,79 @@ impl Repo for SurrealRepo {
             .check()
             .map_err(internal)?;
         Ok(())
+    }
+
+    async fn activity_edit(&self, id: &str) -> Result<Option<ActivityEdit>, AppError> {
+        let found: Vec<ActivityRecord> = self
+            .db
+            .query("SELECT * FROM $id;")
+            .bind(("id", RecordId::new("activity", id)))
+            .await
+            .map_err(internal)?
+            .check()
+            .map_err(internal)?
+            .take(0)
+            .map_err(internal)?;
+        match found.into_iter().next() {
+            Some(record) => super::rows::activity_edit(record).map(Some).map_err(invalid_row),
+            None => Ok(None),
+        }
+    }
+
+    async fn activity_form_options(&self) -> Result<ActivityFormOptions, AppError> {
+        let mut response = self
+            .db
+            .query(
+                "SELECT id, string::concat(reference, ' · ', donor.name, ' (', currency, ')') AS label,
+                        string::concat(reference, ' · ', donor.name_fr, ' (', currency, ')') AS label_fr, start_on
+                 FROM donor_grant WHERE archived = false ORDER BY start_on DESC, label;",
+            )
+            .query(
+                "SELECT id, string::concat(code, ' · ', name) AS label, string::concat(code, ' · ', name_fr) AS label_fr, country
+                 FROM institute WHERE archived = false ORDER BY country, label;",
+            )
+            .query(
+                "SELECT id, string::concat(code, ' · ', title) AS label, string::concat(code, ' · ', title_fr) AS label_fr, code
+                 FROM pillar WHERE archived = false ORDER BY code;",
+            )
+            .await
+            .map_err(internal)?
+            .check()
+            .map_err(internal)?;
+        let to_refs = |rows: Vec<OptionRecord>| -> Vec<NamedRef> {
+            rows.into_iter().map(|r| NamedRef { id: key_of(&r.id), name: Text::new(r.label, r.label_fr) }).collect()
+        };
+        Ok(ActivityFormOptions {
+            grants: to_refs(response.take(0).map_err(internal)?),
+            institutes: to_refs(response.take(1).map_err(internal)?),
+            pillars: to_refs(response.take(2).map_err(internal)?),
+        })
+    }
+
+    async fn history(&self, record: &str) -> Result<Vec<HistoryEntry>, AppError> {
+        let rows: Vec<HistoryRecord> = self
+            .db
+            .query(
+                "SELECT seq, at, action, reason, actor.name AS actor_name FROM audit_event
+                 WHERE record = $record ORDER BY seq DESC LIMIT 200;",
+            )
+            .bind(("record", record.to_owned()))
+            .await
+            .map_err(internal)?
+            .check()
+            .map_err(internal)?
+            .take(0)
+            .map_err(internal)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| HistoryEntry {
+                seq: r.seq,
+                at: r.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                actor: r.actor_name.unwrap_or_default(),
+                action: r.action,
+                reason: r.reason,
+            })
+            .collect())
     }
 
     async fn user_form_options(&self) -> Result<UserFormOptions, AppError> {

@@ -178,6 +178,9 @@ pub struct InstructorRecord {
 #[surreal(crate = "surrealdb::types")]
 pub struct ActivityRecord {
     pub id: RecordId,
+    pub code: String,
+    pub version: i64,
+    pub archived: bool,
     pub title: String,
     pub title_fr: String,
     pub kind: String,
@@ -295,6 +298,8 @@ pub fn activity_detail(
             })
             .collect(),
         narrative: Text::new(r.narrative, r.narrative_fr),
+        version: r.version,
+        archived: r.archived,
     })
 }
 
@@ -389,5 +394,62 @@ impl TrainedRecord {
                 self.other_women,
             ]),
         )
+    }
+}
+
+/// An amount as a plain number for a form field: `38500.00`.
+fn plain_amount(minor: i64, currency: &str) -> String {
+    let exponent = Currency::parse(currency).map(|c| c.exponent()).unwrap_or(2);
+    if exponent == 0 {
+        return minor.to_string();
+    }
+    let scale = 10_i64.pow(exponent);
+    format!("{}.{:0width$}", minor / scale, minor % scale, width = exponent as usize)
+}
+
+/// An activity's values for its edit form.
+pub fn activity_edit(r: ActivityRecord) -> Result<app::domain::ActivityEdit, DomainError> {
+    use app::domain::activity_form::{FundingDraft, InstructorDraft};
+    let (planned, actual) = dates(r.planned_start, r.planned_end, r.actual_start, r.actual_end)?;
+    Ok(app::domain::ActivityEdit {
+        id: key_of(&r.id),
+        code: r.code,
+        title: Text::new(r.title, r.title_fr),
+        kind: ActivityKind::from_code(&r.kind)?,
+        status: ActivityStatus::from_code(r.status)?,
+        planned,
+        actual,
+        country: Country::parse(&r.country)?,
+        city: r.city,
+        venue: r.venue,
+        institutes: r.institutes.iter().map(key_of).collect(),
+        theme: Theme::from_code(&r.theme)?,
+        pillar: r.pillar.as_ref().map(key_of),
+        funding: r
+            .funding
+            .iter()
+            .map(|f| FundingDraft { grant: key_of(&f.donor_grant), amount: plain_amount(f.amount_minor, &f.currency) })
+            .collect(),
+        participants: Participants::try_from(&r.participants)?,
+        participant_profile: Text::new(r.participant_profile, r.participant_profile_fr),
+        instructors: r
+            .instructors
+            .into_iter()
+            .map(|i| InstructorDraft { name: i.name, institution: i.institution, supervisor: i.supervisor })
+            .collect(),
+        narrative: Text::new(r.narrative, r.narrative_fr),
+        version: r.version,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_amount;
+
+    #[test]
+    fn amounts_for_forms_are_plain() {
+        assert_eq!(plain_amount(3_850_000, "EUR"), "38500.00");
+        assert_eq!(plain_amount(7, "EUR"), "0.07");
+        assert_eq!(plain_amount(1_500_000, "XOF"), "1500000");
     }
 }

@@ -1,0 +1,350 @@
+//! Saving activities: the server's own checks (that need the database), then the write and its
+//! audit event in one transaction, with optimistic versioning and bounded retries.
+
+use app::domain::activity_form::{ActivityDraft, codes};
+use app::domain::{CurrentUser, Currency, DateRange, Money};
+use app::error::FieldError;
+use chrono::NaiveDate;
+use surrealdb::types::{RecordId, SurrealValue, Value};
+
+use super::Db;
+use super::audit::{APPEND_EVENT, WriteError, classify};
+
+/// Why an activity was not saved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SaveError {
+    Invalid(Vec<FieldError>),
+    /// Someone saved a newer version first.
+    Conflict,
+    NotFound,
+    Internal,
+}
+
+#[derive(Debug, SurrealValue)]
+#[surreal(crate = "surrealdb::types")]
+struct GrantInfo {
+    id: RecordId,
+    currency: String,
+    start_on: NaiveDate,
+    end_on: NaiveDate,
+}
+
+#[derive(Debug, SurrealValue)]
+#[surreal(crate = "surrealdb::types")]
+struct Period {
+    period_start: NaiveDate,
+    period_end: NaiveDate,
+}
+
+#[derive(Debug, SurrealValue)]
+#[surreal(crate = "surrealdb::types")]
+struct IdOnly {
+    id: RecordId,
+}
+
+#[derive(Debug, Clone, SurrealValue)]
+#[surreal(crate = "surrealdb::types")]
+struct HeadcountContent {
+    total: i64,
+    women: i64,
+}
+
+#[derive(Debug, Clone, SurrealValue)]
+#[surreal(crate = "surrealdb::types")]
+struct ParticipantsContent {
+    police: HeadcountContent,
+    gendarmerie: HeadcountContent,
+    justice: HeadcountContent,
+    other: HeadcountContent,
+}
+
+#[derive(Debug, Clone, SurrealValue)]
+#[surreal(crate = "surrealdb::types")]
+struct FundingContent {
+    donor_grant: RecordId,
+    amount_minor: i64,
+    currency: String,
+}
+
+#[derive(Debug, Clone, SurrealValue)]
+#[surreal(crate = "surrealdb::types")]
+struct InstructorContent {
+    name: Option<String>,
+    institution: String,
+    supervisor: bool,
+}
+
+/// The stored shape of an activity.
+#[derive(Debug, Clone, SurrealValue)]
+#[surreal(crate = "surrealdb::types")]
+struct ActivityContent {
+    code: String,
+    title: String,
+    title_fr: String,
+    kind: String,
+    status: i64,
+    planned_start: NaiveDate,
+    planned_end: NaiveDate,
+    actual_start: Option<NaiveDate>,
+    actual_end: Option<NaiveDate>,
+    country: String,
+    city: String,
+    venue: String,
+    institutes: Vec<RecordId>,
+    theme: String,
+    pillar: Option<RecordId>,
+    funding: Vec<FundingContent>,
+    participants: ParticipantsContent,
+    participant_profile: String,
+    participant_profile_fr: String,
+    instructors: Vec<InstructorContent>,
+    narrative: String,
+    narrative_fr: String,
+    archived: bool,
+    version: i64,
+}
+
+fn field(field: &str, code: &str) -> FieldError {
+    FieldError { field: field.to_owned(), message: code.to_owned() }
+}
+
+fn headcount(h: app::domain::Headcount) -> HeadcountContent {
+    HeadcountContent { total: i64::from(h.total()), women: i64::from(h.women()) }
+}
+
+fn internal(error: impl std::fmt::Display) -> SaveError {
+    tracing::error!(%error, "saving an activity failed");
+    SaveError::Internal
+}
+
+/// The checks that need the database, and the content to store.
+async fn content(db: &Db, draft: &ActivityDraft, version: i64) -> Result<ActivityContent, SaveError> {
+    let grant_ids: Vec<RecordId> = draft.funding.iter().map(|f| RecordId::new("donor_grant", f.grant.as_str())).collect();
+    let institute_ids: Vec<RecordId> = draft.institutes.iter().map(|k| RecordId::new("institute", k.as_str())).collect();
+    let pillar_ids: Vec<RecordId> = draft.pillar.iter().map(|k| RecordId::new("pillar", k.as_str())).collect();
+    let mut response = db
+        .query("SELECT id, currency, start_on, end_on FROM $grants WHERE archived = false;")
+        .query("SELECT period_start, period_end FROM strategy WHERE archived = false ORDER BY period_start LIMIT 1;")
+        .query("SELECT id FROM $institutes WHERE archived = false;")
+        .query("SELECT id FROM $pillars WHERE archived = false;")
+        .bind(("grants", grant_ids))
+        .bind(("institutes", institute_ids.clone()))
+        .bind(("pillars", pillar_ids.clone()))
+        .await
+        .map_err(internal)?
+        .check()
+        .map_err(internal)?;
+    let grants: Vec<GrantInfo> = response.take(0).map_err(internal)?;
+    let strategy: Vec<Period> = response.take(1).map_err(internal)?;
+    let institutes: Vec<IdOnly> = response.take(2).map_err(internal)?;
+    let pillars: Vec<IdOnly> = response.take(3).map_err(internal)?;
+
+    let mut errors = Vec::new();
+    let dates = draft.actual.unwrap_or(draft.planned);
+    if let Some(period) = strategy.first()
+        && let Ok(strategy_range) = DateRange::new(period.period_start, period.period_end)
+        && !strategy_range.contains(&dates)
+    {
+        errors.push(field("planned_start", codes::OUTSIDE_STRATEGY));
+    }
+    let mut funding = Vec::new();
+    for (i, line) in draft.funding.iter().enumerate() {
+        let Some(grant) = grants.iter().find(|g| g.id == RecordId::new("donor_grant", line.grant.as_str())) else {
+            errors.push(field(&format!("funding_{i}_grant"), codes::UNKNOWN));
+            continue;
+        };
+        if let Ok(period) = DateRange::new(grant.start_on, grant.end_on)
+            && !period.contains(&dates)
+        {
+            errors.push(field(&format!("funding_{i}_grant"), codes::OUTSIDE_GRANT));
+        }
+        let Ok(currency) = Currency::parse(&grant.currency) else {
+            return Err(internal("stored grant has a bad currency"));
+        };
+        match Money::parse(&line.amount, currency.clone()) {
+            Ok(amount) => funding.push(FundingContent {
+                donor_grant: grant.id.clone(),
+                amount_minor: amount.minor(),
+                currency: currency.as_str().to_owned(),
+            }),
+            Err(_) => errors.push(field(&format!("funding_{i}_amount"), codes::AMOUNT)),
+        }
+    }
+    if institutes.len() != institute_ids.len() {
+        errors.push(field("institutes", codes::UNKNOWN));
+    }
+    if pillars.len() != pillar_ids.len() {
+        errors.push(field("pillar", codes::UNKNOWN));
+    }
+    if !errors.is_empty() {
+        return Err(SaveError::Invalid(errors));
+    }
+    let p = draft.participants;
+    Ok(ActivityContent {
+        code: draft.code.clone(),
+        title: draft.title.clone(),
+        title_fr: draft.title_fr.clone(),
+        kind: draft.kind.code().to_owned(),
+        status: draft.status.code(),
+        planned_start: draft.planned.start(),
+        planned_end: draft.planned.end(),
+        actual_start: draft.actual.map(|a| a.start()),
+        actual_end: draft.actual.map(|a| a.end()),
+        country: draft.country.code().to_owned(),
+        city: draft.city.clone(),
+        venue: draft.venue.clone(),
+        institutes: institute_ids,
+        theme: draft.theme.code().to_owned(),
+        pillar: pillar_ids.into_iter().next(),
+        funding,
+        participants: ParticipantsContent {
+            police: headcount(p.police),
+            gendarmerie: headcount(p.gendarmerie),
+            justice: headcount(p.justice),
+            other: headcount(p.other),
+        },
+        participant_profile: draft.participant_profile.clone(),
+        participant_profile_fr: draft.participant_profile_fr.clone(),
+        instructors: draft
+            .instructors
+            .iter()
+            .map(|i| InstructorContent { name: i.name.clone(), institution: i.institution.clone(), supervisor: i.supervisor })
+            .collect(),
+        narrative: draft.narrative.clone(),
+        narrative_fr: draft.narrative_fr.clone(),
+        archived: false,
+        version,
+    })
+}
+
+/// Values bound to an audited statement, by parameter name.
+type Bindings = Vec<(&'static str, Value)>;
+
+/// Runs one audited transaction, retrying engine conflicts a bounded number of times.
+async fn run(db: &Db, sql: &str, bindings: Bindings) -> Result<(), SaveError> {
+    const ATTEMPTS: usize = 4;
+    for attempt in 1..=ATTEMPTS {
+        let mut query = db.query(sql);
+        for (name, value) in &bindings {
+            query = query.bind((*name, value.clone()));
+        }
+        let mut response = query.await.map_err(internal)?;
+        let errors: Vec<String> = response.take_errors().into_values().map(|e| e.to_string()).collect();
+        if errors.is_empty() {
+            return Ok(());
+        }
+        match classify(errors) {
+            WriteError::Rule(rule) => {
+                return Err(match rule.as_str() {
+                    "version_conflict" => SaveError::Conflict,
+                    "not_found" => SaveError::NotFound,
+                    "duplicate_code" => SaveError::Invalid(vec![field("code", codes::DUPLICATE_CODE)]),
+                    other => internal(format!("unexpected rule {other}")),
+                });
+            }
+            WriteError::Retry if attempt < ATTEMPTS => {
+                tracing::warn!(attempt, "transaction conflict, retrying");
+                tokio::time::sleep(std::time::Duration::from_millis(10 * attempt as u64)).await;
+            }
+            WriteError::Retry => return Err(internal("transaction kept conflicting")),
+            WriteError::Other(error) => return Err(internal(error)),
+        }
+    }
+    Err(SaveError::Internal)
+}
+
+fn actor(user: &CurrentUser) -> RecordId {
+    RecordId::new("user", user.id.as_str())
+}
+
+fn new_key() -> String {
+    use rand::Rng;
+    use rand::distr::Alphanumeric;
+    rand::rng().sample_iter(&Alphanumeric).take(16).map(|c| char::from(c).to_ascii_lowercase()).collect()
+}
+
+/// Creates an activity; returns its key.
+pub async fn create(db: &Db, user: &CurrentUser, draft: &ActivityDraft, reason: Option<String>) -> Result<String, SaveError> {
+    let content = content(db, draft, 1).await?;
+    let key = new_key();
+    let id = RecordId::new("activity", key.as_str());
+    let sql = format!(
+        "BEGIN TRANSACTION;
+         IF (SELECT id FROM activity WHERE code = $content.code LIMIT 1) {{ THROW 'aidtrail:duplicate_code' }};
+         LET $after = (CREATE ONLY $id CONTENT $content);
+         LET $action = 'create';
+         LET $record = <string> $id;
+         LET $before_text = NONE;
+         LET $after_text = <string> $after;
+         {APPEND_EVENT}
+         COMMIT TRANSACTION;"
+    );
+    let bindings = vec![
+        ("id", id.into_value()),
+        ("content", content.into_value()),
+        ("actor", actor(user).into_value()),
+        ("reason", reason.into_value()),
+    ];
+    run(db, &sql, bindings).await?;
+    Ok(key)
+}
+
+/// Saves a new version of an activity, if `version` is still the stored one.
+pub async fn update(
+    db: &Db,
+    user: &CurrentUser,
+    key: &str,
+    version: i64,
+    draft: &ActivityDraft,
+    reason: Option<String>,
+) -> Result<(), SaveError> {
+    let content = content(db, draft, version + 1).await?;
+    let sql = format!(
+        "BEGIN TRANSACTION;
+         LET $before = (SELECT * FROM ONLY $id);
+         IF $before = NONE OR $before.archived {{ THROW 'aidtrail:not_found' }};
+         IF $before.version != $version {{ THROW 'aidtrail:version_conflict' }};
+         IF (SELECT id FROM activity WHERE code = $content.code AND id != $id LIMIT 1) {{ THROW 'aidtrail:duplicate_code' }};
+         LET $after = (UPDATE ONLY $id CONTENT $content RETURN AFTER);
+         LET $action = 'update';
+         LET $record = <string> $id;
+         LET $before_text = <string> $before;
+         LET $after_text = <string> $after;
+         {APPEND_EVENT}
+         COMMIT TRANSACTION;"
+    );
+    let id = RecordId::new("activity", key);
+    let bindings = vec![
+        ("id", id.into_value()),
+        ("version", version.into_value()),
+        ("content", content.into_value()),
+        ("actor", actor(user).into_value()),
+        ("reason", reason.into_value()),
+    ];
+    run(db, &sql, bindings).await
+}
+
+/// Archives an activity: it leaves the lists but stays readable, with its history.
+pub async fn archive(db: &Db, user: &CurrentUser, key: &str, version: i64, reason: Option<String>) -> Result<(), SaveError> {
+    let sql = format!(
+        "BEGIN TRANSACTION;
+         LET $before = (SELECT * FROM ONLY $id);
+         IF $before = NONE OR $before.archived {{ THROW 'aidtrail:not_found' }};
+         IF $before.version != $version {{ THROW 'aidtrail:version_conflict' }};
+         LET $after = (UPDATE ONLY $id SET archived = true, version = $version + 1 RETURN AFTER);
+         LET $action = 'archive';
+         LET $record = <string> $id;
+         LET $before_text = <string> $before;
+         LET $after_text = <string> $after;
+         {APPEND_EVENT}
+         COMMIT TRANSACTION;"
+    );
+    let id = RecordId::new("activity", key);
+    let bindings = vec![
+        ("id", id.into_value()),
+        ("version", version.into_value()),
+        ("actor", actor(user).into_value()),
+        ("reason", reason.into_value()),
+    ];
+    run(db, &sql, bindings).await
+}

@@ -1,0 +1,157 @@
+//! Form posts that change the programme's records. They work without JavaScript: on a problem
+//! they keep what was typed (in the session) and send the user back to the form, which shows it
+//! with the errors next to the fields.
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use tower_sessions::Session;
+
+use app::domain::activity_form::{FormValues, parse_activity_form};
+use app::domain::{CurrentUser, FormState, Permission};
+use app::error::FieldError;
+use app::services::valid_key;
+
+use crate::db::activities::{self, SaveError};
+use crate::startup::AppState;
+
+fn require(user: &Option<axum::Extension<CurrentUser>>) -> Result<&CurrentUser, Response> {
+    match user.as_ref().map(|e| &e.0) {
+        None => Err((StatusCode::UNAUTHORIZED, "Sign in first. / Connectez-vous d’abord.").into_response()),
+        Some(u) if u.can(Permission::EditProgramme) && !u.must_change_password => Ok(u),
+        Some(_) => Err((StatusCode::FORBIDDEN, "Not allowed. / Action non autorisée.").into_response()),
+    }
+}
+
+/// Collects the posted pairs; repeated names (the institutes list) are joined with commas.
+fn values(pairs: Vec<(String, String)>) -> FormValues {
+    let mut values = FormValues::new();
+    for (name, value) in pairs {
+        values
+            .entry(name)
+            .and_modify(|v: &mut String| {
+                v.push(',');
+                v.push_str(&value);
+            })
+            .or_insert(value);
+    }
+    values
+}
+
+fn reason(values: &FormValues) -> Option<String> {
+    values.get("reason").map(|r| r.trim().to_owned()).filter(|r| !r.is_empty())
+}
+
+/// Keeps the typed values and the problems for the form page, then sends the user back to it.
+async fn back(session: &Session, form: &str, location: &str, state: FormState) -> Response {
+    if let Err(error) = session.insert(&format!("form:{form}"), state).await {
+        tracing::error!(%error, "could not keep the form state");
+    }
+    Redirect::to(location).into_response()
+}
+
+fn problem(values: FormValues, errors: Vec<FieldError>) -> FormState {
+    FormState { values, errors, conflict: false }
+}
+
+/// `POST /activities/new`.
+pub async fn create_activity(
+    State(state): State<AppState>,
+    session: Session,
+    user: Option<axum::Extension<CurrentUser>>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let user = match require(&user) {
+        Ok(user) => user,
+        Err(response) => return response,
+    };
+    let values = values(pairs);
+    let draft = match parse_activity_form(&values) {
+        Ok(draft) => draft,
+        Err(errors) => return back(&session, "activity:new", "/activities/new", problem(values, errors)).await,
+    };
+    match activities::create(&state.db, user, &draft, reason(&values)).await {
+        Ok(key) => {
+            tracing::info!(user = %user.id, activity = %key, "activity created");
+            Redirect::to(&format!("/activities/{key}?saved=created")).into_response()
+        }
+        Err(SaveError::Invalid(errors)) => back(&session, "activity:new", "/activities/new", problem(values, errors)).await,
+        Err(_) => {
+            let errors = vec![FieldError { field: String::new(), message: "internal".into() }];
+            back(&session, "activity:new", "/activities/new", problem(values, errors)).await
+        }
+    }
+}
+
+/// `POST /activities/{id}/edit`: saves over the version the form was opened with, or reports a
+/// conflict and keeps what the user typed.
+pub async fn update_activity(
+    State(state): State<AppState>,
+    session: Session,
+    user: Option<axum::Extension<CurrentUser>>,
+    Path(key): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let user = match require(&user) {
+        Ok(user) => user,
+        Err(response) => return response,
+    };
+    if !valid_key(&key) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let values = values(pairs);
+    let form = format!("activity:{key}");
+    let location = format!("/activities/{key}/edit");
+    let Some(version) = values.get("version").and_then(|v| v.trim().parse::<i64>().ok()) else {
+        return StatusCode::BAD_REQUEST.into_response();
+    };
+    let draft = match parse_activity_form(&values) {
+        Ok(draft) => draft,
+        Err(errors) => return back(&session, &form, &location, problem(values, errors)).await,
+    };
+    match activities::update(&state.db, user, &key, version, &draft, reason(&values)).await {
+        Ok(()) => {
+            tracing::info!(user = %user.id, activity = %key, "activity updated");
+            Redirect::to(&format!("/activities/{key}?saved=updated")).into_response()
+        }
+        Err(SaveError::Invalid(errors)) => back(&session, &form, &location, problem(values, errors)).await,
+        Err(SaveError::Conflict) => {
+            back(&session, &form, &location, FormState { values, errors: Vec::new(), conflict: true }).await
+        }
+        Err(SaveError::NotFound) => StatusCode::NOT_FOUND.into_response(),
+        Err(SaveError::Internal) => {
+            let errors = vec![FieldError { field: String::new(), message: "internal".into() }];
+            back(&session, &form, &location, problem(values, errors)).await
+        }
+    }
+}
+
+/// `POST /activities/{id}/archive`.
+pub async fn archive_activity(
+    State(state): State<AppState>,
+    user: Option<axum::Extension<CurrentUser>>,
+    Path(key): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let user = match require(&user) {
+        Ok(user) => user,
+        Err(response) => return response,
+    };
+    if !valid_key(&key) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let values = values(pairs);
+    let Some(version) = values.get("version").and_then(|v| v.trim().parse::<i64>().ok()) else {
+        return StatusCode::BAD_REQUEST.into_response();
+    };
+    match activities::archive(&state.db, user, &key, version, reason(&values)).await {
+        Ok(()) => {
+            tracing::info!(user = %user.id, activity = %key, "activity archived");
+            Redirect::to("/activities?saved=archived").into_response()
+        }
+        Err(SaveError::Conflict) => Redirect::to(&format!("/activities/{key}?error=conflict")).into_response(),
+        Err(SaveError::NotFound) => StatusCode::NOT_FOUND.into_response(),
+        Err(_) => Redirect::to(&format!("/activities/{key}?error=internal")).into_response(),
+    }
+}
