@@ -18,9 +18,17 @@ use crate::startup::AppState;
 
 fn require(user: &Option<axum::Extension<CurrentUser>>) -> Result<&CurrentUser, Response> {
     match user.as_ref().map(|e| &e.0) {
-        None => Err((StatusCode::UNAUTHORIZED, "Sign in first. / Connectez-vous d’abord.").into_response()),
+        None => Err((
+            StatusCode::UNAUTHORIZED,
+            "Sign in first. / Connectez-vous d’abord.",
+        )
+            .into_response()),
         Some(u) if u.can(Permission::EditProgramme) && !u.must_change_password => Ok(u),
-        Some(_) => Err((StatusCode::FORBIDDEN, "Not allowed. / Action non autorisée.").into_response()),
+        Some(_) => Err((
+            StatusCode::FORBIDDEN,
+            "Not allowed. / Action non autorisée.",
+        )
+            .into_response()),
     }
 }
 
@@ -40,7 +48,10 @@ fn values(pairs: Vec<(String, String)>) -> FormValues {
 }
 
 fn reason(values: &FormValues) -> Option<String> {
-    values.get("reason").map(|r| r.trim().to_owned()).filter(|r| !r.is_empty())
+    values
+        .get("reason")
+        .map(|r| r.trim().to_owned())
+        .filter(|r| !r.is_empty())
 }
 
 /// Keeps the typed values and the problems for the form page, then sends the user back to it.
@@ -52,7 +63,11 @@ async fn back(session: &Session, form: &str, location: &str, state: FormState) -
 }
 
 fn problem(values: FormValues, errors: Vec<FieldError>) -> FormState {
-    FormState { values, errors, conflict: false }
+    FormState {
+        values,
+        errors,
+        conflict: false,
+    }
 }
 
 /// `POST /activities/new`.
@@ -69,17 +84,42 @@ pub async fn create_activity(
     let values = values(pairs);
     let draft = match parse_activity_form(&values) {
         Ok(draft) => draft,
-        Err(errors) => return back(&session, "activity:new", "/activities/new", problem(values, errors)).await,
+        Err(errors) => {
+            return back(
+                &session,
+                "activity:new",
+                "/activities/new",
+                problem(values, errors),
+            )
+            .await;
+        }
     };
     match activities::create(&state.db, user, &draft, reason(&values)).await {
         Ok(key) => {
             tracing::info!(user = %user.id, activity = %key, "activity created");
             Redirect::to(&format!("/activities/{key}?saved=created")).into_response()
         }
-        Err(SaveError::Invalid(errors)) => back(&session, "activity:new", "/activities/new", problem(values, errors)).await,
+        Err(SaveError::Invalid(errors)) => {
+            back(
+                &session,
+                "activity:new",
+                "/activities/new",
+                problem(values, errors),
+            )
+            .await
+        }
         Err(_) => {
-            let errors = vec![FieldError { field: String::new(), message: "internal".into() }];
-            back(&session, "activity:new", "/activities/new", problem(values, errors)).await
+            let errors = vec![FieldError {
+                field: String::new(),
+                message: "internal".into(),
+            }];
+            back(
+                &session,
+                "activity:new",
+                "/activities/new",
+                problem(values, errors),
+            )
+            .await
         }
     }
 }
@@ -103,7 +143,10 @@ pub async fn update_activity(
     let values = values(pairs);
     let form = format!("activity:{key}");
     let location = format!("/activities/{key}/edit");
-    let Some(version) = values.get("version").and_then(|v| v.trim().parse::<i64>().ok()) else {
+    let Some(version) = values
+        .get("version")
+        .and_then(|v| v.trim().parse::<i64>().ok())
+    else {
         return StatusCode::BAD_REQUEST.into_response();
     };
     let draft = match parse_activity_form(&values) {
@@ -115,13 +158,28 @@ pub async fn update_activity(
             tracing::info!(user = %user.id, activity = %key, "activity updated");
             Redirect::to(&format!("/activities/{key}?saved=updated")).into_response()
         }
-        Err(SaveError::Invalid(errors)) => back(&session, &form, &location, problem(values, errors)).await,
+        Err(SaveError::Invalid(errors)) => {
+            back(&session, &form, &location, problem(values, errors)).await
+        }
         Err(SaveError::Conflict) => {
-            back(&session, &form, &location, FormState { values, errors: Vec::new(), conflict: true }).await
+            back(
+                &session,
+                &form,
+                &location,
+                FormState {
+                    values,
+                    errors: Vec::new(),
+                    conflict: true,
+                },
+            )
+            .await
         }
         Err(SaveError::NotFound) => StatusCode::NOT_FOUND.into_response(),
         Err(SaveError::Internal) => {
-            let errors = vec![FieldError { field: String::new(), message: "internal".into() }];
+            let errors = vec![FieldError {
+                field: String::new(),
+                message: "internal".into(),
+            }];
             back(&session, &form, &location, problem(values, errors)).await
         }
     }
@@ -142,7 +200,10 @@ pub async fn archive_activity(
         return StatusCode::NOT_FOUND.into_response();
     }
     let values = values(pairs);
-    let Some(version) = values.get("version").and_then(|v| v.trim().parse::<i64>().ok()) else {
+    let Some(version) = values
+        .get("version")
+        .and_then(|v| v.trim().parse::<i64>().ok())
+    else {
         return StatusCode::BAD_REQUEST.into_response();
     };
     match activities::archive(&state.db, user, &key, version, reason(&values)).await {
@@ -150,7 +211,9 @@ pub async fn archive_activity(
             tracing::info!(user = %user.id, activity = %key, "activity archived");
             Redirect::to("/activities?saved=archived").into_response()
         }
-        Err(SaveError::Conflict) => Redirect::to(&format!("/activities/{key}?error=conflict")).into_response(),
+        Err(SaveError::Conflict) => {
+            Redirect::to(&format!("/activities/{key}?error=conflict")).into_response()
+        }
         Err(SaveError::NotFound) => StatusCode::NOT_FOUND.into_response(),
         Err(_) => Redirect::to(&format!("/activities/{key}?error=internal")).into_response(),
     }

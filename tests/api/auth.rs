@@ -104,7 +104,12 @@ fn matrix() -> Vec<Row> {
             call: Page("/admin/users"),
             expect: ADMIN_ONLY_PAGE,
         },
-        Row { method: "GET", path: "/activities/new", call: Page("/activities/new"), expect: EDITORS_PAGE },
+        Row {
+            method: "GET",
+            path: "/activities/new",
+            call: Page("/activities/new"),
+            expect: EDITORS_PAGE,
+        },
         Row {
             method: "GET",
             path: "/activities/{id}/edit",
@@ -136,17 +141,28 @@ fn matrix() -> Vec<Row> {
             expect: PAGE,
         },
         // Allowed calls here are refused by validation or versioning, so they change nothing.
-        Row { method: "POST", path: "/activities/new", call: Post("/activities/new", &[("title", "")]), expect: EDITORS_POST },
+        Row {
+            method: "POST",
+            path: "/activities/new",
+            call: Post("/activities/new", &[("title", "")]),
+            expect: EDITORS_POST,
+        },
         Row {
             method: "POST",
             path: "/activities/{id}/edit",
-            call: Post("/activities/ml_workshop_2018/edit", &[("version", "1"), ("title", "")]),
+            call: Post(
+                "/activities/ml_workshop_2018/edit",
+                &[("version", "1"), ("title", "")],
+            ),
             expect: EDITORS_POST,
         },
         Row {
             method: "POST",
             path: "/activities/{id}/archive",
-            call: Post("/activities/ml_workshop_2018/archive", &[("version", "999")]),
+            call: Post(
+                "/activities/ml_workshop_2018/archive",
+                &[("version", "999")],
+            ),
             expect: EDITORS_POST,
         },
         Row {

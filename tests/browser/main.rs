@@ -305,3 +305,216 @@ async fn role_journeys(client: Client, base: String, accounts: Vec<(String, Stri
         .await;
     }
 }
+
+/// In French, a programme manager records the May 2018 workshop from scratch, opens it, edits
+/// it, and sees the edit in its history.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_manager_records_and_edits_the_workshop_in_french() {
+    let app = spawn_app().await;
+    let scratch = tempfile::tempdir().expect("scratch");
+    let driver = Driver::start(&scratch.path().join("chromedriver.log"));
+    let client = browser(&driver, &scratch.path().join("profile")).await;
+    let credentials = (MANAGER.to_owned(), app.password(MANAGER));
+    let outcome = tokio::spawn(record_journey(client.clone(), app.url(""), credentials)).await;
+    let _ = client.close().await;
+    drop(driver);
+    if let Err(error) = outcome {
+        std::panic::resume_unwind(error.into_panic());
+    }
+}
+
+async fn type_into(client: &Client, css: &str, text: &str) {
+    let field = client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|_| panic!("no {css}"));
+    field.clear().await.expect("clear");
+    field.send_keys(text).await.expect("type");
+}
+
+async fn record_journey(client: Client, base: String, (email, password): (String, String)) {
+    sign_in(&client, &base, &email, &password).await;
+    client
+        .goto(&format!("{base}/activities"))
+        .await
+        .expect("open activities");
+    wait_for(
+        &client,
+        "return document.documentElement.dataset.hydrated === 'true';",
+        "hydration",
+    )
+    .await;
+    client
+        .find(Locator::Css("button.lang-button[value='fr']"))
+        .await
+        .expect("FR")
+        .click()
+        .await
+        .expect("click");
+    wait_for(
+        &client,
+        "return document.querySelector('h1').textContent === 'Activités';",
+        "French",
+    )
+    .await;
+
+    client
+        .find(Locator::Css("[data-testid=new-activity]"))
+        .await
+        .expect("new activity")
+        .click()
+        .await
+        .expect("click");
+    wait_for(
+        &client,
+        "return !!document.querySelector('#code');",
+        "the activity form",
+    )
+    .await;
+    assert_eq!(text(&client, "h1").await, "Nouvelle activité");
+    type_into(&client, "#code", "ACT-2018-ML-WS-05-FR").await;
+    type_into(
+        &client,
+        "#title",
+        "Tutoring workshop on trafficking and smuggling",
+    )
+    .await;
+    type_into(
+        &client,
+        "#title_fr",
+        "Atelier de tutorat sur la traite et le trafic illicite",
+    )
+    .await;
+    client
+        .find(Locator::Css("#kind"))
+        .await
+        .expect("kind")
+        .select_by_value("workshop")
+        .await
+        .expect("kind");
+    client
+        .find(Locator::Css("#status"))
+        .await
+        .expect("status")
+        .select_by_value("4")
+        .await
+        .expect("status");
+    client
+        .find(Locator::Css("#pillar"))
+        .await
+        .expect("pillar")
+        .select_by_value("p2")
+        .await
+        .expect("pillar");
+    client
+        .execute(
+            "for (const [id, v] of [['planned_start','2018-05-08'],['planned_end','2018-05-11'],['actual_start','2018-05-08'],['actual_end','2018-05-11']]) { document.getElementById(id).value = v; } return true;",
+            vec![],
+        )
+        .await
+        .expect("dates");
+    type_into(&client, "#country", "ML").await;
+    type_into(&client, "#city", "Bamako").await;
+    type_into(&client, "#venue", "École nationale de police").await;
+    client
+        .find(Locator::Css("input[name=institutes][value=ml_enp]"))
+        .await
+        .expect("institute")
+        .click()
+        .await
+        .expect("tick");
+    type_into(&client, "#police_women", "2").await;
+    type_into(&client, "#police_men", "18").await;
+    client
+        .find(Locator::Css("#funding_0_grant"))
+        .await
+        .expect("grant")
+        .select_by_value("nl_2018")
+        .await
+        .expect("grant");
+    type_into(&client, "#funding_0_amount", "38 500,00").await;
+    for (i, institution) in [
+        "Police nationale du Mali",
+        "Police nationale du Mali",
+        "Gendarmerie nationale du Mali",
+        "Gendarmerie nationale du Mali",
+    ]
+    .iter()
+    .enumerate()
+    {
+        type_into(
+            &client,
+            &format!("#instructor_{i}_institution"),
+            institution,
+        )
+        .await;
+    }
+    client
+        .find(Locator::Css("[data-testid=save]"))
+        .await
+        .expect("save")
+        .click()
+        .await
+        .expect("save");
+
+    wait_for(
+        &client,
+        "return !!document.querySelector('[data-testid=saved]');",
+        "saved activity page",
+    )
+    .await;
+    assert_eq!(
+        text(&client, "[data-testid=saved]").await,
+        "L’activité a été enregistrée."
+    );
+    assert_eq!(
+        text(&client, "[data-testid=participants-total]").await,
+        "20"
+    );
+    assert_eq!(text(&client, "[data-testid=participants-women]").await, "2");
+    assert_eq!(
+        text(&client, "h1").await,
+        "Atelier de tutorat sur la traite et le trafic illicite"
+    );
+
+    client
+        .find(Locator::Css("[data-testid=edit]"))
+        .await
+        .expect("edit")
+        .click()
+        .await
+        .expect("edit");
+    wait_for(
+        &client,
+        "return !!document.querySelector('#city');",
+        "the edit form",
+    )
+    .await;
+    assert_eq!(text(&client, "h1").await, "Modifier l’activité");
+    type_into(&client, "#city", "Bamako, Mali").await;
+    type_into(&client, "#reason", "ville précisée").await;
+    client
+        .find(Locator::Css("[data-testid=save]"))
+        .await
+        .expect("save")
+        .click()
+        .await
+        .expect("save");
+    wait_for(
+        &client,
+        "return !!document.querySelector('[data-testid=saved]');",
+        "saved edit",
+    )
+    .await;
+    assert_eq!(
+        text(&client, "[data-testid=saved]").await,
+        "Vos modifications ont été enregistrées."
+    );
+    let history = text(&client, "[data-testid=history]").await;
+    assert!(
+        history.contains("modification")
+            && history.contains("ville précisée")
+            && history.contains("création"),
+        "{history}"
+    );
+}

@@ -106,7 +106,9 @@ pub async fn get_activity_form_options() -> Result<crate::domain::ActivityFormOp
 
 /// Who changed an activity, when, and why.
 #[server]
-pub async fn get_activity_history(id: String) -> Result<Vec<crate::domain::HistoryEntry>, AppError> {
+pub async fn get_activity_history(
+    id: String,
+) -> Result<Vec<crate::domain::HistoryEntry>, AppError> {
     with_status(services::activity_history(&*repo()?, signed_in().as_ref(), &id).await)
 }
 
@@ -120,8 +122,11 @@ pub async fn take_form_state(form: String) -> Result<Option<crate::domain::FormS
         tracing::error!(%error, "no session on a form request");
         AppError::Internal
     })?;
-    session.remove::<crate::domain::FormState>(&format!("form:{form}")).await.map_err(|error| {
-        tracing::error!(%error, "could not read the form state");
-        AppError::Internal
-    })
+    session
+        .remove::<crate::domain::FormState>(&format!("form:{form}"))
+        .await
+        .map_err(|error| {
+            tracing::error!(%error, "could not read the form state");
+            AppError::Internal
+        })
 }

@@ -166,7 +166,11 @@ mod tests {
     fn only_admins_and_managers_edit_the_programme() {
         for role in Role::ALL {
             let expected = matches!(role, Role::Admin | Role::ProgrammeManager);
-            assert_eq!(user(role).can(Permission::EditProgramme), expected, "{role:?}");
+            assert_eq!(
+                user(role).can(Permission::EditProgramme),
+                expected,
+                "{role:?}"
+            );
         }
     }
 

@@ -28,8 +28,9 @@ pub fn ActivitiesPage() -> impl IntoView {
     let user = use_user();
     let query = use_query_map();
     let archived = move || {
-        (query.read().get("saved").as_deref() == Some("archived"))
-            .then(|| view! { <p class="notice notice-ok" role="status">{tr(Msg::SavedArchived)}</p> })
+        (query.read().get("saved").as_deref() == Some("archived")).then(
+            || view! { <p class="notice notice-ok" role="status">{tr(Msg::SavedArchived)}</p> },
+        )
     };
     view! {
         <PageHeader title=Msg::ActivitiesTitle intro=Msg::ActivitiesIntro/>

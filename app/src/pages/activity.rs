@@ -5,12 +5,12 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::{get_activity, get_activity_history};
-use crate::components::layout::use_user;
-use crate::domain::{HistoryEntry, Permission};
-use crate::error::AppError;
 use crate::components::i18n::{tr, tr_fmt, tr_label, tr_text, use_locale};
+use crate::components::layout::use_user;
 use crate::components::{ErrorView, loading};
 use crate::domain::{ActivityDetail, Instructor, Service};
+use crate::domain::{HistoryEntry, Permission};
+use crate::error::AppError;
 use crate::i18n::{
     Msg, country_name, fmt_date_range, fmt_instructors, fmt_int, fmt_money, fmt_percent,
 };

@@ -7,8 +7,9 @@
 use std::sync::Arc;
 
 use crate::domain::{
-    ActivityEdit, ActivityFormOptions, HistoryEntry, ActivityDetail, ActivityRow, CurrentUser, EquipmentRow, GrantRow, InstituteRow, Overview, Page,
-    PageRequest, Permission, Scope, UserFormOptions, UserRow,
+    ActivityDetail, ActivityEdit, ActivityFormOptions, ActivityRow, CurrentUser, EquipmentRow,
+    GrantRow, HistoryEntry, InstituteRow, Overview, Page, PageRequest, Permission, Scope,
+    UserFormOptions, UserRow,
 };
 use crate::error::AppError;
 use crate::i18n::Locale;
@@ -161,7 +162,11 @@ pub async fn user_form_options(
 }
 
 /// An activity's values for editing.
-pub async fn activity_edit(repo: &dyn Repo, user: Option<&CurrentUser>, id: &str) -> Result<ActivityEdit, AppError> {
+pub async fn activity_edit(
+    repo: &dyn Repo,
+    user: Option<&CurrentUser>,
+    id: &str,
+) -> Result<ActivityEdit, AppError> {
     require(user, Permission::EditProgramme)?;
     if !valid_key(id) {
         return Err(AppError::NotFound);

@@ -2,7 +2,7 @@
 //! audit event in one transaction, with optimistic versioning and bounded retries.
 
 use app::domain::activity_form::{ActivityDraft, codes};
-use app::domain::{CurrentUser, Currency, DateRange, Money};
+use app::domain::{Currency, CurrentUser, DateRange, Money};
 use app::error::FieldError;
 use chrono::NaiveDate;
 use surrealdb::types::{RecordId, SurrealValue, Value};
@@ -105,11 +105,17 @@ struct ActivityContent {
 }
 
 fn field(field: &str, code: &str) -> FieldError {
-    FieldError { field: field.to_owned(), message: code.to_owned() }
+    FieldError {
+        field: field.to_owned(),
+        message: code.to_owned(),
+    }
 }
 
 fn headcount(h: app::domain::Headcount) -> HeadcountContent {
-    HeadcountContent { total: i64::from(h.total()), women: i64::from(h.women()) }
+    HeadcountContent {
+        total: i64::from(h.total()),
+        women: i64::from(h.women()),
+    }
 }
 
 fn internal(error: impl std::fmt::Display) -> SaveError {
@@ -118,10 +124,26 @@ fn internal(error: impl std::fmt::Display) -> SaveError {
 }
 
 /// The checks that need the database, and the content to store.
-async fn content(db: &Db, draft: &ActivityDraft, version: i64) -> Result<ActivityContent, SaveError> {
-    let grant_ids: Vec<RecordId> = draft.funding.iter().map(|f| RecordId::new("donor_grant", f.grant.as_str())).collect();
-    let institute_ids: Vec<RecordId> = draft.institutes.iter().map(|k| RecordId::new("institute", k.as_str())).collect();
-    let pillar_ids: Vec<RecordId> = draft.pillar.iter().map(|k| RecordId::new("pillar", k.as_str())).collect();
+async fn content(
+    db: &Db,
+    draft: &ActivityDraft,
+    version: i64,
+) -> Result<ActivityContent, SaveError> {
+    let grant_ids: Vec<RecordId> = draft
+        .funding
+        .iter()
+        .map(|f| RecordId::new("donor_grant", f.grant.as_str()))
+        .collect();
+    let institute_ids: Vec<RecordId> = draft
+        .institutes
+        .iter()
+        .map(|k| RecordId::new("institute", k.as_str()))
+        .collect();
+    let pillar_ids: Vec<RecordId> = draft
+        .pillar
+        .iter()
+        .map(|k| RecordId::new("pillar", k.as_str()))
+        .collect();
     let mut response = db
         .query("SELECT id, currency, start_on, end_on FROM $grants WHERE archived = false;")
         .query("SELECT period_start, period_end FROM strategy WHERE archived = false ORDER BY period_start LIMIT 1;")
@@ -149,7 +171,10 @@ async fn content(db: &Db, draft: &ActivityDraft, version: i64) -> Result<Activit
     }
     let mut funding = Vec::new();
     for (i, line) in draft.funding.iter().enumerate() {
-        let Some(grant) = grants.iter().find(|g| g.id == RecordId::new("donor_grant", line.grant.as_str())) else {
+        let Some(grant) = grants
+            .iter()
+            .find(|g| g.id == RecordId::new("donor_grant", line.grant.as_str()))
+        else {
             errors.push(field(&format!("funding_{i}_grant"), codes::UNKNOWN));
             continue;
         };
@@ -208,7 +233,11 @@ async fn content(db: &Db, draft: &ActivityDraft, version: i64) -> Result<Activit
         instructors: draft
             .instructors
             .iter()
-            .map(|i| InstructorContent { name: i.name.clone(), institution: i.institution.clone(), supervisor: i.supervisor })
+            .map(|i| InstructorContent {
+                name: i.name.clone(),
+                institution: i.institution.clone(),
+                supervisor: i.supervisor,
+            })
             .collect(),
         narrative: draft.narrative.clone(),
         narrative_fr: draft.narrative_fr.clone(),
@@ -229,7 +258,11 @@ async fn run(db: &Db, sql: &str, bindings: Bindings) -> Result<(), SaveError> {
             query = query.bind((*name, value.clone()));
         }
         let mut response = query.await.map_err(internal)?;
-        let errors: Vec<String> = response.take_errors().into_values().map(|e| e.to_string()).collect();
+        let errors: Vec<String> = response
+            .take_errors()
+            .into_values()
+            .map(|e| e.to_string())
+            .collect();
         if errors.is_empty() {
             return Ok(());
         }
@@ -238,7 +271,9 @@ async fn run(db: &Db, sql: &str, bindings: Bindings) -> Result<(), SaveError> {
                 return Err(match rule.as_str() {
                     "version_conflict" => SaveError::Conflict,
                     "not_found" => SaveError::NotFound,
-                    "duplicate_code" => SaveError::Invalid(vec![field("code", codes::DUPLICATE_CODE)]),
+                    "duplicate_code" => {
+                        SaveError::Invalid(vec![field("code", codes::DUPLICATE_CODE)])
+                    }
                     other => internal(format!("unexpected rule {other}")),
                 });
             }
@@ -260,11 +295,20 @@ fn actor(user: &CurrentUser) -> RecordId {
 fn new_key() -> String {
     use rand::Rng;
     use rand::distr::Alphanumeric;
-    rand::rng().sample_iter(&Alphanumeric).take(16).map(|c| char::from(c).to_ascii_lowercase()).collect()
+    rand::rng()
+        .sample_iter(&Alphanumeric)
+        .take(16)
+        .map(|c| char::from(c).to_ascii_lowercase())
+        .collect()
 }
 
 /// Creates an activity; returns its key.
-pub async fn create(db: &Db, user: &CurrentUser, draft: &ActivityDraft, reason: Option<String>) -> Result<String, SaveError> {
+pub async fn create(
+    db: &Db,
+    user: &CurrentUser,
+    draft: &ActivityDraft,
+    reason: Option<String>,
+) -> Result<String, SaveError> {
     let content = content(db, draft, 1).await?;
     let key = new_key();
     let id = RecordId::new("activity", key.as_str());
@@ -325,7 +369,13 @@ pub async fn update(
 }
 
 /// Archives an activity: it leaves the lists but stays readable, with its history.
-pub async fn archive(db: &Db, user: &CurrentUser, key: &str, version: i64, reason: Option<String>) -> Result<(), SaveError> {
+pub async fn archive(
+    db: &Db,
+    user: &CurrentUser,
+    key: &str,
+    version: i64,
+    reason: Option<String>,
+) -> Result<(), SaveError> {
     let sql = format!(
         "BEGIN TRANSACTION;
          LET $before = (SELECT * FROM ONLY $id);

@@ -2,8 +2,9 @@
 //! scope as a condition, so a donor or an institute never receives rows outside it.
 
 use app::domain::{
-    ActivityEdit, ActivityFormOptions, HistoryEntry, ActivityDetail, ActivityRow, EquipmentRow, GrantRow, InstituteRow, NamedRef, Overview, Page,
-    PageRequest, Role, Scope, Text, UserFormOptions, UserRow,
+    ActivityDetail, ActivityEdit, ActivityFormOptions, ActivityRow, EquipmentRow, GrantRow,
+    HistoryEntry, InstituteRow, NamedRef, Overview, Page, PageRequest, Role, Scope, Text,
+    UserFormOptions, UserRow,
 };
 use app::error::AppError;
 use app::i18n::Locale;
@@ -403,7 +404,9 @@ impl Repo for SurrealRepo {
             .take(0)
             .map_err(internal)?;
         match found.into_iter().next() {
-            Some(record) => super::rows::activity_edit(record).map(Some).map_err(invalid_row),
+            Some(record) => super::rows::activity_edit(record)
+                .map(Some)
+                .map_err(invalid_row),
             None => Ok(None),
         }
     }
@@ -429,7 +432,12 @@ impl Repo for SurrealRepo {
             .check()
             .map_err(internal)?;
         let to_refs = |rows: Vec<OptionRecord>| -> Vec<NamedRef> {
-            rows.into_iter().map(|r| NamedRef { id: key_of(&r.id), name: Text::new(r.label, r.label_fr) }).collect()
+            rows.into_iter()
+                .map(|r| NamedRef {
+                    id: key_of(&r.id),
+                    name: Text::new(r.label, r.label_fr),
+                })
+                .collect()
         };
         Ok(ActivityFormOptions {
             grants: to_refs(response.take(0).map_err(internal)?),

@@ -404,7 +404,12 @@ fn plain_amount(minor: i64, currency: &str) -> String {
         return minor.to_string();
     }
     let scale = 10_i64.pow(exponent);
-    format!("{}.{:0width$}", minor / scale, minor % scale, width = exponent as usize)
+    format!(
+        "{}.{:0width$}",
+        minor / scale,
+        minor % scale,
+        width = exponent as usize
+    )
 }
 
 /// An activity's values for its edit form.
@@ -428,14 +433,21 @@ pub fn activity_edit(r: ActivityRecord) -> Result<app::domain::ActivityEdit, Dom
         funding: r
             .funding
             .iter()
-            .map(|f| FundingDraft { grant: key_of(&f.donor_grant), amount: plain_amount(f.amount_minor, &f.currency) })
+            .map(|f| FundingDraft {
+                grant: key_of(&f.donor_grant),
+                amount: plain_amount(f.amount_minor, &f.currency),
+            })
             .collect(),
         participants: Participants::try_from(&r.participants)?,
         participant_profile: Text::new(r.participant_profile, r.participant_profile_fr),
         instructors: r
             .instructors
             .into_iter()
-            .map(|i| InstructorDraft { name: i.name, institution: i.institution, supervisor: i.supervisor })
+            .map(|i| InstructorDraft {
+                name: i.name,
+                institution: i.institution,
+                supervisor: i.supervisor,
+            })
             .collect(),
         narrative: Text::new(r.narrative, r.narrative_fr),
         version: r.version,
