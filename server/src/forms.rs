@@ -13,23 +13,13 @@ use app::domain::{CurrentUser, FormState, Permission};
 use app::error::FieldError;
 use app::services::valid_key;
 
+use crate::auth::handlers;
 use crate::db::activities::{self, SaveError};
 use crate::startup::AppState;
 
-fn require(user: &Option<axum::Extension<CurrentUser>>) -> Result<&CurrentUser, Response> {
-    match user.as_ref().map(|e| &e.0) {
-        None => Err((
-            StatusCode::UNAUTHORIZED,
-            "Sign in first. / Connectez-vous d’abord.",
-        )
-            .into_response()),
-        Some(u) if u.can(Permission::EditProgramme) && !u.must_change_password => Ok(u),
-        Some(_) => Err((
-            StatusCode::FORBIDDEN,
-            "Not allowed. / Action non autorisée.",
-        )
-            .into_response()),
-    }
+/// 401 when nobody is signed in, 403 unless the user may edit the programme's records.
+fn require(user: &Option<axum::Extension<CurrentUser>>) -> Result<&CurrentUser, handlers::Denied> {
+    handlers::require(user.as_ref().map(|e| &e.0), Permission::EditProgramme)
 }
 
 /// Collects the posted pairs; repeated names (the institutes list) are joined with commas.
@@ -79,7 +69,7 @@ pub async fn create_activity(
 ) -> Response {
     let user = match require(&user) {
         Ok(user) => user,
-        Err(response) => return response,
+        Err(denied) => return denied.into_response(),
     };
     let values = values(pairs);
     let draft = match parse_activity_form(&values) {
@@ -135,7 +125,7 @@ pub async fn update_activity(
 ) -> Response {
     let user = match require(&user) {
         Ok(user) => user,
-        Err(response) => return response,
+        Err(denied) => return denied.into_response(),
     };
     if !valid_key(&key) {
         return StatusCode::NOT_FOUND.into_response();
@@ -194,7 +184,7 @@ pub async fn archive_activity(
 ) -> Response {
     let user = match require(&user) {
         Ok(user) => user,
-        Err(response) => return response,
+        Err(denied) => return denied.into_response(),
     };
     if !valid_key(&key) {
         return StatusCode::NOT_FOUND.into_response();

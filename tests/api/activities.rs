@@ -146,7 +146,7 @@ async fn each_rule_is_refused_with_its_field_error_and_nothing_is_saved() {
     let app = spawn_app().await;
     let activities = count(&app.db, "activity").await;
     let audit = count(&app.db, "audit_event").await;
-    let cases: Vec<(Vec<(&str, &str)>, &str, &str)> = vec![
+    let cases: Vec<Case> = vec![
         (vec![("title", "")], "title", "This field is required."),
         (
             vec![("planned_end", "2018-05-01"), ("actual_end", "2018-05-01")],
@@ -217,6 +217,13 @@ async fn each_rule_is_refused_with_its_field_error_and_nothing_is_saved() {
     assert_eq!(count(&app.db, "activity").await, activities);
     assert_eq!(count(&app.db, "audit_event").await, audit);
 }
+
+/// Changes to the valid form, the field that must complain, and what it must say.
+type Case = (
+    Vec<(&'static str, &'static str)>,
+    &'static str,
+    &'static str,
+);
 
 /// The text of the element with the given id.
 fn text_of_testid_like(html: &str, id: &str) -> String {

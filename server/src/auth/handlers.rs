@@ -45,7 +45,7 @@ fn lang_cookie(locale: Locale) -> HeaderValue {
 }
 
 /// Why a form post was refused before doing anything.
-enum Denied {
+pub(crate) enum Denied {
     Unauthorized,
     Forbidden,
 }
@@ -68,7 +68,10 @@ impl IntoResponse for Denied {
 }
 
 /// 401 when nobody is signed in, 403 when the user lacks the permission.
-fn require(user: Option<&CurrentUser>, permission: Permission) -> Result<&CurrentUser, Denied> {
+pub(crate) fn require(
+    user: Option<&CurrentUser>,
+    permission: Permission,
+) -> Result<&CurrentUser, Denied> {
     match user {
         None => Err(Denied::Unauthorized),
         Some(u) if u.can(permission) && !u.must_change_password => Ok(u),
