@@ -3,6 +3,9 @@
 //! Built twice: with `ssr` into the server, with `hydrate` into the WASM bundle. Server-only
 //! code (services, the repository trait) sits behind `ssr`.
 
+// Server-rendered pages are deeply nested types; a clean build needs more than the default.
+#![recursion_limit = "512"]
+
 pub mod api;
 pub mod app;
 pub mod components;

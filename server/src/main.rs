@@ -70,6 +70,8 @@ fn main() -> ExitCode {
                 }
             };
         }
+        // Listen for signals before starting, so that an early SIGTERM is a clean stop too.
+        let shutdown = shutdown_signal();
         let app = match Application::build(&settings).await {
             Ok(app) => app,
             Err(error) => {
@@ -78,7 +80,7 @@ fn main() -> ExitCode {
                 return ExitCode::FAILURE;
             }
         };
-        match app.run_until(shutdown_signal()).await {
+        match app.run_until(shutdown).await {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => {
                 eprintln!("aidtrail: server error: {error}");

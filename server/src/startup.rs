@@ -300,24 +300,32 @@ fn spawn_housekeeping(state: AppState) {
     });
 }
 
-/// Completes on Ctrl-C or SIGTERM.
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Listens for Ctrl-C and SIGTERM from the moment it is called (before start-up finishes, so
+/// that an early signal still shuts down cleanly); the returned future completes on either.
+pub fn shutdown_signal() -> impl Future<Output = ()> + Send + 'static {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let interrupt = signal(SignalKind::interrupt());
+        let terminate = signal(SignalKind::terminate());
+        async move {
+            match (interrupt, terminate) {
+                (Ok(mut interrupt), Ok(mut terminate)) => tokio::select! {
+                    _ = interrupt.recv() => tracing::info!("interrupt received, shutting down"),
+                    _ = terminate.recv() => tracing::info!("SIGTERM received, shutting down"),
+                },
+                _ => {
+                    tracing::warn!("cannot listen for signals; stop the server with Ctrl-C");
+                    let _ = tokio::signal::ctrl_c().await;
+                }
             }
-            Err(_) => std::future::pending::<()>().await,
         }
-    };
+    }
     #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => tracing::info!("interrupt received, shutting down"),
-        () = terminate => tracing::info!("SIGTERM received, shutting down"),
+    {
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+            tracing::info!("interrupt received, shutting down");
+        }
     }
 }

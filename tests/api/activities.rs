@@ -332,3 +332,79 @@ async fn archived_activities_leave_the_lists_but_stay_readable_with_their_histor
         .await;
     assert_eq!(refused.status(), 403);
 }
+
+/// The ids of the activities a list page shows, in order.
+fn listed(page: &str) -> Vec<String> {
+    page.match_indices("href=\"/activities/")
+        .filter_map(|(i, _)| {
+            let rest = &page[i + "href=\"/activities/".len()..];
+            let id: String = rest.chars().take_while(|c| *c != '"').collect();
+            (id != "new" && !id.contains('/') && !id.contains('?')).then_some(id)
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_list_filters_sorts_and_searches_from_the_url() {
+    let app = spawn_app().await;
+    let cases: Vec<(&str, Vec<&str>)> = vec![
+        ("country=BF", vec!["bf_syllabus_2017"]),
+        (
+            "year=2017",
+            vec!["ne_syllabus_2017", "ml_syllabus_2017", "bf_syllabus_2017"],
+        ),
+        ("type=workshop", vec!["ml_workshop_2018"]),
+        ("q=TUTORING", vec!["ml_workshop_2018"]),
+        ("q=atelier", vec!["ml_workshop_2018"]),
+        (
+            "grant=de_2017",
+            vec![
+                "ml_handover_2018",
+                "ne_syllabus_2017",
+                "ml_syllabus_2017",
+                "bf_syllabus_2017",
+            ],
+        ),
+        (
+            "donor=nl_mfa",
+            vec!["ml_workshop_2018", "ne_syllabus_2017", "bf_syllabus_2017"],
+        ),
+        (
+            "country=ML&year=2018&sort=oldest",
+            vec!["ml_workshop_2018", "ml_handover_2018"],
+        ),
+        (
+            "sort=title",
+            vec![
+                "ml_handover_2018",
+                "bf_syllabus_2017",
+                "ml_syllabus_2017",
+                "ne_syllabus_2017",
+                "ml_workshop_2018",
+            ],
+        ),
+        (
+            "country=Mali&year=nonsense",
+            vec![
+                "ml_handover_2018",
+                "ml_workshop_2018",
+                "ne_syllabus_2017",
+                "ml_syllabus_2017",
+                "bf_syllabus_2017",
+            ],
+        ),
+    ];
+    for (query, expected) in cases {
+        let (status, page) = app.get(&format!("/activities?{query}")).await;
+        assert_eq!(status, 200, "{query}");
+        assert_eq!(listed(&page), expected, "{query}");
+    }
+    let (_, none) = app.get("/activities?q=no-such-words").await;
+    assert!(none.contains("No activity matches these filters."));
+
+    // Filters never widen a scope: the Netherlands asking for Germany's grant sees only the
+    // co-funded activities it paid for too, not Germany's own.
+    let nl = app.sign_in(aidtrail_tests::DONOR_NL).await;
+    let (_, page) = app.get_with(&nl, "/activities?grant=de_2017").await;
+    assert_eq!(listed(&page), vec!["ne_syllabus_2017", "bf_syllabus_2017"]);
+}

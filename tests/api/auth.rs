@@ -130,6 +130,12 @@ fn matrix() -> Vec<Row> {
         },
         Row {
             method: "POST",
+            path: "get_activity_filter_options",
+            call: ServerFn("get_activity_filter_options", &[]),
+            expect: PAGE,
+        },
+        Row {
+            method: "POST",
             path: "get_activity_history",
             call: ServerFn("get_activity_history", &[("id", "ml_workshop_2018")]),
             expect: PAGE,

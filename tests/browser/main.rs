@@ -517,4 +517,44 @@ async fn record_journey(client: Client, base: String, (email, password): (String
             && history.contains("création"),
         "{history}"
     );
+
+    // It is in the list, found with the filters.
+    client
+        .goto(&format!("{base}/activities"))
+        .await
+        .expect("open activities");
+    type_into(&client, "#filter-q", "WS-05-FR").await;
+    client
+        .find(Locator::Css("#filter-year"))
+        .await
+        .expect("year")
+        .select_by_value("2018")
+        .await
+        .expect("year");
+    client
+        .find(Locator::Css("[data-testid=apply-filters]"))
+        .await
+        .expect("apply")
+        .click()
+        .await
+        .expect("apply");
+    wait_for(
+        &client,
+        "return location.search.includes('q=WS-05-FR');",
+        "filtered list",
+    )
+    .await;
+    let table = text(&client, "table.data").await;
+    assert!(
+        table.contains("Atelier de tutorat sur la traite et le trafic illicite"),
+        "{table}"
+    );
+    assert_eq!(
+        client
+            .find_all(Locator::Css("table.data tbody tr"))
+            .await
+            .expect("rows")
+            .len(),
+        1
+    );
 }

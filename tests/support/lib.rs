@@ -257,6 +257,21 @@ pub struct ServerProcess {
     pub log: PathBuf,
 }
 
+/// Whether the server at `addr` answers `/healthz` with 200.
+fn healthy(addr: SocketAddr) -> bool {
+    use std::io::{Read, Write};
+    let Ok(mut stream) = std::net::TcpStream::connect(addr) else {
+        return false;
+    };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+    if write!(stream, "GET /healthz HTTP/1.0\r\nHost: {addr}\r\n\r\n").is_err() {
+        return false;
+    }
+    let mut response = String::new();
+    let _ = stream.read_to_string(&mut response);
+    response.starts_with("HTTP/1.1 200") || response.starts_with("HTTP/1.0 200")
+}
+
 /// A free local port (bound then released).
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
@@ -297,7 +312,7 @@ pub fn start_server(env: &[(&str, String)], args: &[&str], log: &Path) -> Server
                 server.log_text()
             );
         }
-        if std::net::TcpStream::connect(addr).is_ok() {
+        if healthy(addr) {
             return server;
         }
         assert!(

@@ -28,10 +28,20 @@ pub async fn list_grants(page: PageRequest) -> Result<Page<GrantRow>, AppError> 
     with_status(services::list_grants(&*repo()?, signed_in().as_ref(), page).await)
 }
 
-/// One page of activities, newest first.
+/// One page of activities matching the filter.
 #[server]
-pub async fn list_activities(page: PageRequest) -> Result<Page<ActivityRow>, AppError> {
-    with_status(services::list_activities(&*repo()?, signed_in().as_ref(), page).await)
+pub async fn list_activities(
+    #[server(default)] filter: crate::domain::ActivityFilter,
+    page: PageRequest,
+) -> Result<Page<ActivityRow>, AppError> {
+    with_status(services::list_activities(&*repo()?, signed_in().as_ref(), &filter, page).await)
+}
+
+/// The choices of the activities list's filters.
+#[server]
+pub async fn get_activity_filter_options() -> Result<crate::domain::ActivityFilterOptions, AppError>
+{
+    with_status(services::activity_filter_options(&*repo()?, signed_in().as_ref()).await)
 }
 
 /// One activity with everything its page shows.

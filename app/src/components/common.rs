@@ -77,18 +77,20 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
 #[component]
 pub fn Pager(
     base: &'static str,
+    /// The filter's query string, kept on every link.
+    #[prop(optional)]
+    query: String,
     page: u32,
     pages: u32,
     first: u64,
     last: u64,
     total: u64,
 ) -> impl IntoView {
-    let link = move |p: u32| {
-        if p <= 1 {
-            base.to_owned()
-        } else {
-            format!("{base}?page={p}")
-        }
+    let link = move |p: u32| match (p <= 1, query.is_empty()) {
+        (true, true) => base.to_owned(),
+        (true, false) => format!("{base}?{query}"),
+        (false, true) => format!("{base}?page={p}"),
+        (false, false) => format!("{base}?{query}&page={p}"),
     };
     view! {
         <nav class="pager" aria-label=tr(Msg::PagerLabel)>

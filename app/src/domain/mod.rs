@@ -7,6 +7,7 @@ pub mod activity_form;
 mod auth;
 mod codes;
 mod dates;
+mod filters;
 mod money;
 mod participants;
 mod views;
@@ -16,6 +17,7 @@ pub use auth::{
 };
 pub use codes::*;
 pub use dates::{DateRange, parse_date};
+pub use filters::{ActivityFilter, ActivitySort};
 pub use money::{Currency, Money};
 pub use participants::{Headcount, Participants, Service};
 pub use views::*;

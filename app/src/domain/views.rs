@@ -259,6 +259,17 @@ pub struct HistoryEntry {
     pub reason: Option<String>,
 }
 
+/// The choices offered by the activities list's filters, within the user's scope.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct ActivityFilterOptions {
+    pub countries: Vec<Country>,
+    pub years: Vec<i32>,
+    pub pillars: Vec<NamedRef>,
+    /// Empty for users who do not see grants (institutes).
+    pub grants: Vec<NamedRef>,
+    pub donors: Vec<NamedRef>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

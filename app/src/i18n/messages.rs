@@ -218,6 +218,18 @@ pub enum Msg {
     HistoryArchive,
     NoHistory,
     ArchivedNotice,
+    FilterApply,
+    FilterClear,
+    FilterAny,
+    FieldYear,
+    FieldSearch,
+    FieldSort,
+    SortNewest,
+    SortOldest,
+    SortTitle,
+    FilterDonor,
+    FiltersLabel,
+    NoMatch,
 }
 
 impl Msg {
@@ -651,6 +663,24 @@ impl Msg {
                 "Aucune modification enregistrée dans aidtrail pour l’instant.",
             ),
             ArchivedNotice => ("This activity is archived.", "Cette activité est archivée."),
+            FilterApply => ("Filter", "Filtrer"),
+            FilterClear => ("Clear filters", "Effacer les filtres"),
+            FilterAny => ("All", "Tous"),
+            FieldYear => ("Year", "Année"),
+            FieldSearch => (
+                "Search titles and codes",
+                "Rechercher dans les intitulés et les codes",
+            ),
+            FieldSort => ("Order", "Ordre"),
+            SortNewest => ("Newest first", "Plus récentes d’abord"),
+            SortOldest => ("Oldest first", "Plus anciennes d’abord"),
+            SortTitle => ("By title", "Par intitulé"),
+            FilterDonor => ("Donor", "Bailleur"),
+            FiltersLabel => ("Filters", "Filtres"),
+            NoMatch => (
+                "No activity matches these filters.",
+                "Aucune activité ne correspond à ces filtres.",
+            ),
         }
     }
 }

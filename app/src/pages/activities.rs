@@ -1,16 +1,17 @@
-//! The activities list.
+//! The activities list, with filters kept in the URL.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::components::layout::use_user;
-use crate::domain::Permission;
-
-use super::list::{Column, paged_table};
-use crate::api::list_activities;
+use super::list::{Column, filtered_table};
+use crate::api::{get_activity_filter_options, list_activities};
 use crate::components::PageHeader;
 use crate::components::i18n::{tr, tr_fmt, tr_label, tr_text};
-use crate::domain::ActivityRow;
+use crate::components::layout::use_user;
+use crate::domain::{
+    ActivityFilter, ActivityFilterOptions, ActivityKind, ActivityRow, ActivitySort, ActivityStatus,
+    Permission,
+};
 use crate::i18n::{Msg, country_name, fmt_date_range, fmt_int};
 
 const COLUMNS: &[Column] = &[
@@ -27,10 +28,20 @@ const COLUMNS: &[Column] = &[
 pub fn ActivitiesPage() -> impl IntoView {
     let user = use_user();
     let query = use_query_map();
+    let filter = Memo::new(move |_| {
+        let q = query.read();
+        ActivityFilter::from_query(|name| q.get(name))
+    });
     let archived = move || {
         (query.read().get("saved").as_deref() == Some("archived")).then(
             || view! { <p class="notice notice-ok" role="status">{tr(Msg::SavedArchived)}</p> },
         )
+    };
+    let options = Resource::new(|| (), |_| get_activity_filter_options());
+    let empty = if filter.get_untracked().is_empty() {
+        Msg::EmptyActivities
+    } else {
+        Msg::NoMatch
     };
     view! {
         <PageHeader title=Msg::ActivitiesTitle intro=Msg::ActivitiesIntro/>
@@ -41,14 +52,119 @@ pub fn ActivitiesPage() -> impl IntoView {
                     Some(u) => u.0.await.is_some_and(|u| u.can(Permission::EditProgramme) && !u.must_change_password),
                     None => false,
                 };
-                editor.then(|| view! {
-                    <p class="page-actions">
-                        <a class="button" href="/activities/new" data-testid="new-activity">{tr(Msg::NewActivity)}</a>
-                    </p>
-                })
+                let form = options.await.ok().map(|o| filter_form(o, filter.get_untracked()));
+                view! {
+                    {editor.then(|| view! {
+                        <p class="page-actions">
+                            <a class="button" href="/activities/new" data-testid="new-activity">{tr(Msg::NewActivity)}</a>
+                        </p>
+                    })}
+                    {form}
+                }
             })}
         </Suspense>
-        {paged_table("/activities", list_activities, COLUMNS, Msg::EmptyActivities, activity_row)}
+        {filtered_table(
+            "/activities",
+            filter,
+            ActivityFilter::to_query,
+            list_activities,
+            COLUMNS,
+            empty,
+            activity_row,
+        )}
+    }
+}
+
+/// A plain GET form: the filters become the page's address.
+fn filter_form(options: ActivityFilterOptions, current: ActivityFilter) -> impl IntoView {
+    let select = move |name: &'static str,
+                       label: Msg,
+                       choices: Vec<(String, AnyView)>,
+                       selected: Option<String>| {
+        let options = choices
+            .into_iter()
+            .map(|(value, text)| {
+                let is = selected.as_deref() == Some(value.as_str());
+                view! { <option value=value selected=is>{text}</option> }
+            })
+            .collect_view();
+        view! {
+            <div class="field">
+                <label for=format!("filter-{name}")>{tr(label)}</label>
+                <select id=format!("filter-{name}") name=name>
+                    <option value="">{tr(Msg::FilterAny)}</option>
+                    {options}
+                </select>
+            </div>
+        }
+    };
+    let countries = options
+        .countries
+        .iter()
+        .map(|c| {
+            let c2 = c.clone();
+            (
+                c.code().to_owned(),
+                tr_fmt(move |l| country_name(l, &c2)).into_any(),
+            )
+        })
+        .collect();
+    let years = options
+        .years
+        .iter()
+        .map(|y| (y.to_string(), y.to_string().into_any()))
+        .collect();
+    let kinds = ActivityKind::ALL
+        .iter()
+        .map(|k| (k.code().to_owned(), tr_label(*k).into_any()))
+        .collect();
+    let statuses = ActivityStatus::ALL
+        .iter()
+        .map(|s| (s.code().to_string(), tr_label(*s).into_any()))
+        .collect();
+    let refs = |items: &[crate::domain::NamedRef]| -> Vec<(String, AnyView)> {
+        items
+            .iter()
+            .map(|r| (r.id.clone(), tr_text(r.name.clone()).into_any()))
+            .collect()
+    };
+    let sorts = ActivitySort::ALL
+        .iter()
+        .map(|s| {
+            let msg = match s {
+                ActivitySort::Newest => Msg::SortNewest,
+                ActivitySort::Oldest => Msg::SortOldest,
+                ActivitySort::Title => Msg::SortTitle,
+            };
+            let selected = *s == current.sort;
+            view! { <option value=s.code() selected=selected>{tr(msg)}</option> }
+        })
+        .collect_view();
+    let show_money = !options.grants.is_empty() || !options.donors.is_empty();
+    view! {
+        <form method="get" action="/activities" class="card filters" role="search" aria-label=tr(Msg::FiltersLabel)>
+            <div class="fields">
+                <div class="field">
+                    <label for="filter-q">{tr(Msg::FieldSearch)}</label>
+                    <input id="filter-q" name="q" type="search" value=current.q.clone().unwrap_or_default()/>
+                </div>
+                {select("country", Msg::FieldCountry, countries, current.country.clone())}
+                {select("year", Msg::FieldYear, years, current.year.map(|y| y.to_string()))}
+                {select("type", Msg::FieldType, kinds, current.kind.clone())}
+                {select("status", Msg::FieldStatus, statuses, current.status.map(|s| s.to_string()))}
+                {select("pillar", Msg::FieldPillar, refs(&options.pillars), current.pillar.clone())}
+                {show_money.then(|| select("grant", Msg::FieldGrant, refs(&options.grants), current.grant.clone()))}
+                {show_money.then(|| select("donor", Msg::FilterDonor, refs(&options.donors), current.donor.clone()))}
+                <div class="field">
+                    <label for="filter-sort">{tr(Msg::FieldSort)}</label>
+                    <select id="filter-sort" name="sort">{sorts}</select>
+                </div>
+            </div>
+            <div class="form-actions">
+                <button type="submit" class="button" data-testid="apply-filters">{tr(Msg::FilterApply)}</button>
+                <a href="/activities">{tr(Msg::FilterClear)}</a>
+            </div>
+        </form>
     }
 }
 

@@ -271,7 +271,7 @@ fn form_view(form: FormData, id: Option<String>) -> impl IntoView {
         })}
         <form method="post" action=action class="record-form" novalidate>
             {id.as_ref().map(|_| view! { <input type="hidden" name="version" value=value(&form, "version")/> })}
-            <fieldset class="card">
+            {view! { <fieldset class="card">
                 <legend>{tr(Msg::SectionWhatWhen)}</legend>
                 <div class="fields">
                     {input(&form, "code", Msg::FieldCode, "text")}
@@ -286,8 +286,8 @@ fn form_view(form: FormData, id: Option<String>) -> impl IntoView {
                     {input(&form, "actual_start", Msg::FieldActualStart, "date")}
                     {input(&form, "actual_end", Msg::FieldActualEnd, "date")}
                 </div>
-            </fieldset>
-            <fieldset class="card">
+            </fieldset> }.into_any()}
+            {view! { <fieldset class="card">
                 <legend>{tr(Msg::SectionWhere)}</legend>
                 <div class="fields">
                     {input(&form, "country", Msg::FieldCountry, "text")}
@@ -299,12 +299,12 @@ fn form_view(form: FormData, id: Option<String>) -> impl IntoView {
                     <div class="checks">{institutes}</div>
                     {error_line(&form, "institutes")}
                 </div>
-            </fieldset>
+            </fieldset> }.into_any()}
             <fieldset class="card">
                 <legend>{tr(Msg::SectionMoney)}</legend>
                 {funding}
             </fieldset>
-            <fieldset class="card">
+            {view! { <fieldset class="card">
                 <legend>{tr(Msg::SectionPeople)}</legend>
                 <table class="data compact participants-input">
                     <thead>
@@ -322,13 +322,13 @@ fn form_view(form: FormData, id: Option<String>) -> impl IntoView {
                 </div>
                 <h3>{tr(Msg::SectionInstructors)}</h3>
                 {instructors}
-            </fieldset>
-            <fieldset class="card">
+            </fieldset> }.into_any()}
+            {view! { <fieldset class="card">
                 <legend>{tr(Msg::SectionText)}</legend>
                 {textarea(&form, "narrative", Msg::FieldNarrativeEn)}
                 {textarea(&form, "narrative_fr", Msg::FieldNarrativeFr)}
                 {id.as_ref().map(|_| input(&form, "reason", Msg::FieldReason, "text"))}
-            </fieldset>
+            </fieldset> }.into_any()}
             <div class="form-actions">
                 <button type="submit" class="button" data-testid="save">{tr(Msg::Save)}</button>
                 <a href=cancel>{tr(Msg::Cancel)}</a>

@@ -15,8 +15,7 @@ use crate::i18n::Msg;
 /// A table column: its heading, and whether it holds numbers (right-aligned).
 pub struct Column(pub Msg, pub bool);
 
-/// A server-paginated table. The page number is read from `?page=` so that every page has
-/// its own address and works without JavaScript.
+/// A server-paginated table without filters.
 pub fn paged_table<T, F, Fut>(
     base: &'static str,
     fetch: F,
@@ -29,9 +28,41 @@ where
     F: Fn(PageRequest) -> Fut + Copy + Send + Sync + 'static,
     Fut: Future<Output = Result<Page<T>, AppError>> + Send + 'static,
 {
+    filtered_table(
+        base,
+        Memo::new(|_| ()),
+        |_| String::new(),
+        move |_, page| fetch(page),
+        columns,
+        empty,
+        row,
+    )
+}
+
+/// A server-paginated table with a filter read from the URL. The page number is read from
+/// `?page=` so that every page has its own address and works without JavaScript; the pager keeps
+/// the filter.
+pub fn filtered_table<K, T, F, Fut>(
+    base: &'static str,
+    filter: Memo<K>,
+    to_query: fn(&K) -> String,
+    fetch: F,
+    columns: &'static [Column],
+    empty: Msg,
+    row: fn(T) -> AnyView,
+) -> impl IntoView
+where
+    K: Clone + PartialEq + Serialize + DeserializeOwned + Send + Sync + 'static,
+    T: Clone + Serialize + DeserializeOwned + Send + Sync + 'static,
+    F: Fn(K, PageRequest) -> Fut + Copy + Send + Sync + 'static,
+    Fut: Future<Output = Result<Page<T>, AppError>> + Send + 'static,
+{
     let query = use_query_map();
     let request = Memo::new(move |_| PageRequest::from_query(query.read().get("page").as_deref()));
-    let data = Resource::new(move || request.get(), fetch);
+    let data = Resource::new(
+        move || (filter.get(), request.get()),
+        move |(k, page)| fetch(k, page),
+    );
     view! {
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
@@ -50,6 +81,7 @@ where
                     Ok(page) => {
                         let (first, last) = page.shown_range();
                         let (number, pages, total) = (page.page, page.page_count(), page.total);
+                        let filter_query = to_query(&filter.get_untracked());
                         let head = columns
                             .iter()
                             .map(|Column(msg, numeric)| {
@@ -64,7 +96,7 @@ where
                                     <tbody>{rows}</tbody>
                                 </table>
                             </div>
-                            <Pager base page=number pages first last total/>
+                            <Pager base query=filter_query page=number pages first last total/>
                         }
                             .into_any()
                     }

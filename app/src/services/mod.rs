@@ -7,9 +7,9 @@
 use std::sync::Arc;
 
 use crate::domain::{
-    ActivityDetail, ActivityEdit, ActivityFormOptions, ActivityRow, CurrentUser, EquipmentRow,
-    GrantRow, HistoryEntry, InstituteRow, Overview, Page, PageRequest, Permission, Scope,
-    UserFormOptions, UserRow,
+    ActivityDetail, ActivityEdit, ActivityFilter, ActivityFilterOptions, ActivityFormOptions,
+    ActivityRow, CurrentUser, EquipmentRow, GrantRow, HistoryEntry, InstituteRow, Overview, Page,
+    PageRequest, Permission, Scope, UserFormOptions, UserRow,
 };
 use crate::error::AppError;
 use crate::i18n::Locale;
@@ -26,8 +26,13 @@ pub trait Repo: Send + Sync + 'static {
     async fn list_activities(
         &self,
         scope: &Scope,
+        filter: &ActivityFilter,
         page: PageRequest,
     ) -> Result<Page<ActivityRow>, AppError>;
+    async fn activity_filter_options(
+        &self,
+        scope: &Scope,
+    ) -> Result<ActivityFilterOptions, AppError>;
     /// `Ok(None)` when there is no such activity, `Err(Forbidden)` when it is outside the scope.
     async fn activity(&self, scope: &Scope, id: &str) -> Result<Option<ActivityDetail>, AppError>;
     async fn list_institutes(
@@ -107,10 +112,21 @@ pub async fn list_grants(
 pub async fn list_activities(
     repo: &dyn Repo,
     user: Option<&CurrentUser>,
+    filter: &ActivityFilter,
     page: PageRequest,
 ) -> Result<Page<ActivityRow>, AppError> {
     let user = require(user, Permission::ViewActivities)?;
-    repo.list_activities(&user.scope(), page.clamped()).await
+    repo.list_activities(&user.scope(), filter, page.clamped())
+        .await
+}
+
+/// The choices of the activities list's filters, within the user's scope.
+pub async fn activity_filter_options(
+    repo: &dyn Repo,
+    user: Option<&CurrentUser>,
+) -> Result<ActivityFilterOptions, AppError> {
+    let user = require(user, Permission::ViewActivities)?;
+    repo.activity_filter_options(&user.scope()).await
 }
 
 pub async fn activity(
