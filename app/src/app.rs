@@ -9,7 +9,8 @@ use crate::components::Layout;
 use crate::components::i18n::{I18n, initial_locale};
 use crate::pages::{
     ActivitiesPage, ActivityPage, EditActivityPage, EquipmentPage, GrantsPage, HomePage,
-    InstitutesPage, LoginPage, NewActivityPage, NotFoundPage, PasswordPage, UsersPage,
+    IndicatorsPage, InstitutesPage, LoginPage, NewActivityPage, NotFoundPage, PasswordPage,
+    UsersPage,
 };
 
 /// The whole HTML document, rendered on the server only.
@@ -53,6 +54,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/activities/:id") view=ActivityPage ssr=SsrMode::Async/>
                     <Route path=path!("/activities/:id/edit") view=EditActivityPage ssr=SsrMode::Async/>
                     <Route path=path!("/institutes") view=InstitutesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/indicators") view=IndicatorsPage ssr=SsrMode::Async/>
                     <Route path=path!("/equipment") view=EquipmentPage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/password") view=PasswordPage ssr=SsrMode::Async/>

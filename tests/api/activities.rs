@@ -408,3 +408,93 @@ async fn the_list_filters_sorts_and_searches_from_the_url() {
     let (_, page) = app.get_with(&nl, "/activities?grant=de_2017").await;
     assert_eq!(listed(&page), vec!["ne_syllabus_2017", "bf_syllabus_2017"]);
 }
+
+/// (year, country, target, actual) cells of one indicator from the server function.
+fn cells(
+    indicators: &serde_json::Value,
+    code: &str,
+) -> Vec<(i64, String, Option<i64>, Option<i64>)> {
+    let indicator = indicators
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["code"] == code)
+        .unwrap();
+    indicator["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["year"].as_i64().unwrap(),
+                c["country"].as_str().unwrap().to_owned(),
+                c["target"].as_i64(),
+                c["actual"].as_i64(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn indicator_actuals_are_counted_from_the_records_within_the_scope() {
+    let app = spawn_app().await;
+    let (status, body) = app.call(&app.manager, "list_indicators", &[]).await;
+    assert_eq!(status, 200, "{body}");
+    let all: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let c = |y: i64, k: &str, t: Option<i64>, a: Option<i64>| (y, k.to_owned(), t, a);
+    // 15 + 15 + 14 trainers in 2017, 20 officers in Bamako in May 2018.
+    assert_eq!(
+        cells(&all, "IND-2.1"),
+        vec![
+            c(2017, "BF", Some(15), Some(15)),
+            c(2017, "ML", Some(15), Some(15)),
+            c(2017, "NE", Some(15), Some(14)),
+            c(2018, "ML", Some(20), Some(20))
+        ]
+    );
+    assert_eq!(
+        cells(&all, "IND-2.2"),
+        vec![
+            c(2017, "BF", Some(2), Some(2)),
+            c(2017, "ML", Some(2), Some(2)),
+            c(2017, "NE", Some(2), Some(1)),
+            c(2018, "ML", Some(3), Some(2))
+        ]
+    );
+    assert_eq!(
+        cells(&all, "IND-2.4"),
+        vec![c(2018, "ML", Some(3), Some(3))]
+    );
+    assert_eq!(
+        cells(&all, "IND-2.3"),
+        vec![
+            c(2017, "BF", Some(2), None),
+            c(2017, "ML", Some(2), None),
+            c(2017, "NE", Some(2), None)
+        ]
+    );
+
+    // The Netherlands sees what its own money did.
+    let nl = app.sign_in(aidtrail_tests::DONOR_NL).await;
+    let (_, body) = app.call(&nl, "list_indicators", &[]).await;
+    let mine: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        cells(&mine, "IND-2.1"),
+        vec![
+            c(2017, "BF", Some(15), Some(15)),
+            c(2017, "ML", Some(15), None),
+            c(2017, "NE", Some(15), Some(14)),
+            c(2018, "ML", Some(20), Some(20))
+        ]
+    );
+    assert_eq!(cells(&mine, "IND-2.4"), vec![c(2018, "ML", Some(3), None)]);
+
+    let (status, page) = app.get("/indicators").await;
+    assert_eq!(status, 200);
+    assert!(
+        text_of_testid(&page, "indicator-IND-2.1")
+            .unwrap()
+            .contains("93%"),
+        "14 of 15 in Niger"
+    );
+}

@@ -129,6 +129,18 @@ fn matrix() -> Vec<Row> {
             expect: EDITORS_PAGE,
         },
         Row {
+            method: "GET",
+            path: "/indicators",
+            call: Page("/indicators"),
+            expect: PAGE,
+        },
+        Row {
+            method: "POST",
+            path: "list_indicators",
+            call: ServerFn("list_indicators", &[]),
+            expect: PAGE,
+        },
+        Row {
             method: "POST",
             path: "get_activity_filter_options",
             call: ServerFn("get_activity_filter_options", &[]),

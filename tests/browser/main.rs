@@ -264,6 +264,7 @@ async fn role_journeys(client: Client, base: String, accounts: Vec<(String, Stri
         "Activities",
         "Institutes",
         "Equipment",
+        "Indicators",
     ];
     let expected: Vec<Vec<&str>> = vec![
         [everything.as_slice(), &["Users"]].concat(),
@@ -271,7 +272,13 @@ async fn role_journeys(client: Client, base: String, accounts: Vec<(String, Stri
         everything.to_vec(),
         everything.to_vec(),
         // The institute user reads French, its preference, and sees no grants.
-        vec!["Vue d’ensemble", "Activités", "Institutions", "Équipement"],
+        vec![
+            "Vue d’ensemble",
+            "Activités",
+            "Institutions",
+            "Équipement",
+            "Indicateurs",
+        ],
     ];
     for ((email, password), nav) in accounts.iter().zip(expected) {
         sign_in(&client, &base, email, password).await;

@@ -140,3 +140,9 @@ pub async fn take_form_state(form: String) -> Result<Option<crate::domain::FormS
             AppError::Internal
         })
 }
+
+/// The strategy's indicators: targets beside actuals.
+#[server]
+pub async fn list_indicators() -> Result<Vec<crate::domain::IndicatorRow>, AppError> {
+    with_status(services::indicators(&*repo()?, signed_in().as_ref()).await)
+}

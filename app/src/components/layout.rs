@@ -9,7 +9,7 @@ use crate::api::get_current_user;
 use crate::domain::{CurrentUser, Permission};
 use crate::i18n::{Locale, Msg};
 
-const NAV: [(&str, Msg, Permission); 6] = [
+const NAV: [(&str, Msg, Permission); 7] = [
     ("/", Msg::NavHome, Permission::ViewOverview),
     ("/grants", Msg::NavGrants, Permission::ViewGrants),
     (
@@ -23,6 +23,11 @@ const NAV: [(&str, Msg, Permission); 6] = [
         Permission::ViewInstitutes,
     ),
     ("/equipment", Msg::NavEquipment, Permission::ViewEquipment),
+    (
+        "/indicators",
+        Msg::NavIndicators,
+        Permission::ViewActivities,
+    ),
     ("/admin/users", Msg::NavUsers, Permission::ManageUsers),
 ];
 

@@ -270,6 +270,29 @@ pub struct ActivityFilterOptions {
     pub donors: Vec<NamedRef>,
 }
 
+/// One indicator of the strategy, with targets and actuals per year and country.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndicatorRow {
+    pub id: String,
+    pub code: String,
+    pub title: Text,
+    /// people, women, curricula, institutes, items or percent.
+    pub unit: String,
+    /// Actuals counted from activities and handovers (true) or entered (false).
+    pub computed: bool,
+    pub baseline: u64,
+    pub cells: Vec<IndicatorCell>,
+}
+
+/// Target and actual of an indicator for one year and country.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndicatorCell {
+    pub year: i32,
+    pub country: Country,
+    pub target: Option<u64>,
+    pub actual: Option<u64>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -230,6 +230,18 @@ pub enum Msg {
     FilterDonor,
     FiltersLabel,
     NoMatch,
+    NavIndicators,
+    IndicatorsTitle,
+    IndicatorsIntro,
+    ColYear,
+    ColTarget,
+    ColActual,
+    ColProgress,
+    Baseline,
+    ActualsComputed,
+    ActualsEntered,
+    NoIndicators,
+    NotAvailable,
 }
 
 impl Msg {
@@ -681,6 +693,30 @@ impl Msg {
                 "No activity matches these filters.",
                 "Aucune activité ne correspond à ces filtres.",
             ),
+            NavIndicators => ("Indicators", "Indicateurs"),
+            IndicatorsTitle => ("Indicators", "Indicateurs"),
+            IndicatorsIntro => (
+                "What the strategy promised, and what the records show so far.",
+                "Ce que la stratégie prévoyait, et ce que montrent les fiches à ce jour.",
+            ),
+            ColYear => ("Year", "Année"),
+            ColTarget => ("Target", "Cible"),
+            ColActual => ("Actual", "Réalisé"),
+            ColProgress => ("Progress", "Avancement"),
+            Baseline => ("Baseline", "Situation de référence"),
+            ActualsComputed => (
+                "Actuals counted from the recorded activities and handovers.",
+                "Réalisations calculées à partir des activités et remises enregistrées.",
+            ),
+            ActualsEntered => (
+                "Actuals entered by the programme.",
+                "Réalisations saisies par le programme.",
+            ),
+            NoIndicators => (
+                "No indicators have been recorded yet.",
+                "Aucun indicateur n’a encore été enregistré.",
+            ),
+            NotAvailable => ("—", "—"),
         }
     }
 }

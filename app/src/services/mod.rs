@@ -8,8 +8,8 @@ use std::sync::Arc;
 
 use crate::domain::{
     ActivityDetail, ActivityEdit, ActivityFilter, ActivityFilterOptions, ActivityFormOptions,
-    ActivityRow, CurrentUser, EquipmentRow, GrantRow, HistoryEntry, InstituteRow, Overview, Page,
-    PageRequest, Permission, Scope, UserFormOptions, UserRow,
+    ActivityRow, CurrentUser, EquipmentRow, GrantRow, HistoryEntry, IndicatorRow, InstituteRow,
+    Overview, Page, PageRequest, Permission, Scope, UserFormOptions, UserRow,
 };
 use crate::error::AppError;
 use crate::i18n::Locale;
@@ -33,6 +33,8 @@ pub trait Repo: Send + Sync + 'static {
         &self,
         scope: &Scope,
     ) -> Result<ActivityFilterOptions, AppError>;
+    /// The strategy's indicators, actuals computed within the scope where they can be.
+    async fn indicators(&self, scope: &Scope) -> Result<Vec<IndicatorRow>, AppError>;
     /// `Ok(None)` when there is no such activity, `Err(Forbidden)` when it is outside the scope.
     async fn activity(&self, scope: &Scope, id: &str) -> Result<Option<ActivityDetail>, AppError>;
     async fn list_institutes(
@@ -207,6 +209,15 @@ pub async fn activity_history(
 ) -> Result<Vec<HistoryEntry>, AppError> {
     activity(repo, user, id).await?;
     repo.history(&format!("activity:{id}")).await
+}
+
+/// Indicators with targets and actuals.
+pub async fn indicators(
+    repo: &dyn Repo,
+    user: Option<&CurrentUser>,
+) -> Result<Vec<IndicatorRow>, AppError> {
+    let user = require(user, Permission::ViewActivities)?;
+    repo.indicators(&user.scope()).await
 }
 
 /// Saves the user's language preference.

@@ -3,6 +3,7 @@
 pub mod activities;
 pub mod audit;
 pub mod demo;
+pub mod indicators;
 pub mod migrations;
 pub mod repo;
 pub mod rows;

@@ -314,6 +314,16 @@ impl Repo for SurrealRepo {
         })
     }
 
+    async fn indicators(&self, scope: &Scope) -> Result<Vec<app::domain::IndicatorRow>, AppError> {
+        super::indicators::indicators(
+            &self.db,
+            scope,
+            condition(scope, Records::Activities),
+            scope_value(scope),
+        )
+        .await
+    }
+
     async fn activity_filter_options(
         &self,
         scope: &Scope,
