@@ -8,9 +8,8 @@ use leptos_router::{SsrMode, path};
 use crate::components::Layout;
 use crate::components::i18n::{I18n, initial_locale};
 use crate::pages::{
-    ActivitiesPage, ActivityPage, EditActivityPage, EquipmentPage, GrantsPage, HomePage,
-    IndicatorsPage, InstitutesPage, LoginPage, NewActivityPage, NotFoundPage, PasswordPage,
-    UsersPage,
+    ActivitiesPage, ActivityPage, EditActivityPage, EquipmentPage, GrantsPage, HomePage, IndicatorsPage,
+    InstitutesPage, LoginPage, NewActivityPage, NotFoundPage, PasswordPage, UsersPage,
 };
 
 /// The whole HTML document, rendered on the server only.

@@ -55,25 +55,10 @@ pub async fn run(settings: &Settings, command: UserCommand) -> Result<String, Cl
     let (db, _) = db::connect(settings).await?;
     db::migrations::apply(&db).await?;
     match command {
-        UserCommand::Add {
-            email,
-            role,
-            institute,
-            donor,
-            name,
-            language,
-        } => {
+        UserCommand::Add { email, role, institute, donor, name, language } => {
             let role = Role::from_code(role.trim()).map_err(|_| CliError::Role(role))?;
             let language = Locale::from_code(&language).ok_or(CliError::Language(language))?;
-            let new = NewUser {
-                email,
-                name,
-                role,
-                institute,
-                donor,
-                language,
-                must_change_password: true,
-            };
+            let new = NewUser { email, name, role, institute, donor, language, must_change_password: true };
             let one_time = password::generate();
             users::create(&db, &new, &one_time).await?;
             Ok(format!(

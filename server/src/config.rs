@@ -97,11 +97,7 @@ impl Settings {
 
     /// Reads the settings through `lookup`, so tests need not touch the process environment.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let get = |name: &str| {
-            lookup(name)
-                .map(|v| v.trim().to_owned())
-                .filter(|v| !v.is_empty())
-        };
+        let get = |name: &str| lookup(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
 
         let database = get("AIDTRAIL_DB").unwrap_or_else(|| "surrealkv://./data".to_owned());
         check_endpoint(&database)?;
@@ -143,10 +139,9 @@ impl Settings {
         };
 
         let db_credentials = match (get("AIDTRAIL_DB_USER"), get("AIDTRAIL_DB_PASSWORD")) {
-            (Some(username), Some(password)) => Some(DbCredentials {
-                username,
-                password: Secret::new(password),
-            }),
+            (Some(username), Some(password)) => {
+                Some(DbCredentials { username, password: Secret::new(password) })
+            }
             (None, None) => None,
             (Some(_), None) | (None, Some(_)) => {
                 return Err(ConfigError {
@@ -177,9 +172,7 @@ impl Settings {
                 reason: "expected http://… or https://…".into(),
             });
         }
-        let secure_default = public_url
-            .as_deref()
-            .is_some_and(|u| u.starts_with("https://"));
+        let secure_default = public_url.as_deref().is_some_and(|u| u.starts_with("https://"));
         let secure_cookies = match get("AIDTRAIL_SECURE_COOKIES") {
             None => secure_default,
             Some(v) => parse_bool(&v).ok_or_else(|| ConfigError {
@@ -197,8 +190,7 @@ impl Settings {
             login_account_limit: number("AIDTRAIL_LOGIN_ACCOUNT_LIMIT", 5)? as u32,
             login_ip_limit: number("AIDTRAIL_LOGIN_IP_LIMIT", 20)? as u32,
             login_window: Duration::from_secs(number("AIDTRAIL_LOGIN_WINDOW_SECS", 60)?),
-            admin_email: get("AIDTRAIL_ADMIN_EMAIL")
-                .unwrap_or_else(|| "admin@aidtrail.local".into()),
+            admin_email: get("AIDTRAIL_ADMIN_EMAIL").unwrap_or_else(|| "admin@aidtrail.local".into()),
             admin_password: get("AIDTRAIL_ADMIN_PASSWORD").map(Secret::new),
         };
 
@@ -211,8 +203,7 @@ impl Settings {
             addr,
             site_root,
             demo,
-            log_filter: get("AIDTRAIL_LOG")
-                .unwrap_or_else(|| "info,surrealdb=warn,surrealkv=warn".into()),
+            log_filter: get("AIDTRAIL_LOG").unwrap_or_else(|| "info,surrealdb=warn,surrealkv=warn".into()),
             log_format,
         })
     }
@@ -241,9 +232,7 @@ fn check_endpoint(endpoint: &str) -> Result<(), ConfigError> {
             Err(err("surrealkv:// needs a path"))
         }
         "surrealkv" | "mem" | "memory" | "ws" | "wss" => Ok(()),
-        _ => Err(err(
-            "unknown engine; use surrealkv://PATH, mem:// or ws://HOST:PORT",
-        )),
+        _ => Err(err("unknown engine; use surrealkv://PATH, mem:// or ws://HOST:PORT")),
     }
 }
 
@@ -253,10 +242,7 @@ mod tests {
     use std::collections::HashMap;
 
     fn settings(vars: &[(&str, &str)]) -> Result<Settings, ConfigError> {
-        let map: HashMap<String, String> = vars
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         Settings::from_lookup(|k| map.get(k).cloned())
     }
 
@@ -274,47 +260,24 @@ mod tests {
         assert!(!s.auth.secure_cookies);
         let https = settings(&[("AIDTRAIL_PUBLIC_URL", "https://aidtrail.example.org/")]).unwrap();
         assert!(https.auth.secure_cookies);
-        assert_eq!(
-            https.auth.public_url.as_deref(),
-            Some("https://aidtrail.example.org")
-        );
+        assert_eq!(https.auth.public_url.as_deref(), Some("https://aidtrail.example.org"));
     }
 
     #[test]
     fn bad_values_name_the_variable() {
         let e = settings(&[("AIDTRAIL_ADDR", "localhost")]).unwrap_err();
         assert_eq!(e.name, "AIDTRAIL_ADDR");
-        assert!(
-            e.to_string()
-                .starts_with("AIDTRAIL_ADDR=\"localhost\" is not valid")
-        );
-        assert_eq!(
-            settings(&[("AIDTRAIL_DB", "postgres://x")])
-                .unwrap_err()
-                .name,
-            "AIDTRAIL_DB"
-        );
-        assert_eq!(
-            settings(&[("AIDTRAIL_DB", "surrealkv://")])
-                .unwrap_err()
-                .name,
-            "AIDTRAIL_DB"
-        );
-        assert_eq!(
-            settings(&[("AIDTRAIL_DEMO", "maybe")]).unwrap_err().name,
-            "AIDTRAIL_DEMO"
-        );
+        assert!(e.to_string().starts_with("AIDTRAIL_ADDR=\"localhost\" is not valid"));
+        assert_eq!(settings(&[("AIDTRAIL_DB", "postgres://x")]).unwrap_err().name, "AIDTRAIL_DB");
+        assert_eq!(settings(&[("AIDTRAIL_DB", "surrealkv://")]).unwrap_err().name, "AIDTRAIL_DB");
+        assert_eq!(settings(&[("AIDTRAIL_DEMO", "maybe")]).unwrap_err().name, "AIDTRAIL_DEMO");
         assert!(settings(&[("AIDTRAIL_DB_USER", "root")]).is_err());
         assert_eq!(
-            settings(&[("AIDTRAIL_SESSION_IDLE_SECS", "0")])
-                .unwrap_err()
-                .name,
+            settings(&[("AIDTRAIL_SESSION_IDLE_SECS", "0")]).unwrap_err().name,
             "AIDTRAIL_SESSION_IDLE_SECS"
         );
         assert_eq!(
-            settings(&[("AIDTRAIL_PUBLIC_URL", "example.org")])
-                .unwrap_err()
-                .name,
+            settings(&[("AIDTRAIL_PUBLIC_URL", "example.org")]).unwrap_err().name,
             "AIDTRAIL_PUBLIC_URL"
         );
     }

@@ -38,10 +38,7 @@ fn values(pairs: Vec<(String, String)>) -> FormValues {
 }
 
 fn reason(values: &FormValues) -> Option<String> {
-    values
-        .get("reason")
-        .map(|r| r.trim().to_owned())
-        .filter(|r| !r.is_empty())
+    values.get("reason").map(|r| r.trim().to_owned()).filter(|r| !r.is_empty())
 }
 
 /// Keeps the typed values and the problems for the form page, then sends the user back to it.
@@ -53,11 +50,7 @@ async fn back(session: &Session, form: &str, location: &str, state: FormState) -
 }
 
 fn problem(values: FormValues, errors: Vec<FieldError>) -> FormState {
-    FormState {
-        values,
-        errors,
-        conflict: false,
-    }
+    FormState { values, errors, conflict: false }
 }
 
 /// `POST /activities/new`.
@@ -75,13 +68,7 @@ pub async fn create_activity(
     let draft = match parse_activity_form(&values) {
         Ok(draft) => draft,
         Err(errors) => {
-            return back(
-                &session,
-                "activity:new",
-                "/activities/new",
-                problem(values, errors),
-            )
-            .await;
+            return back(&session, "activity:new", "/activities/new", problem(values, errors)).await;
         }
     };
     match activities::create(&state.db, user, &draft, reason(&values)).await {
@@ -90,26 +77,11 @@ pub async fn create_activity(
             Redirect::to(&format!("/activities/{key}?saved=created")).into_response()
         }
         Err(SaveError::Invalid(errors)) => {
-            back(
-                &session,
-                "activity:new",
-                "/activities/new",
-                problem(values, errors),
-            )
-            .await
+            back(&session, "activity:new", "/activities/new", problem(values, errors)).await
         }
         Err(_) => {
-            let errors = vec![FieldError {
-                field: String::new(),
-                message: "internal".into(),
-            }];
-            back(
-                &session,
-                "activity:new",
-                "/activities/new",
-                problem(values, errors),
-            )
-            .await
+            let errors = vec![FieldError { field: String::new(), message: "internal".into() }];
+            back(&session, "activity:new", "/activities/new", problem(values, errors)).await
         }
     }
 }
@@ -133,10 +105,7 @@ pub async fn update_activity(
     let values = values(pairs);
     let form = format!("activity:{key}");
     let location = format!("/activities/{key}/edit");
-    let Some(version) = values
-        .get("version")
-        .and_then(|v| v.trim().parse::<i64>().ok())
-    else {
+    let Some(version) = values.get("version").and_then(|v| v.trim().parse::<i64>().ok()) else {
         return StatusCode::BAD_REQUEST.into_response();
     };
     let draft = match parse_activity_form(&values) {
@@ -148,28 +117,13 @@ pub async fn update_activity(
             tracing::info!(user = %user.id, activity = %key, "activity updated");
             Redirect::to(&format!("/activities/{key}?saved=updated")).into_response()
         }
-        Err(SaveError::Invalid(errors)) => {
-            back(&session, &form, &location, problem(values, errors)).await
-        }
+        Err(SaveError::Invalid(errors)) => back(&session, &form, &location, problem(values, errors)).await,
         Err(SaveError::Conflict) => {
-            back(
-                &session,
-                &form,
-                &location,
-                FormState {
-                    values,
-                    errors: Vec::new(),
-                    conflict: true,
-                },
-            )
-            .await
+            back(&session, &form, &location, FormState { values, errors: Vec::new(), conflict: true }).await
         }
         Err(SaveError::NotFound) => StatusCode::NOT_FOUND.into_response(),
         Err(SaveError::Internal) => {
-            let errors = vec![FieldError {
-                field: String::new(),
-                message: "internal".into(),
-            }];
+            let errors = vec![FieldError { field: String::new(), message: "internal".into() }];
             back(&session, &form, &location, problem(values, errors)).await
         }
     }
@@ -190,10 +144,7 @@ pub async fn archive_activity(
         return StatusCode::NOT_FOUND.into_response();
     }
     let values = values(pairs);
-    let Some(version) = values
-        .get("version")
-        .and_then(|v| v.trim().parse::<i64>().ok())
-    else {
+    let Some(version) = values.get("version").and_then(|v| v.trim().parse::<i64>().ok()) else {
         return StatusCode::BAD_REQUEST.into_response();
     };
     match activities::archive(&state.db, user, &key, version, reason(&values)).await {

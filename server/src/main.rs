@@ -47,10 +47,7 @@ fn main() -> ExitCode {
     }
     telemetry::init(&settings.log_filter, settings.log_format);
 
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("aidtrail: cannot start the async runtime: {error}");

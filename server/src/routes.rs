@@ -54,21 +54,14 @@ pub async fn set_language(
     Form(form): Form<LanguageForm>,
 ) -> Response {
     let Some(locale) = Locale::from_code(&form.lang) else {
-        return (
-            StatusCode::BAD_REQUEST,
-            "Unknown language / Langue inconnue",
-        )
-            .into_response();
+        return (StatusCode::BAD_REQUEST, "Unknown language / Langue inconnue").into_response();
     };
     if let Some(axum::Extension(user)) = user
         && let Err(error) = crate::auth::users::set_language(&state.db, &user.id, locale).await
     {
         tracing::warn!(%error, "could not save the language preference");
     }
-    let cookie = format!(
-        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
-        locale.code()
-    );
+    let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", locale.code());
     let mut response = StatusCode::SEE_OTHER.into_response();
     let headers = response.headers_mut();
     if let Ok(location) = HeaderValue::from_str(safe_next(&form.next)) {

@@ -42,10 +42,7 @@ pub enum StartupError {
     #[error("cannot create the initial accounts: {0}")]
     Accounts(#[from] UserError),
     #[error("cannot listen on {addr}: {source}")]
-    Bind {
-        addr: SocketAddr,
-        source: std::io::Error,
-    },
+    Bind { addr: SocketAddr, source: std::io::Error },
 }
 
 /// What every handler can reach.
@@ -104,26 +101,14 @@ impl Application {
         } else {
             tracing::info!("demo data disabled (--no-demo)");
         }
-        let listener =
-            TcpListener::bind(settings.addr)
-                .await
-                .map_err(|source| StartupError::Bind {
-                    addr: settings.addr,
-                    source,
-                })?;
-        let addr = listener.local_addr().map_err(|source| StartupError::Bind {
-            addr: settings.addr,
-            source,
-        })?;
+        let listener = TcpListener::bind(settings.addr)
+            .await
+            .map_err(|source| StartupError::Bind { addr: settings.addr, source })?;
+        let addr =
+            listener.local_addr().map_err(|source| StartupError::Bind { addr: settings.addr, source })?;
         let router = router(settings, addr, db.clone());
         tracing::info!(startup_ms = started.elapsed().as_millis() as u64, "ready");
-        Ok(Self {
-            listener,
-            router,
-            db,
-            addr,
-            accounts,
-        })
+        Ok(Self { listener, router, db, addr, accounts })
     }
 
     /// A handle on the database, for tests and tools.
@@ -143,17 +128,10 @@ impl Application {
 
     /// Serves until `shutdown` completes, then lets in-flight requests finish and closes the
     /// database.
-    pub async fn run_until(
-        self,
-        shutdown: impl Future<Output = ()> + Send + 'static,
-    ) -> std::io::Result<()> {
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         tracing::info!(addr = %self.addr, "listening on http://{}", self.addr);
-        let service = self
-            .router
-            .into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, service)
-            .with_graceful_shutdown(shutdown)
-            .await?;
+        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await?;
         tracing::info!("stopped accepting requests; closing the database");
         drop(self.db);
         Ok(())
@@ -184,31 +162,25 @@ impl Routes {
 }
 
 fn plain_routes() -> Routes {
-    Routes {
-        router: Router::new(),
-        listed: Vec::new(),
-    }
-    .get("/healthz", routes::healthz)
-    .post("/lang", routes::set_language)
-    .post("/login", handlers::login)
-    .post("/logout", handlers::logout)
-    .post("/account/password", handlers::change_password)
-    .post("/admin/users", handlers::create_user)
-    .post("/admin/users/{id}/deactivate", handlers::deactivate_user)
-    .post("/admin/users/{id}/activate", handlers::activate_user)
-    .post("/admin/users/{id}/reset-password", handlers::reset_password)
-    .post("/activities/new", crate::forms::create_activity)
-    .post("/activities/{id}/edit", crate::forms::update_activity)
-    .post("/activities/{id}/archive", crate::forms::archive_activity)
+    Routes { router: Router::new(), listed: Vec::new() }
+        .get("/healthz", routes::healthz)
+        .post("/lang", routes::set_language)
+        .post("/login", handlers::login)
+        .post("/logout", handlers::logout)
+        .post("/account/password", handlers::change_password)
+        .post("/admin/users", handlers::create_user)
+        .post("/admin/users/{id}/deactivate", handlers::deactivate_user)
+        .post("/admin/users/{id}/activate", handlers::activate_user)
+        .post("/admin/users/{id}/reset-password", handlers::reset_password)
+        .post("/activities/new", crate::forms::create_activity)
+        .post("/activities/{id}/edit", crate::forms::update_activity)
+        .post("/activities/{id}/archive", crate::forms::archive_activity)
 }
 
 /// Every endpoint the server answers besides static files: (method, path, kind).
 pub fn endpoints() -> Vec<(String, String, &'static str)> {
-    let mut all: Vec<(String, String, &'static str)> = plain_routes()
-        .listed
-        .into_iter()
-        .map(|(m, p)| (m.to_string(), p.to_owned(), "route"))
-        .collect();
+    let mut all: Vec<(String, String, &'static str)> =
+        plain_routes().listed.into_iter().map(|(m, p)| (m.to_string(), p.to_owned(), "route")).collect();
     for listing in generate_route_list(App) {
         all.push(("GET".into(), listing.path().to_owned(), "page"));
     }
@@ -257,18 +229,10 @@ fn router(settings: &Settings, addr: SocketAddr, db: Db) -> Router {
             let options = leptos_options.clone();
             move || shell(options.clone())
         })
-        .fallback(file_and_error_handler_with_context::<AppState, _>(
-            context, shell,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            crate::auth::resolve_user,
-        ))
+        .fallback(file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::auth::resolve_user))
         .layer(session_layer)
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            crate::auth::same_origin,
-        ))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::auth::same_origin))
         .layer(DefaultBodyLimit::max(settings.auth.max_body_bytes))
         .layer(RequestBodyLimitLayer::new(settings.auth.max_body_bytes))
         .layer(SetResponseHeaderLayer::if_not_present(

@@ -2,22 +2,14 @@
 
 use std::collections::BTreeMap;
 
-use aidtrail_tests::{
-    ADMIN, AUDITOR, MANAGER, TestApp, count, spawn_app, strip_tags, text_of_testid,
-};
+use aidtrail_tests::{ADMIN, AUDITOR, MANAGER, TestApp, count, spawn_app, strip_tags, text_of_testid};
 
 /// The May 2018 Bamako workshop as a programme manager types it.
 fn workshop_form() -> BTreeMap<&'static str, &'static str> {
     BTreeMap::from([
         ("code", "ACT-2018-ML-WS-05-BIS"),
-        (
-            "title",
-            "Tutoring workshop for judicial police officers (re-entered)",
-        ),
-        (
-            "title_fr",
-            "Atelier de tutorat pour les officiers de police judiciaire (ressaisi)",
-        ),
+        ("title", "Tutoring workshop for judicial police officers (re-entered)"),
+        ("title_fr", "Atelier de tutorat pour les officiers de police judiciaire (ressaisi)"),
         ("kind", "workshop"),
         ("status", "4"),
         ("theme", "both"),
@@ -44,12 +36,7 @@ fn workshop_form() -> BTreeMap<&'static str, &'static str> {
     ])
 }
 
-async fn post(
-    app: &TestApp,
-    client: &reqwest::Client,
-    path: &str,
-    form: &BTreeMap<&str, &str>,
-) -> String {
+async fn post(app: &TestApp, client: &reqwest::Client, path: &str, form: &BTreeMap<&str, &str>) -> String {
     let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, *v)).collect();
     let response = app.post_form(client, path, &pairs).await;
     assert_eq!(response.status(), 303, "{path}");
@@ -87,39 +74,20 @@ async fn a_manager_records_an_activity_and_it_reads_back_whole_with_its_audit_ev
         .unwrap();
     let a = &stored[0];
     assert_eq!(a["code"], "ACT-2018-ML-WS-05-BIS");
-    assert_eq!(
-        a["participants"]["police"],
-        serde_json::json!({"total": 20, "women": 2})
-    );
+    assert_eq!(a["participants"]["police"], serde_json::json!({"total": 20, "women": 2}));
     assert_eq!(a["amounts"], serde_json::json!([3_850_000]));
     assert_eq!(a["currencies"], serde_json::json!(["EUR"]));
     assert_eq!(a["pillar"], "p2");
     assert_eq!(a["instructors"].as_array().unwrap().len(), 5);
     assert_eq!(a["instructors"][4]["supervisor"], true);
-    assert_eq!(
-        (a["version"].as_i64(), a["archived"].as_bool()),
-        (Some(1), Some(false))
-    );
+    assert_eq!((a["version"].as_i64(), a["archived"].as_bool()), (Some(1), Some(false)));
 
     let (status, page) = app.get(&location).await;
     assert_eq!(status, 200);
-    assert_eq!(
-        text_of_testid(&page, "participants-total").as_deref(),
-        Some("20")
-    );
-    assert_eq!(
-        text_of_testid(&page, "participants-women").as_deref(),
-        Some("2")
-    );
-    assert_eq!(
-        text_of_testid(&page, "instructors-total").as_deref(),
-        Some("4")
-    );
-    assert!(
-        text_of_testid(&page, "history")
-            .unwrap()
-            .contains("created")
-    );
+    assert_eq!(text_of_testid(&page, "participants-total").as_deref(), Some("20"));
+    assert_eq!(text_of_testid(&page, "participants-women").as_deref(), Some("2"));
+    assert_eq!(text_of_testid(&page, "instructors-total").as_deref(), Some("4"));
+    assert!(text_of_testid(&page, "history").unwrap().contains("created"));
 
     let log = events(&app).await;
     let last = log.last().unwrap();
@@ -127,12 +95,7 @@ async fn a_manager_records_an_activity_and_it_reads_back_whole_with_its_audit_ev
     assert_eq!(last["record"], format!("activity:{key}"));
     assert_eq!(last["actor"], MANAGER);
     assert!(last["before"].is_null());
-    assert!(
-        last["after"]
-            .as_str()
-            .unwrap()
-            .contains("ACT-2018-ML-WS-05-BIS")
-    );
+    assert!(last["after"].as_str().unwrap().contains("ACT-2018-ML-WS-05-BIS"));
     // Chained: gap-free sequence, each event pointing at the previous hash.
     for (i, pair) in log.windows(2).enumerate() {
         assert_eq!(pair[1]["seq"].as_i64(), Some(i as i64 + 2));
@@ -153,21 +116,9 @@ async fn each_rule_is_refused_with_its_field_error_and_nothing_is_saved() {
             "planned_end",
             "The end is before the start.",
         ),
-        (
-            vec![("police_women", "two")],
-            "police_women",
-            "Enter a whole number, 0 or more.",
-        ),
-        (
-            vec![("funding_0_amount", "a lot")],
-            "funding_0_amount",
-            "Enter an amount such as",
-        ),
-        (
-            vec![("country", "Mali")],
-            "country",
-            "Use the two-letter country code",
-        ),
+        (vec![("police_women", "two")], "police_women", "Enter a whole number, 0 or more."),
+        (vec![("funding_0_amount", "a lot")], "funding_0_amount", "Enter an amount such as"),
+        (vec![("country", "Mali")], "country", "Use the two-letter country code"),
         (
             vec![
                 ("planned_start", "2021-03-01"),
@@ -188,11 +139,7 @@ async fn each_rule_is_refused_with_its_field_error_and_nothing_is_saved() {
             "funding_0_grant",
             "outside this grant’s period",
         ),
-        (
-            vec![("code", "ACT-2018-ML-WS-05")],
-            "code",
-            "Another activity already has this code.",
-        ),
+        (vec![("code", "ACT-2018-ML-WS-05")], "code", "Another activity already has this code."),
     ];
     for (changes, field, message) in cases {
         let mut form = workshop_form();
@@ -204,10 +151,7 @@ async fn each_rule_is_refused_with_its_field_error_and_nothing_is_saved() {
         let (status, page) = app.get("/activities/new").await;
         assert_eq!(status, 200);
         let error = text_of_testid_like(&page, &format!("{field}-error"));
-        assert!(
-            error.contains(message),
-            "{changes:?}: {field} says {error:?}"
-        );
+        assert!(error.contains(message), "{changes:?}: {field} says {error:?}");
         // What was typed is still there.
         assert!(page.contains("value=\"Bamako\""), "typed values lost");
         // Shown once: a reload gives a fresh form.
@@ -219,11 +163,7 @@ async fn each_rule_is_refused_with_its_field_error_and_nothing_is_saved() {
 }
 
 /// Changes to the valid form, the field that must complain, and what it must say.
-type Case = (
-    Vec<(&'static str, &'static str)>,
-    &'static str,
-    &'static str,
-);
+type Case = (Vec<(&'static str, &'static str)>, &'static str, &'static str);
 
 /// The text of the element with the given id.
 fn text_of_testid_like(html: &str, id: &str) -> String {
@@ -247,57 +187,27 @@ async fn two_editors_saving_the_same_version_one_wins_the_other_is_told() {
     let mut second = first.clone();
     second.insert("city", "Bamako (second editor)");
 
-    let won = post(
-        &app,
-        &app.manager,
-        "/activities/ml_workshop_2018/edit",
-        &first,
-    )
-    .await;
+    let won = post(&app, &app.manager, "/activities/ml_workshop_2018/edit", &first).await;
     assert_eq!(won, "/activities/ml_workshop_2018?saved=updated");
     let lost = post(&app, &admin, "/activities/ml_workshop_2018/edit", &second).await;
     assert_eq!(lost, "/activities/ml_workshop_2018/edit");
-    let (_, page) = app
-        .get_with(&admin, "/activities/ml_workshop_2018/edit")
-        .await;
-    assert!(
-        text_of_testid(&page, "conflict").is_some(),
-        "no conflict message"
-    );
-    assert!(
-        page.contains("Bamako (second editor)"),
-        "the loser's typing was lost"
-    );
+    let (_, page) = app.get_with(&admin, "/activities/ml_workshop_2018/edit").await;
+    assert!(text_of_testid(&page, "conflict").is_some(), "no conflict message");
+    assert!(page.contains("Bamako (second editor)"), "the loser's typing was lost");
 
-    let stored: Vec<serde_json::Value> = app
-        .db
-        .query("SELECT city, version FROM activity:ml_workshop_2018;")
-        .await
-        .unwrap()
-        .take(0)
-        .unwrap();
-    assert_eq!(
-        stored[0],
-        serde_json::json!({"city": "Bamako (first editor)", "version": 2})
-    );
-    let updates = events(&app)
-        .await
-        .into_iter()
-        .filter(|e| e["action"] == "update")
-        .count();
+    let stored: Vec<serde_json::Value> =
+        app.db.query("SELECT city, version FROM activity:ml_workshop_2018;").await.unwrap().take(0).unwrap();
+    assert_eq!(stored[0], serde_json::json!({"city": "Bamako (first editor)", "version": 2}));
+    let updates = events(&app).await.into_iter().filter(|e| e["action"] == "update").count();
     assert_eq!(updates, 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn archived_activities_leave_the_lists_but_stay_readable_with_their_history() {
     let app = spawn_app().await;
-    let stale = post(
-        &app,
-        &app.manager,
-        "/activities/ne_syllabus_2017/archive",
-        &BTreeMap::from([("version", "7")]),
-    )
-    .await;
+    let stale =
+        post(&app, &app.manager, "/activities/ne_syllabus_2017/archive", &BTreeMap::from([("version", "7")]))
+            .await;
     assert_eq!(stale, "/activities/ne_syllabus_2017?error=conflict");
     let done = post(
         &app,
@@ -313,23 +223,14 @@ async fn archived_activities_leave_the_lists_but_stay_readable_with_their_histor
     let (status, page) = app.get("/activities/ne_syllabus_2017").await;
     assert_eq!(status, 200);
     let text = strip_tags(&page);
-    assert!(
-        text.contains("This activity is archived.") && text.contains("entered twice"),
-        "{text}"
-    );
+    assert!(text.contains("This activity is archived.") && text.contains("entered twice"), "{text}");
     let last = events(&app).await.pop().unwrap();
     assert_eq!(last["action"], "archive");
     assert_eq!(last["reason"], "entered twice");
 
     // Auditors read, and change nothing.
     let auditor = app.sign_in(AUDITOR).await;
-    let refused = app
-        .post_form(
-            &auditor,
-            "/activities/ml_workshop_2018/archive",
-            &[("version", "1")],
-        )
-        .await;
+    let refused = app.post_form(&auditor, "/activities/ml_workshop_2018/archive", &[("version", "1")]).await;
     assert_eq!(refused.status(), 403);
 }
 
@@ -349,30 +250,16 @@ async fn the_list_filters_sorts_and_searches_from_the_url() {
     let app = spawn_app().await;
     let cases: Vec<(&str, Vec<&str>)> = vec![
         ("country=BF", vec!["bf_syllabus_2017"]),
-        (
-            "year=2017",
-            vec!["ne_syllabus_2017", "ml_syllabus_2017", "bf_syllabus_2017"],
-        ),
+        ("year=2017", vec!["ne_syllabus_2017", "ml_syllabus_2017", "bf_syllabus_2017"]),
         ("type=workshop", vec!["ml_workshop_2018"]),
         ("q=TUTORING", vec!["ml_workshop_2018"]),
         ("q=atelier", vec!["ml_workshop_2018"]),
         (
             "grant=de_2017",
-            vec![
-                "ml_handover_2018",
-                "ne_syllabus_2017",
-                "ml_syllabus_2017",
-                "bf_syllabus_2017",
-            ],
+            vec!["ml_handover_2018", "ne_syllabus_2017", "ml_syllabus_2017", "bf_syllabus_2017"],
         ),
-        (
-            "donor=nl_mfa",
-            vec!["ml_workshop_2018", "ne_syllabus_2017", "bf_syllabus_2017"],
-        ),
-        (
-            "country=ML&year=2018&sort=oldest",
-            vec!["ml_workshop_2018", "ml_handover_2018"],
-        ),
+        ("donor=nl_mfa", vec!["ml_workshop_2018", "ne_syllabus_2017", "bf_syllabus_2017"]),
+        ("country=ML&year=2018&sort=oldest", vec!["ml_workshop_2018", "ml_handover_2018"]),
         (
             "sort=title",
             vec![
@@ -410,16 +297,8 @@ async fn the_list_filters_sorts_and_searches_from_the_url() {
 }
 
 /// (year, country, target, actual) cells of one indicator from the server function.
-fn cells(
-    indicators: &serde_json::Value,
-    code: &str,
-) -> Vec<(i64, String, Option<i64>, Option<i64>)> {
-    let indicator = indicators
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["code"] == code)
-        .unwrap();
+fn cells(indicators: &serde_json::Value, code: &str) -> Vec<(i64, String, Option<i64>, Option<i64>)> {
+    let indicator = indicators.as_array().unwrap().iter().find(|i| i["code"] == code).unwrap();
     indicator["cells"]
         .as_array()
         .unwrap()
@@ -461,17 +340,10 @@ async fn indicator_actuals_are_counted_from_the_records_within_the_scope() {
             c(2018, "ML", Some(3), Some(2))
         ]
     );
-    assert_eq!(
-        cells(&all, "IND-2.4"),
-        vec![c(2018, "ML", Some(3), Some(3))]
-    );
+    assert_eq!(cells(&all, "IND-2.4"), vec![c(2018, "ML", Some(3), Some(3))]);
     assert_eq!(
         cells(&all, "IND-2.3"),
-        vec![
-            c(2017, "BF", Some(2), None),
-            c(2017, "ML", Some(2), None),
-            c(2017, "NE", Some(2), None)
-        ]
+        vec![c(2017, "BF", Some(2), None), c(2017, "ML", Some(2), None), c(2017, "NE", Some(2), None)]
     );
 
     // The Netherlands sees what its own money did.
@@ -491,10 +363,5 @@ async fn indicator_actuals_are_counted_from_the_records_within_the_scope() {
 
     let (status, page) = app.get("/indicators").await;
     assert_eq!(status, 200);
-    assert!(
-        text_of_testid(&page, "indicator-IND-2.1")
-            .unwrap()
-            .contains("93%"),
-        "14 of 15 in Niger"
-    );
+    assert!(text_of_testid(&page, "indicator-IND-2.1").unwrap().contains("93%"), "14 of 15 in Niger");
 }

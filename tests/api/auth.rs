@@ -4,20 +4,13 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use aidtrail_tests::{
-    ADMIN, AUDITOR, AppOptions, DONOR_DE, DONOR_NL, INSTITUTE_BF_ENP, INSTITUTE_ML_ENP,
-    INSTITUTE_ML_INFJ, MANAGER, TestApp, browserless_client, server_fn_name, spawn_app,
-    spawn_app_with,
+    ADMIN, AUDITOR, AppOptions, DONOR_DE, DONOR_NL, INSTITUTE_BF_ENP, INSTITUTE_ML_ENP, INSTITUTE_ML_INFJ,
+    MANAGER, TestApp, browserless_client, server_fn_name, spawn_app, spawn_app_with,
 };
 
 /// Who calls, in the order of the expectation columns below.
-const CALLERS: [Option<&str>; 6] = [
-    None,
-    Some(ADMIN),
-    Some(MANAGER),
-    Some(AUDITOR),
-    Some(DONOR_NL),
-    Some(INSTITUTE_ML_ENP),
-];
+const CALLERS: [Option<&str>; 6] =
+    [None, Some(ADMIN), Some(MANAGER), Some(AUDITOR), Some(DONOR_NL), Some(INSTITUTE_ML_ENP)];
 
 /// What an endpoint is, and how the matrix calls it.
 enum Call {
@@ -50,66 +43,21 @@ const PAGE_ARGS: &[(&str, &str)] = &[("page[page]", "1"), ("page[per_page]", "20
 fn matrix() -> Vec<Row> {
     use Call::*;
     vec![
-        Row {
-            method: "GET",
-            path: "/",
-            call: Page("/"),
-            expect: PAGE,
-        },
-        Row {
-            method: "GET",
-            path: "/grants",
-            call: Page("/grants"),
-            expect: NO_INSTITUTE_PAGE,
-        },
-        Row {
-            method: "GET",
-            path: "/activities",
-            call: Page("/activities"),
-            expect: PAGE,
-        },
+        Row { method: "GET", path: "/", call: Page("/"), expect: PAGE },
+        Row { method: "GET", path: "/grants", call: Page("/grants"), expect: NO_INSTITUTE_PAGE },
+        Row { method: "GET", path: "/activities", call: Page("/activities"), expect: PAGE },
         Row {
             method: "GET",
             path: "/activities/{id}",
             call: Page("/activities/ml_workshop_2018"),
             expect: PAGE,
         },
-        Row {
-            method: "GET",
-            path: "/institutes",
-            call: Page("/institutes"),
-            expect: PAGE,
-        },
-        Row {
-            method: "GET",
-            path: "/equipment",
-            call: Page("/equipment"),
-            expect: PAGE,
-        },
-        Row {
-            method: "GET",
-            path: "/login",
-            call: Page("/login"),
-            expect: EVERYONE,
-        },
-        Row {
-            method: "GET",
-            path: "/account/password",
-            call: Page("/account/password"),
-            expect: PAGE,
-        },
-        Row {
-            method: "GET",
-            path: "/admin/users",
-            call: Page("/admin/users"),
-            expect: ADMIN_ONLY_PAGE,
-        },
-        Row {
-            method: "GET",
-            path: "/activities/new",
-            call: Page("/activities/new"),
-            expect: EDITORS_PAGE,
-        },
+        Row { method: "GET", path: "/institutes", call: Page("/institutes"), expect: PAGE },
+        Row { method: "GET", path: "/equipment", call: Page("/equipment"), expect: PAGE },
+        Row { method: "GET", path: "/login", call: Page("/login"), expect: EVERYONE },
+        Row { method: "GET", path: "/account/password", call: Page("/account/password"), expect: PAGE },
+        Row { method: "GET", path: "/admin/users", call: Page("/admin/users"), expect: ADMIN_ONLY_PAGE },
+        Row { method: "GET", path: "/activities/new", call: Page("/activities/new"), expect: EDITORS_PAGE },
         Row {
             method: "GET",
             path: "/activities/{id}/edit",
@@ -128,18 +76,8 @@ fn matrix() -> Vec<Row> {
             call: ServerFn("get_activity_form_options", &[]),
             expect: EDITORS_PAGE,
         },
-        Row {
-            method: "GET",
-            path: "/indicators",
-            call: Page("/indicators"),
-            expect: PAGE,
-        },
-        Row {
-            method: "POST",
-            path: "list_indicators",
-            call: ServerFn("list_indicators", &[]),
-            expect: PAGE,
-        },
+        Row { method: "GET", path: "/indicators", call: Page("/indicators"), expect: PAGE },
+        Row { method: "POST", path: "list_indicators", call: ServerFn("list_indicators", &[]), expect: PAGE },
         Row {
             method: "POST",
             path: "get_activity_filter_options",
@@ -168,19 +106,13 @@ fn matrix() -> Vec<Row> {
         Row {
             method: "POST",
             path: "/activities/{id}/edit",
-            call: Post(
-                "/activities/ml_workshop_2018/edit",
-                &[("version", "1"), ("title", "")],
-            ),
+            call: Post("/activities/ml_workshop_2018/edit", &[("version", "1"), ("title", "")]),
             expect: EDITORS_POST,
         },
         Row {
             method: "POST",
             path: "/activities/{id}/archive",
-            call: Post(
-                "/activities/ml_workshop_2018/archive",
-                &[("version", "999")],
-            ),
+            call: Post("/activities/ml_workshop_2018/archive", &[("version", "999")]),
             expect: EDITORS_POST,
         },
         Row {
@@ -189,12 +121,7 @@ fn matrix() -> Vec<Row> {
             call: ServerFn("get_current_user", &[]),
             expect: EVERYONE,
         },
-        Row {
-            method: "POST",
-            path: "get_overview",
-            call: ServerFn("get_overview", &[]),
-            expect: PAGE,
-        },
+        Row { method: "POST", path: "get_overview", call: ServerFn("get_overview", &[]), expect: PAGE },
         Row {
             method: "POST",
             path: "list_grants",
@@ -249,12 +176,7 @@ fn matrix() -> Vec<Row> {
             call: ServerFn("set_language_preference", &[("locale", "En")]),
             expect: EVERYONE,
         },
-        Row {
-            method: "GET",
-            path: "/healthz",
-            call: Get("/healthz"),
-            expect: EVERYONE,
-        },
+        Row { method: "GET", path: "/healthz", call: Get("/healthz"), expect: EVERYONE },
         Row {
             method: "POST",
             path: "/lang",
@@ -266,21 +188,14 @@ fn matrix() -> Vec<Row> {
             path: "/login",
             call: Post(
                 "/login",
-                &[
-                    ("email", "nobody@example.org"),
-                    ("password", "wrong password"),
-                    ("next", "/"),
-                ],
+                &[("email", "nobody@example.org"), ("password", "wrong password"), ("next", "/")],
             ),
             expect: EVERYONE_REDIRECT,
         },
         Row {
             method: "POST",
             path: "/account/password",
-            call: Post(
-                "/account/password",
-                &[("current", "wrong"), ("new", "x"), ("confirm", "x")],
-            ),
+            call: Post("/account/password", &[("current", "wrong"), ("new", "x"), ("confirm", "x")]),
             expect: [401, 303, 303, 303, 303, 303],
         },
         Row {
@@ -316,12 +231,7 @@ fn matrix() -> Vec<Row> {
             expect: ADMIN_ONLY_POST,
         },
         // Last, as it ends the caller's session.
-        Row {
-            method: "POST",
-            path: "/logout",
-            call: Post("/logout", &[]),
-            expect: EVERYONE_REDIRECT,
-        },
+        Row { method: "POST", path: "/logout", call: Post("/logout", &[]), expect: EVERYONE_REDIRECT },
     ]
 }
 
@@ -341,11 +251,9 @@ async fn call(app: &TestApp, client: &reqwest::Client, call: &Call, user: &str) 
     match call {
         Call::Page(path) | Call::Get(path) => app.get_with(client, path).await.0,
         Call::ServerFn(name, args) => app.call(client, name, args).await.0,
-        Call::Post(path, form) => app
-            .post_form(client, &path.replace("{user}", user), form)
-            .await
-            .status()
-            .as_u16(),
+        Call::Post(path, form) => {
+            app.post_form(client, &path.replace("{user}", user), form).await.status().as_u16()
+        }
     }
 }
 
@@ -363,13 +271,8 @@ async fn snapshot(app: &TestApp) -> String {
         "transaction",
         "audit_event",
     ] {
-        let rows: Vec<serde_json::Value> = app
-            .db
-            .query(format!("SELECT * FROM {table} ORDER BY id;"))
-            .await
-            .unwrap()
-            .take(0)
-            .unwrap();
+        let rows: Vec<serde_json::Value> =
+            app.db.query(format!("SELECT * FROM {table} ORDER BY id;")).await.unwrap().take(0).unwrap();
         all.push_str(&serde_json::to_string(&rows).unwrap());
     }
     all
@@ -383,22 +286,13 @@ async fn permission_matrix_covers_every_endpoint_and_role() {
     let listed: BTreeSet<(String, String)> = aidtrail::startup::endpoints()
         .into_iter()
         .map(|(method, path, kind)| {
-            let path = if kind == "server_fn" {
-                server_fn_name(&path).to_owned()
-            } else {
-                path
-            };
+            let path = if kind == "server_fn" { server_fn_name(&path).to_owned() } else { path };
             (method, path)
         })
         .collect();
-    let table: BTreeSet<(String, String)> = matrix()
-        .iter()
-        .map(|r| (r.method.to_owned(), r.path.to_owned()))
-        .collect();
-    assert_eq!(
-        listed, table,
-        "the permission matrix and the server's endpoints differ"
-    );
+    let table: BTreeSet<(String, String)> =
+        matrix().iter().map(|r| (r.method.to_owned(), r.path.to_owned())).collect();
+    assert_eq!(listed, table, "the permission matrix and the server's endpoints differ");
 
     let target = user_key(&app, "bf-eng@aidtrail.demo").await;
     let mut clients = Vec::new();
@@ -416,30 +310,18 @@ async fn permission_matrix_covers_every_endpoint_and_role() {
         for (i, client) in clients.iter().enumerate() {
             if matches!(row.expect[i], 401 | 403) {
                 let got = call(&app, client, &row.call, &target).await;
-                assert_eq!(
-                    got, row.expect[i],
-                    "{} {} as {:?}",
-                    row.method, row.path, CALLERS[i]
-                );
+                assert_eq!(got, row.expect[i], "{} {} as {:?}", row.method, row.path, CALLERS[i]);
             }
         }
     }
-    assert_eq!(
-        snapshot(&app).await,
-        before,
-        "a denied call changed the data"
-    );
+    assert_eq!(snapshot(&app).await, before, "a denied call changed the data");
 
     // Then the allowed ones.
     for row in &rows {
         for (i, client) in clients.iter().enumerate() {
             if !matches!(row.expect[i], 401 | 403) {
                 let got = call(&app, client, &row.call, &target).await;
-                assert_eq!(
-                    got, row.expect[i],
-                    "{} {} as {:?}",
-                    row.method, row.path, CALLERS[i]
-                );
+                assert_eq!(got, row.expect[i], "{} {} as {:?}", row.method, row.path, CALLERS[i]);
             }
         }
     }
@@ -457,70 +339,31 @@ async fn donors_see_only_their_own_grants_and_what_they_paid_for() {
     assert!(grants.contains("DE-11-SAHEL-2017-01") && !grants.contains("NL-1-SAHEL-2017-02"));
 
     // Guessing the id of an activity only Germany paid for.
-    assert_eq!(
-        app.get_with(&nl, "/activities/ml_handover_2018").await.0,
-        403
-    );
-    assert_eq!(
-        app.call(&nl, "get_activity", &[("id", "ml_handover_2018")])
-            .await
-            .0,
-        403
-    );
-    assert_eq!(
-        app.get_with(&de, "/activities/ml_handover_2018").await.0,
-        200
-    );
-    assert_eq!(
-        app.get_with(&de, "/activities/ml_workshop_2018").await.0,
-        403
-    );
+    assert_eq!(app.get_with(&nl, "/activities/ml_handover_2018").await.0, 403);
+    assert_eq!(app.call(&nl, "get_activity", &[("id", "ml_handover_2018")]).await.0, 403);
+    assert_eq!(app.get_with(&de, "/activities/ml_handover_2018").await.0, 200);
+    assert_eq!(app.get_with(&de, "/activities/ml_workshop_2018").await.0, 403);
 
     // The Netherlands paid for no equipment; Germany for the laptops and the projector.
     let (_, equipment) = app.get_with(&nl, "/equipment").await;
     assert!(
-        equipment.contains("No equipment has been recorded yet.")
-            || !equipment.contains("Video projector")
+        equipment.contains("No equipment has been recorded yet.") || !equipment.contains("Video projector")
     );
-    let (status, body) = app
-        .call(
-            &nl,
-            "list_equipment",
-            &[("page[page]", "1"), ("page[per_page]", "20")],
-        )
-        .await;
+    let (status, body) =
+        app.call(&nl, "list_equipment", &[("page[page]", "1"), ("page[per_page]", "20")]).await;
     assert_eq!(status, 200);
     let page: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(page["total"], 0);
-    let (_, body) = app
-        .call(
-            &de,
-            "list_equipment",
-            &[("page[page]", "1"), ("page[per_page]", "20")],
-        )
-        .await;
+    let (_, body) = app.call(&de, "list_equipment", &[("page[page]", "1"), ("page[per_page]", "20")]).await;
     let page: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(page["total"], 2);
 
     // Activities: the Netherlands funded the workshop and two syllabus activities.
-    let (_, body) = app
-        .call(
-            &nl,
-            "list_activities",
-            &[("page[page]", "1"), ("page[per_page]", "20")],
-        )
-        .await;
+    let (_, body) = app.call(&nl, "list_activities", &[("page[page]", "1"), ("page[per_page]", "20")]).await;
     let page: serde_json::Value = serde_json::from_str(&body).unwrap();
-    let ids: BTreeSet<&str> = page["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["id"].as_str().unwrap())
-        .collect();
-    assert_eq!(
-        ids,
-        BTreeSet::from(["ml_workshop_2018", "bf_syllabus_2017", "ne_syllabus_2017"])
-    );
+    let ids: BTreeSet<&str> =
+        page["items"].as_array().unwrap().iter().map(|a| a["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, BTreeSet::from(["ml_workshop_2018", "bf_syllabus_2017", "ne_syllabus_2017"]));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -531,26 +374,12 @@ async fn institutes_see_only_their_own_activities_and_equipment() {
     let bf = app.sign_in(INSTITUTE_BF_ENP).await;
 
     assert_eq!(app.get_with(&enp, "/grants").await.0, 403);
-    assert_eq!(
-        app.get_with(&enp, "/activities/ml_workshop_2018").await.0,
-        200
-    );
-    assert_eq!(
-        app.get_with(&bf, "/activities/ml_workshop_2018").await.0,
-        403
-    );
-    assert_eq!(
-        app.call(&bf, "get_activity", &[("id", "ml_workshop_2018")])
-            .await
-            .0,
-        403
-    );
+    assert_eq!(app.get_with(&enp, "/activities/ml_workshop_2018").await.0, 200);
+    assert_eq!(app.get_with(&bf, "/activities/ml_workshop_2018").await.0, 403);
+    assert_eq!(app.call(&bf, "get_activity", &[("id", "ml_workshop_2018")]).await.0, 403);
 
-    let total = |body: String| {
-        serde_json::from_str::<serde_json::Value>(&body).unwrap()["total"]
-            .as_u64()
-            .unwrap()
-    };
+    let total =
+        |body: String| serde_json::from_str::<serde_json::Value>(&body).unwrap()["total"].as_u64().unwrap();
     let args = [("page[page]", "1"), ("page[per_page]", "20")];
     // The projector went to the INFJ only; laptops to all three Malian institutes.
     assert_eq!(total(app.call(&enp, "list_equipment", &args).await.1), 1);
@@ -588,38 +417,24 @@ async fn get_with_cookie(app: &TestApp, cookie: &str, path: &str) -> u16 {
 
 async fn login_response(app: &TestApp, client: &reqwest::Client, email: &str) -> reqwest::Response {
     let password = app.password(email);
-    app.post_form(
-        client,
-        "/login",
-        &[("email", email), ("password", &password), ("next", "/")],
-    )
-    .await
+    app.post_form(client, "/login", &[("email", email), ("password", &password), ("next", "/")]).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sessions_are_safe_cookies_rotated_at_sign_in_and_ended_on_the_server() {
     let app = spawn_app().await;
     let client = browserless_client();
-    let first =
-        session_cookie(&login_response(&app, &client, AUDITOR).await).expect("session cookie");
+    let first = session_cookie(&login_response(&app, &client, AUDITOR).await).expect("session cookie");
     assert!(
         first.contains("HttpOnly") && first.contains("SameSite=Lax") && first.contains("Path=/"),
         "{first}"
     );
-    assert!(
-        !first.contains("Secure"),
-        "no Secure over plain http: {first}"
-    );
+    assert!(!first.contains("Secure"), "no Secure over plain http: {first}");
     assert_eq!(get_with_cookie(&app, &first, "/grants").await, 200);
 
     // Signing in again (with the old session) gives a new id; the old one stops working.
-    let second =
-        session_cookie(&login_response(&app, &client, AUDITOR).await).expect("session cookie");
-    assert_ne!(
-        first.split(';').next(),
-        second.split(';').next(),
-        "session id not rotated"
-    );
+    let second = session_cookie(&login_response(&app, &client, AUDITOR).await).expect("session cookie");
+    assert_ne!(first.split(';').next(), second.split(';').next(), "session id not rotated");
     assert_eq!(get_with_cookie(&app, &first, "/grants").await, 401);
     assert_eq!(get_with_cookie(&app, &second, "/grants").await, 200);
 
@@ -633,18 +448,11 @@ async fn sessions_are_safe_cookies_rotated_at_sign_in_and_ended_on_the_server() 
     assert_eq!(app.get_with(&donor, "/grants").await.0, 200);
     let admin = app.sign_in(ADMIN).await;
     let key = user_key(&app, DONOR_DE).await;
-    let done = app
-        .post_form(&admin, &format!("/admin/users/{key}/deactivate"), &[])
-        .await;
+    let done = app.post_form(&admin, &format!("/admin/users/{key}/deactivate"), &[]).await;
     assert_eq!(done.headers()["location"], "/admin/users?done=deactivated");
     assert_eq!(app.get_with(&donor, "/grants").await.0, 401);
     let again = login_response(&app, &browserless_client(), DONOR_DE).await;
-    assert!(
-        again.headers()["location"]
-            .to_str()
-            .unwrap()
-            .starts_with("/login?error=invalid")
-    );
+    assert!(again.headers()["location"].to_str().unwrap().starts_with("/login?error=invalid"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -657,11 +465,7 @@ async fn idle_and_absolute_session_limits_are_enforced() {
     let client = idle.sign_in(AUDITOR).await;
     assert_eq!(idle.get_with(&client, "/grants").await.0, 200);
     tokio::time::sleep(Duration::from_millis(2500)).await;
-    assert_eq!(
-        idle.get_with(&client, "/grants").await.0,
-        401,
-        "idle session still open"
-    );
+    assert_eq!(idle.get_with(&client, "/grants").await.0, 401, "idle session still open");
 
     let absolute = spawn_app_with(AppOptions {
         env: vec![("AIDTRAIL_SESSION_MAX_SECS", "2".into())],
@@ -674,19 +478,14 @@ async fn idle_and_absolute_session_limits_are_enforced() {
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
     tokio::time::sleep(Duration::from_millis(1600)).await;
-    assert_eq!(
-        absolute.get_with(&client, "/grants").await.0,
-        401,
-        "session outlived its absolute lifetime"
-    );
+    assert_eq!(absolute.get_with(&client, "/grants").await.0, 401, "session outlived its absolute lifetime");
 
     let secure = spawn_app_with(AppOptions {
         env: vec![("AIDTRAIL_SECURE_COOKIES", "true".into())],
         ..Default::default()
     })
     .await;
-    let cookie =
-        session_cookie(&login_response(&secure, &browserless_client(), AUDITOR).await).unwrap();
+    let cookie = session_cookie(&login_response(&secure, &browserless_client(), AUDITOR).await).unwrap();
     assert!(cookie.contains("Secure"), "{cookie}");
 }
 
@@ -702,11 +501,7 @@ async fn cross_site_posts_and_oversized_bodies_are_refused() {
     let foreign = admin
         .post(app.url("/admin/users"))
         .header("origin", "https://evil.example")
-        .form(&[
-            ("email", "csrf@example.org"),
-            ("role", "admin"),
-            ("language", "en"),
-        ])
+        .form(&[("email", "csrf@example.org"), ("role", "admin"), ("language", "en")])
         .send()
         .await
         .unwrap();
@@ -714,11 +509,7 @@ async fn cross_site_posts_and_oversized_bodies_are_refused() {
     let fetch_meta = admin
         .post(app.url("/admin/users"))
         .header("sec-fetch-site", "cross-site")
-        .form(&[
-            ("email", "csrf@example.org"),
-            ("role", "admin"),
-            ("language", "en"),
-        ])
+        .form(&[("email", "csrf@example.org"), ("role", "admin"), ("language", "en")])
         .send()
         .await
         .unwrap();
@@ -754,10 +545,7 @@ async fn cross_site_posts_and_oversized_bodies_are_refused() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_in_attempts_are_limited_then_released_and_say_nothing_about_accounts() {
     let app = spawn_app_with(AppOptions {
-        env: vec![
-            ("AIDTRAIL_LOGIN_ACCOUNT_LIMIT", "2".into()),
-            ("AIDTRAIL_LOGIN_WINDOW_SECS", "2".into()),
-        ],
+        env: vec![("AIDTRAIL_LOGIN_ACCOUNT_LIMIT", "2".into()), ("AIDTRAIL_LOGIN_WINDOW_SECS", "2".into())],
         ..Default::default()
     })
     .await;
@@ -766,11 +554,7 @@ async fn sign_in_attempts_are_limited_then_released_and_say_nothing_about_accoun
         let (app, client) = (&app, &client);
         async move {
             let response = app
-                .post_form(
-                    client,
-                    "/login",
-                    &[("email", email), ("password", password), ("next", "/")],
-                )
+                .post_form(client, "/login", &[("email", email), ("password", password), ("next", "/")])
                 .await;
             response.headers()["location"].to_str().unwrap().to_owned()
         }
@@ -778,31 +562,20 @@ async fn sign_in_attempts_are_limited_then_released_and_say_nothing_about_accoun
     // Unknown account and wrong password read the same.
     let unknown = attempt("nobody@example.org", "whatever").await;
     let wrong = attempt(AUDITOR, "not the password").await;
-    assert_eq!(
-        unknown.replace("nobody%40example.org", "X"),
-        wrong.replace("auditor%40aidtrail.demo", "X")
-    );
+    assert_eq!(unknown.replace("nobody%40example.org", "X"), wrong.replace("auditor%40aidtrail.demo", "X"));
     assert!(wrong.starts_with("/login?error=invalid"), "{wrong}");
 
     let _ = attempt(AUDITOR, "not the password").await;
     let limited = attempt(AUDITOR, "not the password").await;
     assert!(limited.starts_with("/login?error=rate&wait="), "{limited}");
     let (_, page) = app.get_with(&client, &limited).await;
-    assert!(
-        page.contains("Too many sign-in attempts. Try again in"),
-        "no clear message"
-    );
+    assert!(page.contains("Too many sign-in attempts. Try again in"), "no clear message");
 
     // No permanent lock-out: after the window, the right password works.
     tokio::time::sleep(Duration::from_millis(2100)).await;
     let password = app.password(AUDITOR);
-    let ok = app
-        .post_form(
-            &client,
-            "/login",
-            &[("email", AUDITOR), ("password", &password), ("next", "/")],
-        )
-        .await;
+    let ok =
+        app.post_form(&client, "/login", &[("email", AUDITOR), ("password", &password), ("next", "/")]).await;
     assert_eq!(ok.headers()["location"], "/");
 }
 
@@ -825,37 +598,22 @@ async fn admins_create_users_with_one_time_passwords_and_reset_them() {
         .await;
     assert_eq!(created.headers()["location"], "/admin/users");
     let (_, page) = app.get_with(&admin, "/admin/users").await;
-    let one_time = aidtrail_tests::text_of_testid(&page, "one-time-password")
-        .expect("one-time password shown");
+    let one_time =
+        aidtrail_tests::text_of_testid(&page, "one-time-password").expect("one-time password shown");
     assert_eq!(one_time.len(), 20);
     let (_, page) = app.get_with(&admin, "/admin/users").await;
-    assert!(
-        aidtrail_tests::text_of_testid(&page, "one-time-password").is_none(),
-        "shown twice"
-    );
+    assert!(aidtrail_tests::text_of_testid(&page, "one-time-password").is_none(), "shown twice");
 
     // Bad input is refused with a reason, nothing created.
     let users_before = aidtrail_tests::count(&app.db, "user").await;
     for (form, code) in [
-        (
-            vec![("email", "new.officer@example.org"), ("role", "auditor")],
-            "duplicate",
-        ),
+        (vec![("email", "new.officer@example.org"), ("role", "auditor")], "duplicate"),
         (vec![("email", "nobody"), ("role", "auditor")], "email"),
-        (
-            vec![("email", "d@example.org"), ("role", "donor")],
-            "binding_missing",
-        ),
-        (
-            vec![("email", "d@example.org"), ("role", "superuser")],
-            "role",
-        ),
+        (vec![("email", "d@example.org"), ("role", "donor")], "binding_missing"),
+        (vec![("email", "d@example.org"), ("role", "superuser")], "role"),
     ] {
         let response = app.post_form(&admin, "/admin/users", &form).await;
-        assert_eq!(
-            response.headers()["location"],
-            format!("/admin/users?error={code}").as_str()
-        );
+        assert_eq!(response.headers()["location"], format!("/admin/users?error={code}").as_str());
     }
     assert_eq!(aidtrail_tests::count(&app.db, "user").await, users_before);
 
@@ -865,11 +623,7 @@ async fn admins_create_users_with_one_time_passwords_and_reset_them() {
         .post_form(
             &officer,
             "/login",
-            &[
-                ("email", "new.officer@example.org"),
-                ("password", &one_time),
-                ("next", "/"),
-            ],
+            &[("email", "new.officer@example.org"), ("password", &one_time), ("next", "/")],
         )
         .await;
     assert_eq!(first.headers()["location"], "/account/password");
@@ -879,30 +633,17 @@ async fn admins_create_users_with_one_time_passwords_and_reset_them() {
         "one-time password users are sent to change it"
     );
     assert_eq!(
-        app.call(
-            &officer,
-            "list_activities",
-            &[("page[page]", "1"), ("page[per_page]", "20")]
-        )
-        .await
-        .0,
+        app.call(&officer, "list_activities", &[("page[page]", "1"), ("page[per_page]", "20")]).await.0,
         403
     );
     let short = app
         .post_form(
             &officer,
             "/account/password",
-            &[
-                ("current", &one_time),
-                ("new", "short"),
-                ("confirm", "short"),
-            ],
+            &[("current", &one_time), ("new", "short"), ("confirm", "short")],
         )
         .await;
-    assert_eq!(
-        short.headers()["location"],
-        "/account/password?error=too_short"
-    );
+    assert_eq!(short.headers()["location"], "/account/password?error=too_short");
     let changed = app
         .post_form(
             &officer,
@@ -921,15 +662,11 @@ async fn admins_create_users_with_one_time_passwords_and_reset_them() {
 
     // A reset gives a new one-time password and ends the user's sessions.
     let key = user_key(&app, "new.officer@example.org").await;
-    let reset = app
-        .post_form(&admin, &format!("/admin/users/{key}/reset-password"), &[])
-        .await;
+    let reset = app.post_form(&admin, &format!("/admin/users/{key}/reset-password"), &[]).await;
     assert_eq!(reset.headers()["location"], "/admin/users");
     assert_eq!(app.get_with(&officer, "/activities").await.0, 401);
     let (_, page) = app.get_with(&admin, "/admin/users").await;
     assert!(
-        aidtrail_tests::text_of_testid(&page, "admin-flash")
-            .unwrap()
-            .contains("new.officer@example.org")
+        aidtrail_tests::text_of_testid(&page, "admin-flash").unwrap().contains("new.officer@example.org")
     );
 }

@@ -26,16 +26,9 @@ async fn demo_data_is_loaded_exactly_once_with_the_article_counts() {
     }
     // Applying again changes nothing: no migration re-runs, the demo is not loaded twice.
     assert_eq!(apply(&app.db).await.unwrap(), Vec::<u32>::new());
-    assert_eq!(
-        load_if_empty(&app.db).await.unwrap(),
-        DemoOutcome::AlreadyLoaded
-    );
+    assert_eq!(load_if_empty(&app.db).await.unwrap(), DemoOutcome::AlreadyLoaded);
     for (table, expected) in TABLES {
-        assert_eq!(
-            count(&app.db, table).await,
-            expected,
-            "records in {table} after a second pass"
-        );
+        assert_eq!(count(&app.db, table).await, expected, "records in {table} after a second pass");
     }
     let versions: Vec<serde_json::Value> = app
         .db
@@ -44,10 +37,8 @@ async fn demo_data_is_loaded_exactly_once_with_the_article_counts() {
         .unwrap()
         .take(0)
         .unwrap();
-    let expected: Vec<serde_json::Value> = MIGRATIONS
-        .iter()
-        .map(|m| serde_json::json!({"version": m.version, "name": m.name}))
-        .collect();
+    let expected: Vec<serde_json::Value> =
+        MIGRATIONS.iter().map(|m| serde_json::json!({"version": m.version, "name": m.name})).collect();
     assert_eq!(versions, expected);
 }
 
@@ -67,17 +58,11 @@ async fn the_may_2018_workshop_is_stored_as_the_article_tells_it() {
         .take(0)
         .unwrap();
     let w = &rows[0];
-    assert_eq!(
-        w["participants"]["police"],
-        serde_json::json!({"total": 20, "women": 2})
-    );
+    assert_eq!(w["participants"]["police"], serde_json::json!({"total": 20, "women": 2}));
     assert_eq!(w["instructors"], 4);
     assert_eq!(w["supervisors"], 1);
     assert_eq!(w["donors"], serde_json::json!(["NL-1"]));
-    assert_eq!(
-        (w["city"].as_str(), w["country"].as_str()),
-        (Some("Bamako"), Some("ML"))
-    );
+    assert_eq!((w["city"].as_str(), w["country"].as_str()), (Some("Bamako"), Some("ML")));
 
     // Germany paid for the computers and the projector handed to the three Malian institutes.
     let handed: Vec<serde_json::Value> = app
@@ -99,11 +84,7 @@ async fn the_may_2018_workshop_is_stored_as_the_article_tells_it() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_schema_refuses_records_that_break_its_rules() {
-    let app = spawn_app_with(AppOptions {
-        no_demo: true,
-        ..Default::default()
-    })
-    .await;
+    let app = spawn_app_with(AppOptions { no_demo: true, ..Default::default() }).await;
     let bad = [
         // more women than participants
         "CREATE activity CONTENT { code: 'X1', title: 't', title_fr: '', kind: 'workshop', status: 2,
@@ -124,11 +105,7 @@ async fn the_schema_refuses_records_that_break_its_rules() {
             participants: { police: { total: 1, women: 0 }, gendarmerie: { total: 0, women: 0 }, justice: { total: 0, women: 0 }, other: { total: 0, women: 0 } } };",
     ];
     for sql in bad {
-        let result = app
-            .db
-            .query(format!("BEGIN; {sql} COMMIT;"))
-            .await
-            .and_then(|r| r.check());
+        let result = app.db.query(format!("BEGIN; {sql} COMMIT;")).await.and_then(|r| r.check());
         assert!(result.is_err(), "accepted: {sql}");
     }
     assert_eq!(count(&app.db, "activity").await, 0);
@@ -137,20 +114,13 @@ async fn the_schema_refuses_records_that_break_its_rules() {
     // Natural keys are unique.
     let donor = "CREATE donor CONTENT { name: 'D', name_fr: '', country: 'DE', iati_ref: 'DE-1', org_type: 10, currency: 'EUR' };";
     app.db.query(donor).await.unwrap().check().unwrap();
-    assert!(
-        app.db.query(donor).await.and_then(|r| r.check()).is_err(),
-        "duplicate IATI reference accepted"
-    );
+    assert!(app.db.query(donor).await.and_then(|r| r.check()).is_err(), "duplicate IATI reference accepted");
     assert_eq!(count(&app.db, "donor").await, 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_demo_starts_empty() {
-    let app = spawn_app_with(AppOptions {
-        no_demo: true,
-        ..Default::default()
-    })
-    .await;
+    let app = spawn_app_with(AppOptions { no_demo: true, ..Default::default() }).await;
     for (table, _) in TABLES {
         let expected = if table == "user" { 1 } else { 0 };
         assert_eq!(count(&app.db, table).await, expected, "records in {table}");
@@ -158,8 +128,5 @@ async fn no_demo_starts_empty() {
     let admin = app.sign_in(aidtrail_tests::ADMIN).await;
     let (status, body) = app.get_with(&admin, "/activities").await;
     assert_eq!(status, 200);
-    assert!(
-        body.contains("No activities have been recorded yet."),
-        "{body}"
-    );
+    assert!(body.contains("No activities have been recorded yet."), "{body}");
 }

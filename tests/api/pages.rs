@@ -26,25 +26,15 @@ async fn activity_list_is_server_rendered_newest_first() {
     assert_eq!(status, 200);
     assert!(body.starts_with("<!DOCTYPE html>"), "not a full document");
     assert!(body.contains("<html lang=\"en\""));
-    let positions: Vec<usize> = ACTIVITY_TITLES
-        .iter()
-        .map(|t| body.find(t).unwrap_or_else(|| panic!("missing {t:?}")))
-        .collect();
+    let positions: Vec<usize> =
+        ACTIVITY_TITLES.iter().map(|t| body.find(t).unwrap_or_else(|| panic!("missing {t:?}"))).collect();
     // Workshop (8 May) before handover (11 May)? Newest first: handover then workshop.
-    assert!(
-        positions[1] < positions[0],
-        "11 May handover should come before the 8 May workshop"
-    );
-    assert!(
-        positions[0] < positions[4] && positions[4] < positions[3] && positions[3] < positions[2]
-    );
+    assert!(positions[1] < positions[0], "11 May handover should come before the 8 May workshop");
+    assert!(positions[0] < positions[4] && positions[4] < positions[3] && positions[3] < positions[2]);
     assert!(body.contains("8–11 May 2018"));
     assert!(body.contains("Showing 1–5 of 5"));
     assert!(body.contains("Page 1 of 1"));
-    assert!(
-        body.contains("/pkg/aidtrail.js"),
-        "hydration script missing"
-    );
+    assert!(body.contains("/pkg/aidtrail.js"), "hydration script missing");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -109,18 +99,9 @@ async fn the_workshop_page_shows_its_participants_and_instructors() {
     let app = spawn_app().await;
     let (status, body) = app.get("/activities/ml_workshop_2018").await;
     assert_eq!(status, 200);
-    assert_eq!(
-        text_of_testid(&body, "participants-total").as_deref(),
-        Some("20")
-    );
-    assert_eq!(
-        text_of_testid(&body, "participants-women").as_deref(),
-        Some("2")
-    );
-    assert_eq!(
-        text_of_testid(&body, "instructors-total").as_deref(),
-        Some("4")
-    );
+    assert_eq!(text_of_testid(&body, "participants-total").as_deref(), Some("20"));
+    assert_eq!(text_of_testid(&body, "participants-women").as_deref(), Some("2"));
+    assert_eq!(text_of_testid(&body, "instructors-total").as_deref(), Some("4"));
     let text = strip_tags(&body);
     for fragment in [
         "8–11 May 2018",
@@ -140,13 +121,7 @@ async fn the_workshop_page_shows_its_participants_and_instructors() {
 async fn pages_follow_the_language_cookie_and_accept_language() {
     let app = spawn_app().await;
     // The manager picks French (no JavaScript): cookie and preference are set.
-    let switched = app
-        .post_form(
-            &app.manager,
-            "/lang",
-            &[("lang", "fr"), ("next", "/activities")],
-        )
-        .await;
+    let switched = app.post_form(&app.manager, "/lang", &[("lang", "fr"), ("next", "/activities")]).await;
     assert_eq!(switched.status(), 303);
     let (status, body) = app.get("/activities").await;
     assert_eq!(status, 200);
@@ -161,14 +136,8 @@ async fn pages_follow_the_language_cookie_and_accept_language() {
         assert!(body.contains(text), "French page lacks {text:?}");
     }
     let (_, grants) = app.get("/grants").await;
-    assert!(
-        grants.contains("600\u{202f}000,00\u{a0}EUR"),
-        "French money format"
-    );
-    assert!(
-        grants.contains("Allemagne – Office fédéral des affaires étrangères"),
-        "French donor name"
-    );
+    assert!(grants.contains("600\u{202f}000,00\u{a0}EUR"), "French money format");
+    assert!(grants.contains("Allemagne – Office fédéral des affaires étrangères"), "French donor name");
 
     let response = app
         .client
@@ -199,10 +168,7 @@ async fn the_language_form_works_without_javascript() {
     assert_eq!(response.status(), 303);
     assert_eq!(response.headers()["location"], "/activities?page=1");
     let cookie = response.headers()["set-cookie"].to_str().unwrap();
-    assert!(
-        cookie.starts_with("aidtrail_lang=fr;") && cookie.contains("SameSite=Lax"),
-        "{cookie}"
-    );
+    assert!(cookie.starts_with("aidtrail_lang=fr;") && cookie.contains("SameSite=Lax"), "{cookie}");
 
     let offsite = app
         .client
@@ -212,13 +178,8 @@ async fn the_language_form_works_without_javascript() {
         .await
         .unwrap();
     assert_eq!(offsite.headers()["location"], "/");
-    let unknown = app
-        .client
-        .post(app.url("/lang"))
-        .form(&[("lang", "xx"), ("next", "/")])
-        .send()
-        .await
-        .unwrap();
+    let unknown =
+        app.client.post(app.url("/lang")).form(&[("lang", "xx"), ("next", "/")]).send().await.unwrap();
     assert_eq!(unknown.status(), 400);
 }
 
@@ -243,11 +204,7 @@ async fn pages_beyond_the_end_say_so() {
     let app = spawn_app().await;
     let (status, body) = app.get("/activities?page=9").await;
     assert_eq!(status, 200);
-    assert!(
-        body.contains("This page is beyond the end of the list."),
-        "{}",
-        strip_tags(&body)
-    );
+    assert!(body.contains("This page is beyond the end of the list."), "{}", strip_tags(&body));
     let (status, body) = app.get("/activities?page=abc").await;
     assert_eq!(status, 200);
     assert!(body.contains("Showing 1–5 of 5"));

@@ -21,17 +21,13 @@ impl Driver {
     fn start(log: &Path) -> Self {
         let port = free_port();
         let log = std::fs::File::create(log).expect("driver log");
-        let child = Command::new(
-            std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into()),
-        )
-        .arg(format!("--port={port}"))
-        .stdin(Stdio::null())
-        .stdout(log.try_clone().expect("log"))
-        .stderr(log)
-        .spawn()
-        .expect(
-            "chromedriver must be installed (scripts/test.sh installs Debian's chromium-driver)",
-        );
+        let child = Command::new(std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into()))
+            .arg(format!("--port={port}"))
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().expect("log"))
+            .stderr(log)
+            .spawn()
+            .expect("chromedriver must be installed (scripts/test.sh installs Debian's chromium-driver)");
         let driver = Driver { child, port };
         let deadline = Instant::now() + Duration::from_secs(20);
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
@@ -70,6 +66,24 @@ async fn browser(driver: &Driver, profile: &Path) -> Client {
         .expect("browser session")
 }
 
+/// Runs a journey in a fresh headless Chromium and always ends the browser session, even when
+/// the journey panics (the panic is then passed on).
+async fn in_browser<F, Fut>(journey: F)
+where
+    F: FnOnce(Client) -> Fut,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let scratch = tempfile::tempdir().expect("scratch");
+    let driver = Driver::start(&scratch.path().join("chromedriver.log"));
+    let client = browser(&driver, &scratch.path().join("profile")).await;
+    let outcome = tokio::spawn(journey(client.clone())).await;
+    let _ = client.close().await;
+    drop(driver);
+    if let Err(error) = outcome {
+        std::panic::resume_unwind(error.into_panic());
+    }
+}
+
 /// Waits until `script` returns true in the page.
 async fn wait_for(client: &Client, script: &str, what: &str) {
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -80,46 +94,27 @@ async fn wait_for(client: &Client, script: &str, what: &str) {
         }
         if Instant::now() > deadline {
             let html = client.source().await.unwrap_or_default();
-            panic!(
-                "timed out waiting for {what}; page:\n{}",
-                &html[..html.len().min(4000)]
-            );
+            panic!("timed out waiting for {what}; page:\n{}", &html[..html.len().min(4000)]);
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
 
 async fn text(client: &Client, css: &str) -> String {
-    client
-        .find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|_| panic!("no {css}"))
-        .text()
-        .await
-        .expect("text")
+    client.find(Locator::Css(css)).await.unwrap_or_else(|_| panic!("no {css}")).text().await.expect("text")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn visitor_switches_to_french_after_hydration_and_opens_the_workshop() {
     let app = spawn_app().await;
-    let scratch = tempfile::tempdir().expect("scratch");
-    let driver = Driver::start(&scratch.path().join("chromedriver.log"));
-    let client = browser(&driver, &scratch.path().join("profile")).await;
     let credentials = (MANAGER.to_owned(), app.password(MANAGER));
-    let outcome = tokio::spawn(visitor_journey(client.clone(), app.url(""), credentials)).await;
-    let _ = client.close().await;
-    drop(driver);
-    if let Err(error) = outcome {
-        std::panic::resume_unwind(error.into_panic());
-    }
+    let base = app.url("");
+    in_browser(move |client| visitor_journey(client, base, credentials)).await;
 }
 
 /// Signs in through the form, as a person would.
 async fn sign_in(client: &Client, base: &str, email: &str, password: &str) {
-    client
-        .goto(&format!("{base}/login"))
-        .await
-        .expect("open sign-in");
+    client.goto(&format!("{base}/login")).await.expect("open sign-in");
     client
         .find(Locator::Css("#email"))
         .await
@@ -141,12 +136,7 @@ async fn sign_in(client: &Client, base: &str, email: &str, password: &str) {
         .click()
         .await
         .expect("submit");
-    wait_for(
-        client,
-        "return !!document.querySelector('[data-testid=sign-out]');",
-        "signed-in page",
-    )
-    .await;
+    wait_for(client, "return !!document.querySelector('[data-testid=sign-out]');", "signed-in page").await;
 }
 
 async fn visitor_journey(client: Client, base: String, (email, password): (String, String)) {
@@ -156,23 +146,12 @@ async fn visitor_journey(client: Client, base: String, (email, password): (Strin
         site_root().display()
     );
     sign_in(&client, &base, &email, &password).await;
-    client
-        .goto(&format!("{base}/activities"))
-        .await
-        .expect("open activities");
+    client.goto(&format!("{base}/activities")).await.expect("open activities");
     assert_eq!(text(&client, "h1").await, "Activities");
-    wait_for(
-        &client,
-        "return document.documentElement.dataset.hydrated === 'true';",
-        "hydration",
-    )
-    .await;
+    wait_for(&client, "return document.documentElement.dataset.hydrated === 'true';", "hydration").await;
 
     // Marks this page load: a full reload (the no-JavaScript path) would wipe it.
-    client
-        .execute("window.__sameDocument = true; return true;", vec![])
-        .await
-        .expect("mark");
+    client.execute("window.__sameDocument = true; return true;", vec![]).await.expect("mark");
     client
         .find(Locator::Css("button.lang-button[value='fr']"))
         .await
@@ -180,30 +159,18 @@ async fn visitor_journey(client: Client, base: String, (email, password): (Strin
         .click()
         .await
         .expect("click");
-    wait_for(
-        &client,
-        "return document.querySelector('h1').textContent === 'Activités';",
-        "French title",
-    )
-    .await;
-    let same_document = client
-        .execute("return window.__sameDocument === true;", vec![])
-        .await
-        .expect("check");
+    wait_for(&client, "return document.querySelector('h1').textContent === 'Activités';", "French title")
+        .await;
+    let same_document =
+        client.execute("return window.__sameDocument === true;", vec![]).await.expect("check");
     assert_eq!(
         same_document,
         serde_json::Value::Bool(true),
         "the switch reloaded the page: WASM did not take over"
     );
-    let lang = client
-        .execute("return document.documentElement.lang;", vec![])
-        .await
-        .expect("lang");
+    let lang = client.execute("return document.documentElement.lang;", vec![]).await.expect("lang");
     assert_eq!(lang, "fr");
-    assert_eq!(
-        text(&client, "nav.main-nav a[aria-current='page']").await,
-        "Activités"
-    );
+    assert_eq!(text(&client, "nav.main-nav a[aria-current='page']").await, "Activités");
     assert!(text(&client, "table.data").await.contains("8–11 mai 2018"));
 
     // Open the workshop from the list: a client-side navigation, still in French.
@@ -220,18 +187,12 @@ async fn visitor_journey(client: Client, base: String, (email, password): (Strin
         "workshop page",
     )
     .await;
-    assert_eq!(
-        text(&client, "[data-testid=participants-total]").await,
-        "20"
-    );
+    assert_eq!(text(&client, "[data-testid=participants-total]").await, "20");
     assert_eq!(text(&client, "[data-testid=participants-women]").await, "2");
     assert!(text(&client, "h1").await.starts_with("Atelier de tutorat"));
 
     // The cookie makes the next server render French too.
-    client
-        .goto(&format!("{base}/grants"))
-        .await
-        .expect("open grants");
+    client.goto(&format!("{base}/grants")).await.expect("open grants");
     assert_eq!(text(&client, "h1").await, "Subventions");
 }
 
@@ -239,15 +200,9 @@ async fn visitor_journey(client: Client, base: String, (email, password): (Strin
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_role_sees_its_own_navigation_and_signs_out() {
     let app = spawn_app().await;
-    let scratch = tempfile::tempdir().expect("scratch");
-    let driver = Driver::start(&scratch.path().join("chromedriver.log"));
-    let client = browser(&driver, &scratch.path().join("profile")).await;
-    let outcome = tokio::spawn(role_journeys(client.clone(), app.url(""), accounts(&app))).await;
-    let _ = client.close().await;
-    drop(driver);
-    if let Err(error) = outcome {
-        std::panic::resume_unwind(error.into_panic());
-    }
+    let base = app.url("");
+    let accounts = accounts(&app);
+    in_browser(move |client| role_journeys(client, base, accounts)).await;
 }
 
 fn accounts(app: &TestApp) -> Vec<(String, String)> {
@@ -258,34 +213,18 @@ fn accounts(app: &TestApp) -> Vec<(String, String)> {
 }
 
 async fn role_journeys(client: Client, base: String, accounts: Vec<(String, String)>) {
-    let everything = [
-        "Overview",
-        "Grants",
-        "Activities",
-        "Institutes",
-        "Equipment",
-        "Indicators",
-    ];
+    let everything = ["Overview", "Grants", "Activities", "Institutes", "Equipment", "Indicators"];
     let expected: Vec<Vec<&str>> = vec![
         [everything.as_slice(), &["Users"]].concat(),
         everything.to_vec(),
         everything.to_vec(),
         everything.to_vec(),
         // The institute user reads French, its preference, and sees no grants.
-        vec![
-            "Vue d’ensemble",
-            "Activités",
-            "Institutions",
-            "Équipement",
-            "Indicateurs",
-        ],
+        vec!["Vue d’ensemble", "Activités", "Institutions", "Équipement", "Indicateurs"],
     ];
     for ((email, password), nav) in accounts.iter().zip(expected) {
         sign_in(&client, &base, email, password).await;
-        let links = client
-            .find_all(Locator::Css("nav.main-nav a"))
-            .await
-            .expect("navigation");
+        let links = client.find_all(Locator::Css("nav.main-nav a")).await.expect("navigation");
         let mut texts = Vec::new();
         for link in links {
             texts.push(link.text().await.expect("link text"));
@@ -298,12 +237,13 @@ async fn role_journeys(client: Client, base: String, accounts: Vec<(String, Stri
             .click()
             .await
             .expect("sign out");
-        wait_for(&client, "return location.pathname === '/login' && !document.querySelector('[data-testid=sign-out]');", "signed out")
-            .await;
-        client
-            .goto(&format!("{base}/grants"))
-            .await
-            .expect("open grants");
+        wait_for(
+            &client,
+            "return location.pathname === '/login' && !document.querySelector('[data-testid=sign-out]');",
+            "signed out",
+        )
+        .await;
+        client.goto(&format!("{base}/grants")).await.expect("open grants");
         wait_for(
             &client,
             "return !!document.querySelector('a.button[href^=\\'/login\\']');",
@@ -318,39 +258,21 @@ async fn role_journeys(client: Client, base: String, accounts: Vec<(String, Stri
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_manager_records_and_edits_the_workshop_in_french() {
     let app = spawn_app().await;
-    let scratch = tempfile::tempdir().expect("scratch");
-    let driver = Driver::start(&scratch.path().join("chromedriver.log"));
-    let client = browser(&driver, &scratch.path().join("profile")).await;
     let credentials = (MANAGER.to_owned(), app.password(MANAGER));
-    let outcome = tokio::spawn(record_journey(client.clone(), app.url(""), credentials)).await;
-    let _ = client.close().await;
-    drop(driver);
-    if let Err(error) = outcome {
-        std::panic::resume_unwind(error.into_panic());
-    }
+    let base = app.url("");
+    in_browser(move |client| record_journey(client, base, credentials)).await;
 }
 
 async fn type_into(client: &Client, css: &str, text: &str) {
-    let field = client
-        .find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|_| panic!("no {css}"));
+    let field = client.find(Locator::Css(css)).await.unwrap_or_else(|_| panic!("no {css}"));
     field.clear().await.expect("clear");
     field.send_keys(text).await.expect("type");
 }
 
 async fn record_journey(client: Client, base: String, (email, password): (String, String)) {
     sign_in(&client, &base, &email, &password).await;
-    client
-        .goto(&format!("{base}/activities"))
-        .await
-        .expect("open activities");
-    wait_for(
-        &client,
-        "return document.documentElement.dataset.hydrated === 'true';",
-        "hydration",
-    )
-    .await;
+    client.goto(&format!("{base}/activities")).await.expect("open activities");
+    wait_for(&client, "return document.documentElement.dataset.hydrated === 'true';", "hydration").await;
     client
         .find(Locator::Css("button.lang-button[value='fr']"))
         .await
@@ -358,12 +280,7 @@ async fn record_journey(client: Client, base: String, (email, password): (String
         .click()
         .await
         .expect("click");
-    wait_for(
-        &client,
-        "return document.querySelector('h1').textContent === 'Activités';",
-        "French",
-    )
-    .await;
+    wait_for(&client, "return document.querySelector('h1').textContent === 'Activités';", "French").await;
 
     client
         .find(Locator::Css("[data-testid=new-activity]"))
@@ -372,47 +289,14 @@ async fn record_journey(client: Client, base: String, (email, password): (String
         .click()
         .await
         .expect("click");
-    wait_for(
-        &client,
-        "return !!document.querySelector('#code');",
-        "the activity form",
-    )
-    .await;
+    wait_for(&client, "return !!document.querySelector('#code');", "the activity form").await;
     assert_eq!(text(&client, "h1").await, "Nouvelle activité");
     type_into(&client, "#code", "ACT-2018-ML-WS-05-FR").await;
-    type_into(
-        &client,
-        "#title",
-        "Tutoring workshop on trafficking and smuggling",
-    )
-    .await;
-    type_into(
-        &client,
-        "#title_fr",
-        "Atelier de tutorat sur la traite et le trafic illicite",
-    )
-    .await;
-    client
-        .find(Locator::Css("#kind"))
-        .await
-        .expect("kind")
-        .select_by_value("workshop")
-        .await
-        .expect("kind");
-    client
-        .find(Locator::Css("#status"))
-        .await
-        .expect("status")
-        .select_by_value("4")
-        .await
-        .expect("status");
-    client
-        .find(Locator::Css("#pillar"))
-        .await
-        .expect("pillar")
-        .select_by_value("p2")
-        .await
-        .expect("pillar");
+    type_into(&client, "#title", "Tutoring workshop on trafficking and smuggling").await;
+    type_into(&client, "#title_fr", "Atelier de tutorat sur la traite et le trafic illicite").await;
+    client.find(Locator::Css("#kind")).await.expect("kind").select_by_value("workshop").await.expect("kind");
+    client.find(Locator::Css("#status")).await.expect("status").select_by_value("4").await.expect("status");
+    client.find(Locator::Css("#pillar")).await.expect("pillar").select_by_value("p2").await.expect("pillar");
     client
         .execute(
             "for (const [id, v] of [['planned_start','2018-05-08'],['planned_end','2018-05-11'],['actual_start','2018-05-08'],['actual_end','2018-05-11']]) { document.getElementById(id).value = v; } return true;",
@@ -449,74 +333,24 @@ async fn record_journey(client: Client, base: String, (email, password): (String
     .iter()
     .enumerate()
     {
-        type_into(
-            &client,
-            &format!("#instructor_{i}_institution"),
-            institution,
-        )
-        .await;
+        type_into(&client, &format!("#instructor_{i}_institution"), institution).await;
     }
-    client
-        .find(Locator::Css("[data-testid=save]"))
-        .await
-        .expect("save")
-        .click()
-        .await
-        .expect("save");
+    client.find(Locator::Css("[data-testid=save]")).await.expect("save").click().await.expect("save");
 
-    wait_for(
-        &client,
-        "return !!document.querySelector('[data-testid=saved]');",
-        "saved activity page",
-    )
-    .await;
-    assert_eq!(
-        text(&client, "[data-testid=saved]").await,
-        "L’activité a été enregistrée."
-    );
-    assert_eq!(
-        text(&client, "[data-testid=participants-total]").await,
-        "20"
-    );
+    wait_for(&client, "return !!document.querySelector('[data-testid=saved]');", "saved activity page").await;
+    assert_eq!(text(&client, "[data-testid=saved]").await, "L’activité a été enregistrée.");
+    assert_eq!(text(&client, "[data-testid=participants-total]").await, "20");
     assert_eq!(text(&client, "[data-testid=participants-women]").await, "2");
-    assert_eq!(
-        text(&client, "h1").await,
-        "Atelier de tutorat sur la traite et le trafic illicite"
-    );
+    assert_eq!(text(&client, "h1").await, "Atelier de tutorat sur la traite et le trafic illicite");
 
-    client
-        .find(Locator::Css("[data-testid=edit]"))
-        .await
-        .expect("edit")
-        .click()
-        .await
-        .expect("edit");
-    wait_for(
-        &client,
-        "return !!document.querySelector('#city');",
-        "the edit form",
-    )
-    .await;
+    client.find(Locator::Css("[data-testid=edit]")).await.expect("edit").click().await.expect("edit");
+    wait_for(&client, "return !!document.querySelector('#city');", "the edit form").await;
     assert_eq!(text(&client, "h1").await, "Modifier l’activité");
     type_into(&client, "#city", "Bamako, Mali").await;
     type_into(&client, "#reason", "ville précisée").await;
-    client
-        .find(Locator::Css("[data-testid=save]"))
-        .await
-        .expect("save")
-        .click()
-        .await
-        .expect("save");
-    wait_for(
-        &client,
-        "return !!document.querySelector('[data-testid=saved]');",
-        "saved edit",
-    )
-    .await;
-    assert_eq!(
-        text(&client, "[data-testid=saved]").await,
-        "Vos modifications ont été enregistrées."
-    );
+    client.find(Locator::Css("[data-testid=save]")).await.expect("save").click().await.expect("save");
+    wait_for(&client, "return !!document.querySelector('[data-testid=saved]');", "saved edit").await;
+    assert_eq!(text(&client, "[data-testid=saved]").await, "Vos modifications ont été enregistrées.");
     let history = text(&client, "[data-testid=history]").await;
     assert!(
         history.contains("modification")
@@ -526,10 +360,7 @@ async fn record_journey(client: Client, base: String, (email, password): (String
     );
 
     // It is in the list, found with the filters.
-    client
-        .goto(&format!("{base}/activities"))
-        .await
-        .expect("open activities");
+    client.goto(&format!("{base}/activities")).await.expect("open activities");
     type_into(&client, "#filter-q", "WS-05-FR").await;
     client
         .find(Locator::Css("#filter-year"))
@@ -545,23 +376,8 @@ async fn record_journey(client: Client, base: String, (email, password): (String
         .click()
         .await
         .expect("apply");
-    wait_for(
-        &client,
-        "return location.search.includes('q=WS-05-FR');",
-        "filtered list",
-    )
-    .await;
+    wait_for(&client, "return location.search.includes('q=WS-05-FR');", "filtered list").await;
     let table = text(&client, "table.data").await;
-    assert!(
-        table.contains("Atelier de tutorat sur la traite et le trafic illicite"),
-        "{table}"
-    );
-    assert_eq!(
-        client
-            .find_all(Locator::Css("table.data tbody tr"))
-            .await
-            .expect("rows")
-            .len(),
-        1
-    );
+    assert!(table.contains("Atelier de tutorat sur la traite et le trafic illicite"), "{table}");
+    assert_eq!(client.find_all(Locator::Css("table.data tbody tr")).await.expect("rows").len(), 1);
 }

@@ -13,10 +13,7 @@ use tokio::sync::oneshot;
 
 /// The workspace root (the folder holding the top-level `Cargo.toml`).
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("tests/ has a parent")
-        .to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_path_buf()
 }
 
 /// Where `cargo leptos build` put the site (`pkg/aidtrail.wasm`, JS and CSS).
@@ -54,6 +51,8 @@ pub fn browserless_client() -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .cookie_store(true)
+        // A request that hangs fails its test instead of stalling the whole run.
+        .timeout(Duration::from_secs(30))
         .build()
         .expect("client")
 }
@@ -88,18 +87,12 @@ pub async fn spawn_app_with(options: AppOptions) -> TestApp {
         }
     })
     .expect("test settings are valid");
-    aidtrail::telemetry::init(
-        "error,surrealdb=off,surrealkv=off",
-        aidtrail::config::LogFormat::Text,
-    );
+    aidtrail::telemetry::init("error,surrealdb=off,surrealkv=off", aidtrail::config::LogFormat::Text);
     let app = Application::build(&settings).await.expect("server starts");
     let addr = app.local_addr();
     let db = app.db();
-    let app_accounts: Vec<(String, String)> = app
-        .initial_accounts()
-        .iter()
-        .map(|a| (a.email.clone(), a.password.clone()))
-        .collect();
+    let app_accounts: Vec<(String, String)> =
+        app.initial_accounts().iter().map(|a| (a.email.clone(), a.password.clone())).collect();
     let (tx, rx) = oneshot::channel::<()>();
     tokio::spawn(app.run_until(async move {
         let _ = rx.await;
@@ -140,18 +133,10 @@ impl TestApp {
         let client = browserless_client();
         let password = self.password(email);
         let response = self
-            .post_form(
-                &client,
-                "/login",
-                &[("email", email), ("password", &password), ("next", "/")],
-            )
+            .post_form(&client, "/login", &[("email", email), ("password", &password), ("next", "/")])
             .await;
         assert_eq!(response.status(), 303, "sign-in as {email}");
-        assert_eq!(
-            response.headers()["location"],
-            "/",
-            "sign-in as {email} failed"
-        );
+        assert_eq!(response.headers()["location"], "/", "sign-in as {email} failed");
         client
     }
 
@@ -162,12 +147,7 @@ impl TestApp {
         path: &str,
         form: &[(&str, &str)],
     ) -> reqwest::Response {
-        client
-            .post(self.url(path))
-            .form(form)
-            .send()
-            .await
-            .expect("request")
+        client.post(self.url(path)).form(form).send().await.expect("request")
     }
 
     /// GETs a page with `client` and returns its status and body.
@@ -196,18 +176,8 @@ impl TestApp {
     }
 
     /// Calls the server function `name` with a form-encoded body; returns status and body.
-    pub async fn call(
-        &self,
-        client: &reqwest::Client,
-        name: &str,
-        form: &[(&str, &str)],
-    ) -> (u16, String) {
-        let response = client
-            .post(self.url(&server_fn_path(name)))
-            .form(form)
-            .send()
-            .await
-            .expect("request");
+    pub async fn call(&self, client: &reqwest::Client, name: &str, form: &[(&str, &str)]) -> (u16, String) {
+        let response = client.post(self.url(&server_fn_path(name))).form(form).send().await.expect("request");
         let status = response.status().as_u16();
         (status, response.text().await.expect("body"))
     }
@@ -225,8 +195,7 @@ pub fn server_fn_path(name: &str) -> String {
 
 /// The function name in a server function path: `/api/list_grants123` → `list_grants`.
 pub fn server_fn_name(path: &str) -> &str {
-    path.trim_start_matches("/api/")
-        .trim_end_matches(|c: char| c.is_ascii_digit())
+    path.trim_start_matches("/api/").trim_end_matches(|c: char| c.is_ascii_digit())
 }
 
 impl Drop for TestApp {
@@ -299,27 +268,16 @@ pub fn start_server(env: &[(&str, String)], args: &[&str], log: &Path) -> Server
         command.env(k, v);
     }
     let child = command.spawn().expect("spawn aidtrail");
-    let mut server = ServerProcess {
-        child,
-        addr,
-        log: log.to_path_buf(),
-    };
+    let mut server = ServerProcess { child, addr, log: log.to_path_buf() };
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         if let Ok(Some(status)) = server.child.try_wait() {
-            panic!(
-                "aidtrail exited early with {status}:\n{}",
-                server.log_text()
-            );
+            panic!("aidtrail exited early with {status}:\n{}", server.log_text());
         }
         if healthy(addr) {
             return server;
         }
-        assert!(
-            Instant::now() < deadline,
-            "aidtrail did not start:\n{}",
-            server.log_text()
-        );
+        assert!(Instant::now() < deadline, "aidtrail did not start:\n{}", server.log_text());
         std::thread::sleep(Duration::from_millis(50));
     }
 }
@@ -327,10 +285,7 @@ pub fn start_server(env: &[(&str, String)], args: &[&str], log: &Path) -> Server
 impl ServerProcess {
     /// Sends SIGTERM and waits for the process; returns its exit code.
     pub fn terminate(&mut self) -> Option<i32> {
-        let _ = Command::new("kill")
-            .arg("-TERM")
-            .arg(self.child.id().to_string())
-            .status();
+        let _ = Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status();
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             if let Ok(Some(status)) = self.child.try_wait() {
@@ -371,11 +326,8 @@ pub fn run_server_to_exit(env: &[(&str, String)], args: &[&str]) -> (Option<i32>
         command.env(k, v);
     }
     let output = command.output().expect("run aidtrail");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let text =
+        format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
     (output.status.code(), text)
 }
 
@@ -399,10 +351,7 @@ pub fn text_of_testid(html: &str, id: &str) -> Option<String> {
     let start = html.find(&marker)?;
     let open_end = start + html[start..].find('>')? + 1;
     let tag_start = html[..start].rfind('<')? + 1;
-    let tag: String = html[tag_start..]
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric())
-        .collect();
+    let tag: String = html[tag_start..].chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
     let close = format!("</{tag}>");
     let end = open_end + html[open_end..].find(&close)?;
     Some(strip_tags(&html[open_end..end]).trim().to_owned())

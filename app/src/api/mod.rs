@@ -3,8 +3,8 @@
 use leptos::prelude::*;
 
 use crate::domain::{
-    ActivityDetail, ActivityRow, AdminFlash, CurrentUser, EquipmentRow, GrantRow, InstituteRow,
-    Overview, Page, PageRequest, UserFormOptions, UserRow,
+    ActivityDetail, ActivityRow, AdminFlash, CurrentUser, EquipmentRow, GrantRow, InstituteRow, Overview,
+    Page, PageRequest, UserFormOptions, UserRow,
 };
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
@@ -39,8 +39,7 @@ pub async fn list_activities(
 
 /// The choices of the activities list's filters.
 #[server]
-pub async fn get_activity_filter_options() -> Result<crate::domain::ActivityFilterOptions, AppError>
-{
+pub async fn get_activity_filter_options() -> Result<crate::domain::ActivityFilterOptions, AppError> {
     with_status(services::activity_filter_options(&*repo()?, signed_in().as_ref()).await)
 }
 
@@ -83,13 +82,10 @@ pub async fn take_admin_flash() -> Result<Option<AdminFlash>, AppError> {
         tracing::error!(%error, "no session on an admin request");
         AppError::Internal
     })?;
-    session
-        .remove::<AdminFlash>("admin_flash")
-        .await
-        .map_err(|error| {
-            tracing::error!(%error, "could not read the admin message");
-            AppError::Internal
-        })
+    session.remove::<AdminFlash>("admin_flash").await.map_err(|error| {
+        tracing::error!(%error, "could not read the admin message");
+        AppError::Internal
+    })
 }
 
 /// Remembers the signed-in user's language (the page itself switches in the browser).
@@ -116,9 +112,7 @@ pub async fn get_activity_form_options() -> Result<crate::domain::ActivityFormOp
 
 /// Who changed an activity, when, and why.
 #[server]
-pub async fn get_activity_history(
-    id: String,
-) -> Result<Vec<crate::domain::HistoryEntry>, AppError> {
+pub async fn get_activity_history(id: String) -> Result<Vec<crate::domain::HistoryEntry>, AppError> {
     with_status(services::activity_history(&*repo()?, signed_in().as_ref(), &id).await)
 }
 
@@ -132,13 +126,10 @@ pub async fn take_form_state(form: String) -> Result<Option<crate::domain::FormS
         tracing::error!(%error, "no session on a form request");
         AppError::Internal
     })?;
-    session
-        .remove::<crate::domain::FormState>(&format!("form:{form}"))
-        .await
-        .map_err(|error| {
-            tracing::error!(%error, "could not read the form state");
-            AppError::Internal
-        })
+    session.remove::<crate::domain::FormState>(&format!("form:{form}")).await.map_err(|error| {
+        tracing::error!(%error, "could not read the form state");
+        AppError::Internal
+    })
 }
 
 /// The strategy's indicators: targets beside actuals.

@@ -39,8 +39,7 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
     #[cfg(feature = "ssr")]
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(
-            http::StatusCode::from_u16(error.status())
-                .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
+            http::StatusCode::from_u16(error.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
         );
     }
     let (title, body) = match error {
@@ -124,10 +123,7 @@ mod tests {
 
     #[test]
     fn query_components_are_encoded() {
-        assert_eq!(
-            encode_component("/activities?page=2"),
-            "/activities%3Fpage%3D2"
-        );
+        assert_eq!(encode_component("/activities?page=2"), "/activities%3Fpage%3D2");
         assert_eq!(encode_component("é"), "%C3%A9");
     }
 }

@@ -11,9 +11,7 @@ pub struct I18n(pub RwSignal<Locale>);
 
 /// The current language signal.
 pub fn use_locale() -> RwSignal<Locale> {
-    use_context::<I18n>()
-        .map(|i| i.0)
-        .unwrap_or_else(|| RwSignal::new(Locale::En))
+    use_context::<I18n>().map(|i| i.0).unwrap_or_else(|| RwSignal::new(Locale::En))
 }
 
 /// A fixed message that re-renders when the language changes.
@@ -99,10 +97,7 @@ pub fn switch_locale(signal: RwSignal<Locale>, to: Locale) {
                 let _ = html.set_attribute("lang", to.code());
             }
             if let Ok(html_document) = document.dyn_into::<web_sys::HtmlDocument>() {
-                let cookie = format!(
-                    "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
-                    to.code()
-                );
+                let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", to.code());
                 let _ = html_document.set_cookie(&cookie);
             }
         }

@@ -12,64 +12,42 @@ use crate::i18n::{Locale, Msg};
 const NAV: [(&str, Msg, Permission); 7] = [
     ("/", Msg::NavHome, Permission::ViewOverview),
     ("/grants", Msg::NavGrants, Permission::ViewGrants),
-    (
-        "/activities",
-        Msg::NavActivities,
-        Permission::ViewActivities,
-    ),
-    (
-        "/institutes",
-        Msg::NavInstitutes,
-        Permission::ViewInstitutes,
-    ),
+    ("/activities", Msg::NavActivities, Permission::ViewActivities),
+    ("/institutes", Msg::NavInstitutes, Permission::ViewInstitutes),
     ("/equipment", Msg::NavEquipment, Permission::ViewEquipment),
-    (
-        "/indicators",
-        Msg::NavIndicators,
-        Permission::ViewActivities,
-    ),
+    ("/indicators", Msg::NavIndicators, Permission::ViewActivities),
     ("/admin/users", Msg::NavUsers, Permission::ManageUsers),
 ];
 
 /// Whether `path` belongs to the navigation entry `href`.
 fn is_current(href: &str, path: &str) -> bool {
-    if href == "/" {
-        path == "/"
-    } else {
-        path == href || path.starts_with(&format!("{href}/"))
-    }
-}
-
-/// The signed-in user of this page, loaded once with the page.
-#[derive(Clone, Copy)]
-pub struct UserResource(pub Resource<Option<CurrentUser>>);
-
-/// The signed-in user, if the layout has loaded it.
-pub fn use_user() -> Option<UserResource> {
-    use_context::<UserResource>()
+    if href == "/" { path == "/" } else { path == href || path.starts_with(&format!("{href}/")) }
 }
 
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
+    // The user is awaited in one place only: the header is drawn once it is known.
     let user = Resource::new(|| (), |_| async { get_current_user().await.ok().flatten() });
-    provide_context(UserResource(user));
     view! {
         <a class="skip-link" href="#content">{tr(Msg::SkipToContent)}</a>
         <header class="site-header">
-            <div class="bar">
-                <a class="brand" href="/">
-                    <span class="brand-mark" aria-hidden="true">"◆"</span>
-                    <span class="brand-name">"aidtrail"</span>
-                </a>
-                <div class="bar-end">
-                    <LanguageSwitch/>
-                    <Suspense fallback=|| ()>
-                        {move || Suspend::new(async move { user_menu(user.await) })}
-                    </Suspense>
-                </div>
-            </div>
             <Suspense fallback=|| ()>
-                {move || Suspend::new(async move { navigation(user.await) })}
+                {move || Suspend::new(async move {
+                    let user = user.await;
+                    view! {
+                        <div class="bar">
+                            <a class="brand" href="/">
+                                <span class="brand-mark" aria-hidden="true">"◆"</span>
+                                <span class="brand-name">"aidtrail"</span>
+                            </a>
+                            <div class="bar-end">
+                                <LanguageSwitch/>
+                                {user_menu(user.clone())}
+                            </div>
+                        </div>
+                        {navigation(user)}
+                    }
+                })}
             </Suspense>
         </header>
         <main id="content" class="content">{children()}</main>

@@ -10,8 +10,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    ActivityKind, ActivityStatus, Country, DateRange, DomainError, Headcount, Participants, Theme,
-    parse_date,
+    ActivityKind, ActivityStatus, Country, DateRange, DomainError, Headcount, Participants, Theme, parse_date,
 };
 use crate::error::FieldError;
 
@@ -93,10 +92,7 @@ impl<'a> Checker<'a> {
 
     fn error(&mut self, field: &str, code: &str) {
         if !self.errors.iter().any(|e| e.field == field) {
-            self.errors.push(FieldError {
-                field: field.to_owned(),
-                message: code.to_owned(),
-            });
+            self.errors.push(FieldError { field: field.to_owned(), message: code.to_owned() });
         }
     }
 
@@ -128,10 +124,7 @@ impl<'a> Checker<'a> {
     }
 
     fn range(&mut self, start_field: &str, end_field: &str, required: bool) -> Option<DateRange> {
-        let (start, end) = (
-            self.date(start_field, required),
-            self.date(end_field, required),
-        );
+        let (start, end) = (self.date(start_field, required), self.date(end_field, required));
         match (start, end) {
             (Some(s), Some(e)) => match DateRange::new(s, e) {
                 Ok(range) => Some(range),
@@ -169,16 +162,11 @@ impl<'a> Checker<'a> {
 
 /// Checks the form; every problem is reported at once, by field.
 pub fn parse_activity_form(values: &FormValues) -> Result<ActivityDraft, Vec<FieldError>> {
-    let mut c = Checker {
-        values,
-        errors: Vec::new(),
-    };
+    let mut c = Checker { values, errors: Vec::new() };
     let code = c.text("code", true, 40);
     let title = c.text("title", true, 300);
     let title_fr = c.text("title_fr", false, 300);
-    let kind = ActivityKind::from_code(c.raw("kind"))
-        .map_err(|_| c.error("kind", codes::CHOICE))
-        .ok();
+    let kind = ActivityKind::from_code(c.raw("kind")).map_err(|_| c.error("kind", codes::CHOICE)).ok();
     let status = c
         .raw("status")
         .parse::<i64>()
@@ -191,30 +179,16 @@ pub fn parse_activity_form(values: &FormValues) -> Result<ActivityDraft, Vec<Fie
     let country = match Country::parse(c.raw("country")) {
         Ok(country) => Some(country),
         Err(_) => {
-            c.error(
-                "country",
-                if c.raw("country").is_empty() {
-                    codes::REQUIRED
-                } else {
-                    codes::COUNTRY
-                },
-            );
+            c.error("country", if c.raw("country").is_empty() { codes::REQUIRED } else { codes::COUNTRY });
             None
         }
     };
     let city = c.text("city", true, 120);
     let venue = c.text("venue", false, 200);
-    let theme = Theme::from_code(c.raw("theme"))
-        .map_err(|_| c.error("theme", codes::CHOICE))
-        .ok();
+    let theme = Theme::from_code(c.raw("theme")).map_err(|_| c.error("theme", codes::CHOICE)).ok();
     let pillar = Some(c.raw("pillar").to_owned()).filter(|p| !p.is_empty());
-    let institutes: Vec<String> = c
-        .raw("institutes")
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect();
+    let institutes: Vec<String> =
+        c.raw("institutes").split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect();
 
     let mut headcount = |service: &str| {
         let women = c.count(&format!("{service}_women"));
@@ -230,12 +204,8 @@ pub fn parse_activity_form(values: &FormValues) -> Result<ActivityDraft, Vec<Fie
 
     let mut funding = Vec::new();
     for i in 0..FUNDING_ROWS {
-        let (grant_field, amount_field) =
-            (format!("funding_{i}_grant"), format!("funding_{i}_amount"));
-        let (grant, amount) = (
-            c.raw(&grant_field).to_owned(),
-            c.raw(&amount_field).to_owned(),
-        );
+        let (grant_field, amount_field) = (format!("funding_{i}_grant"), format!("funding_{i}_amount"));
+        let (grant, amount) = (c.raw(&grant_field).to_owned(), c.raw(&amount_field).to_owned());
         match (grant.is_empty(), amount.is_empty()) {
             (true, true) => continue,
             (true, false) => c.error(&grant_field, codes::REQUIRED),
@@ -245,8 +215,7 @@ pub fn parse_activity_form(values: &FormValues) -> Result<ActivityDraft, Vec<Fie
                     c.error(&grant_field, codes::DUPLICATE_GRANT);
                 }
                 // Checked against the grant's currency on the server; here only the shape.
-                let shape_ok =
-                    crate::domain::Money::parse(&amount, crate::domain::Currency::eur()).is_ok();
+                let shape_ok = crate::domain::Money::parse(&amount, crate::domain::Currency::eur()).is_ok();
                 if !shape_ok {
                     c.error(&amount_field, codes::AMOUNT);
                 }
@@ -280,30 +249,28 @@ pub fn parse_activity_form(values: &FormValues) -> Result<ActivityDraft, Vec<Fie
     let narrative_fr = c.text("narrative_fr", false, 20_000);
 
     match (c.errors.is_empty(), kind, status, planned, country, theme) {
-        (true, Some(kind), Some(status), Some(planned), Some(country), Some(theme)) => {
-            Ok(ActivityDraft {
-                code,
-                title,
-                title_fr,
-                kind,
-                status,
-                planned,
-                actual,
-                country,
-                city,
-                venue,
-                institutes,
-                theme,
-                pillar,
-                funding,
-                participants,
-                participant_profile,
-                participant_profile_fr,
-                instructors,
-                narrative,
-                narrative_fr,
-            })
-        }
+        (true, Some(kind), Some(status), Some(planned), Some(country), Some(theme)) => Ok(ActivityDraft {
+            code,
+            title,
+            title_fr,
+            kind,
+            status,
+            planned,
+            actual,
+            country,
+            city,
+            venue,
+            institutes,
+            theme,
+            pillar,
+            funding,
+            participants,
+            participant_profile,
+            participant_profile_fr,
+            instructors,
+            narrative,
+            narrative_fr,
+        }),
         _ => Err(c.errors),
     }
 }
@@ -345,14 +312,8 @@ pub fn activity_form_values(a: &super::ActivityEdit) -> FormValues {
         set(&format!("funding_{i}_amount"), f.amount.clone());
     }
     for (i, ins) in a.instructors.iter().enumerate().take(INSTRUCTOR_ROWS) {
-        set(
-            &format!("instructor_{i}_name"),
-            ins.name.clone().unwrap_or_default(),
-        );
-        set(
-            &format!("instructor_{i}_institution"),
-            ins.institution.clone(),
-        );
+        set(&format!("instructor_{i}_name"), ins.name.clone().unwrap_or_default());
+        set(&format!("instructor_{i}_institution"), ins.institution.clone());
         if ins.supervisor {
             set(&format!("instructor_{i}_supervisor"), "on".into());
         }
@@ -367,10 +328,7 @@ pub fn activity_form_values(a: &super::ActivityEdit) -> FormValues {
 
 impl From<DomainError> for FieldError {
     fn from(error: DomainError) -> Self {
-        FieldError {
-            field: String::new(),
-            message: error.to_string(),
-        }
+        FieldError { field: String::new(), message: error.to_string() }
     }
 }
 
@@ -409,13 +367,7 @@ mod tests {
         assert_eq!(draft.participants.total(), 20);
         assert_eq!(draft.participants.women(), 2);
         assert_eq!(draft.planned.days(), 4);
-        assert_eq!(
-            draft.funding,
-            vec![FundingDraft {
-                grant: "nl_2018".into(),
-                amount: "38 500,00".into()
-            }]
-        );
+        assert_eq!(draft.funding, vec![FundingDraft { grant: "nl_2018".into(), amount: "38 500,00".into() }]);
         assert_eq!(draft.instructors.len(), 2);
         assert!(draft.instructors[1].supervisor);
         assert_eq!(draft.institutes, vec!["ml_enp".to_owned()]);
@@ -432,10 +384,8 @@ mod tests {
         v.insert("country".into(), "Mali".into());
         v.insert("instructor_2_name".into(), "Awa".into());
         let errors = parse_activity_form(&v).unwrap_err();
-        let by_field: BTreeMap<&str, &str> = errors
-            .iter()
-            .map(|e| (e.field.as_str(), e.message.as_str()))
-            .collect();
+        let by_field: BTreeMap<&str, &str> =
+            errors.iter().map(|e| (e.field.as_str(), e.message.as_str())).collect();
         assert_eq!(by_field["title"], codes::REQUIRED);
         assert_eq!(by_field["planned_end"], codes::END_BEFORE_START);
         assert_eq!(by_field["actual_end"], codes::BOTH_DATES);

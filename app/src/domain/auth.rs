@@ -17,13 +17,8 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [
-        Role::Admin,
-        Role::ProgrammeManager,
-        Role::Institute,
-        Role::Donor,
-        Role::Auditor,
-    ];
+    pub const ALL: [Role; 5] =
+        [Role::Admin, Role::ProgrammeManager, Role::Institute, Role::Donor, Role::Auditor];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -39,10 +34,7 @@ impl Role {
         Self::ALL
             .into_iter()
             .find(|r| r.code() == code)
-            .ok_or_else(|| DomainError::UnknownCode {
-                list: "Role".to_owned(),
-                code: code.to_owned(),
-            })
+            .ok_or_else(|| DomainError::UnknownCode { list: "Role".to_owned(), code: code.to_owned() })
     }
 
     /// Whether users of this role must be bound to an institute or a donor.
@@ -123,13 +115,10 @@ impl CurrentUser {
             (Role::ProgrammeManager | Role::Auditor, ManageUsers) => false,
             (Role::Auditor, EditProgramme) => false,
             (Role::ProgrammeManager | Role::Auditor, _) => true,
-            (
-                Role::Donor,
-                ViewOverview | ViewGrants | ViewActivities | ViewInstitutes | ViewEquipment,
-            ) => true,
-            (Role::Institute, ViewOverview | ViewActivities | ViewInstitutes | ViewEquipment) => {
+            (Role::Donor, ViewOverview | ViewGrants | ViewActivities | ViewInstitutes | ViewEquipment) => {
                 true
             }
+            (Role::Institute, ViewOverview | ViewActivities | ViewInstitutes | ViewEquipment) => true,
             (Role::Donor | Role::Institute, _) => false,
         }
     }
@@ -166,22 +155,14 @@ mod tests {
     fn only_admins_and_managers_edit_the_programme() {
         for role in Role::ALL {
             let expected = matches!(role, Role::Admin | Role::ProgrammeManager);
-            assert_eq!(
-                user(role).can(Permission::EditProgramme),
-                expected,
-                "{role:?}"
-            );
+            assert_eq!(user(role).can(Permission::EditProgramme), expected, "{role:?}");
         }
     }
 
     #[test]
     fn only_admins_manage_users() {
         for role in Role::ALL {
-            assert_eq!(
-                user(role).can(Permission::ManageUsers),
-                role == Role::Admin,
-                "{role:?}"
-            );
+            assert_eq!(user(role).can(Permission::ManageUsers), role == Role::Admin, "{role:?}");
         }
     }
 
@@ -190,10 +171,7 @@ mod tests {
         assert!(!user(Role::Institute).can(Permission::ViewGrants));
         assert!(user(Role::Donor).can(Permission::ViewGrants));
         assert_eq!(user(Role::Donor).scope(), Scope::Donor("nl_mfa".into()));
-        assert_eq!(
-            user(Role::Institute).scope(),
-            Scope::Institute("ml_enp".into())
-        );
+        assert_eq!(user(Role::Institute).scope(), Scope::Institute("ml_enp".into()));
         assert_eq!(user(Role::Auditor).scope(), Scope::All);
         let mut unbound = user(Role::Donor);
         unbound.donor = None;

@@ -122,10 +122,7 @@ impl ActivityStatus {
             .iter()
             .copied()
             .find(|s| s.code() == code)
-            .ok_or(DomainError::UnknownCode {
-                list: "ActivityStatus".to_owned(),
-                code: code.to_string(),
-            })
+            .ok_or(DomainError::UnknownCode { list: "ActivityStatus".to_owned(), code: code.to_string() })
     }
 }
 
@@ -174,10 +171,7 @@ mod tests {
         for status in ActivityStatus::ALL {
             assert_eq!(ActivityStatus::from_code(status.code()).unwrap(), *status);
         }
-        assert_eq!(
-            HandoverStatus::from_code("handed_over").unwrap(),
-            HandoverStatus::HandedOver
-        );
+        assert_eq!(HandoverStatus::from_code("handed_over").unwrap(), HandoverStatus::HandedOver);
     }
 
     #[test]

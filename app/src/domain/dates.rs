@@ -55,8 +55,7 @@ impl DateRange {
 
 /// Parses an ISO date (`2018-05-08`) as typed in a form.
 pub fn parse_date(text: &str) -> Result<NaiveDate, DomainError> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| DomainError::DateFormat(text.to_owned()))
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| DomainError::DateFormat(text.to_owned()))
 }
 
 #[cfg(test)]
@@ -71,29 +70,19 @@ mod tests {
     fn end_on_or_after_start_is_accepted() {
         let workshop = DateRange::new(d("2018-05-08"), d("2018-05-11")).unwrap();
         assert_eq!(workshop.days(), 4);
-        assert_eq!(
-            DateRange::new(d("2018-05-08"), d("2018-05-08"))
-                .unwrap()
-                .days(),
-            1
-        );
+        assert_eq!(DateRange::new(d("2018-05-08"), d("2018-05-08")).unwrap().days(), 1);
     }
 
     #[test]
     fn end_before_start_is_refused() {
-        assert_eq!(
-            DateRange::new(d("2018-05-11"), d("2018-05-08")),
-            Err(DomainError::EndBeforeStart)
-        );
+        assert_eq!(DateRange::new(d("2018-05-11"), d("2018-05-08")), Err(DomainError::EndBeforeStart));
     }
 
     #[test]
     fn deserialising_checks_the_rule_too() {
-        let bad: Result<DateRange, _> =
-            serde_json::from_str(r#"{"start":"2020-01-02","end":"2020-01-01"}"#);
+        let bad: Result<DateRange, _> = serde_json::from_str(r#"{"start":"2020-01-02","end":"2020-01-01"}"#);
         assert!(bad.is_err());
-        let good: DateRange =
-            serde_json::from_str(r#"{"start":"2020-01-01","end":"2020-01-02"}"#).unwrap();
+        let good: DateRange = serde_json::from_str(r#"{"start":"2020-01-01","end":"2020-01-02"}"#).unwrap();
         assert_eq!(good.days(), 2);
     }
 
@@ -102,9 +91,6 @@ mod tests {
         let strategy = DateRange::new(d("2015-01-01"), d("2020-12-31")).unwrap();
         assert!(strategy.contains(&DateRange::new(d("2018-05-08"), d("2018-05-11")).unwrap()));
         assert!(!strategy.contains(&DateRange::new(d("2020-12-01"), d("2021-01-11")).unwrap()));
-        assert!(matches!(
-            parse_date("08/05/2018"),
-            Err(DomainError::DateFormat(_))
-        ));
+        assert!(matches!(parse_date("08/05/2018"), Err(DomainError::DateFormat(_))));
     }
 }

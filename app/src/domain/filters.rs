@@ -14,11 +14,7 @@ pub enum ActivitySort {
 }
 
 impl ActivitySort {
-    pub const ALL: [ActivitySort; 3] = [
-        ActivitySort::Newest,
-        ActivitySort::Oldest,
-        ActivitySort::Title,
-    ];
+    pub const ALL: [ActivitySort; 3] = [ActivitySort::Newest, ActivitySort::Oldest, ActivitySort::Title];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -29,10 +25,7 @@ impl ActivitySort {
     }
 
     pub fn from_code(code: &str) -> Self {
-        Self::ALL
-            .into_iter()
-            .find(|s| s.code() == code)
-            .unwrap_or_default()
+        Self::ALL.into_iter().find(|s| s.code() == code).unwrap_or_default()
     }
 }
 
@@ -59,8 +52,7 @@ fn key(value: Option<&str>) -> Option<String> {
         .filter(|v| {
             !v.is_empty()
                 && v.len() <= 64
-                && v.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+                && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
         })
         .map(str::to_owned)
 }
@@ -69,9 +61,7 @@ impl ActivityFilter {
     /// Reads the filter from query parameters.
     pub fn from_query(get: impl Fn(&str) -> Option<String>) -> Self {
         Self {
-            country: get("country")
-                .and_then(|c| Country::parse(&c).ok())
-                .map(|c| c.code().to_owned()),
+            country: get("country").and_then(|c| Country::parse(&c).ok()).map(|c| c.code().to_owned()),
             year: get("year")
                 .and_then(|y| y.trim().parse::<i32>().ok())
                 .filter(|y| (2000..=2100).contains(y)),
@@ -85,12 +75,8 @@ impl ActivityFilter {
             pillar: key(get("pillar").as_deref()),
             grant: key(get("grant").as_deref()),
             donor: key(get("donor").as_deref()),
-            q: get("q")
-                .map(|q| q.trim().chars().take(100).collect::<String>())
-                .filter(|q| !q.is_empty()),
-            sort: get("sort")
-                .map(|s| ActivitySort::from_code(s.trim()))
-                .unwrap_or_default(),
+            q: get("q").map(|q| q.trim().chars().take(100).collect::<String>()).filter(|q| !q.is_empty()),
+            sort: get("sort").map(|s| ActivitySort::from_code(s.trim())).unwrap_or_default(),
         }
     }
 
@@ -109,12 +95,9 @@ impl ActivityFilter {
         if let Some(v) = self.status {
             pairs.push(("status", v.to_string()));
         }
-        for (name, value) in [
-            ("pillar", &self.pillar),
-            ("grant", &self.grant),
-            ("donor", &self.donor),
-            ("q", &self.q),
-        ] {
+        for (name, value) in
+            [("pillar", &self.pillar), ("grant", &self.grant), ("donor", &self.donor), ("q", &self.q)]
+        {
             if let Some(v) = value {
                 pairs.push((name, v.clone()));
             }
@@ -140,10 +123,8 @@ mod tests {
     use std::collections::HashMap;
 
     fn filter(pairs: &[(&str, &str)]) -> ActivityFilter {
-        let map: HashMap<String, String> = pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        let map: HashMap<String, String> =
+            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         ActivityFilter::from_query(|k| map.get(k).cloned())
     }
 
@@ -156,10 +137,7 @@ mod tests {
             ("q", "Bamako tutoring"),
             ("sort", "title"),
         ]);
-        assert_eq!(
-            f.to_query(),
-            "country=ML&year=2018&type=workshop&q=Bamako%20tutoring&sort=title"
-        );
+        assert_eq!(f.to_query(), "country=ML&year=2018&type=workshop&q=Bamako%20tutoring&sort=title");
         let again = filter(&[
             ("country", "ML"),
             ("year", "2018"),

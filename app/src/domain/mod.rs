@@ -12,9 +12,7 @@ mod money;
 mod participants;
 mod views;
 
-pub use auth::{
-    AdminFlash, Binding, CurrentUser, Permission, Role, Scope, UserFormOptions, UserRow,
-};
+pub use auth::{AdminFlash, Binding, CurrentUser, Permission, Role, Scope, UserFormOptions, UserRow};
 pub use codes::*;
 pub use dates::{DateRange, parse_date};
 pub use filters::{ActivityFilter, ActivitySort};

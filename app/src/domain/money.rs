@@ -81,11 +81,8 @@ impl Money {
     /// separator; spaces, no-break spaces, apostrophes and other separators group thousands.
     pub fn parse(text: &str, currency: Currency) -> Result<Self, DomainError> {
         let exponent = currency.exponent() as usize;
-        let cleaned: String = text
-            .trim()
-            .chars()
-            .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\''))
-            .collect();
+        let cleaned: String =
+            text.trim().chars().filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\'')).collect();
         if cleaned.is_empty() {
             return Err(DomainError::AmountFormat(text.to_owned()));
         }
@@ -98,10 +95,7 @@ impl Money {
             }
             _ => (cleaned.as_str(), ""),
         };
-        let int_digits: String = int_part
-            .chars()
-            .filter(|c| *c != ',' && *c != '.')
-            .collect();
+        let int_digits: String = int_part.chars().filter(|c| *c != ',' && *c != '.').collect();
         if int_digits.is_empty() && frac_part.is_empty()
             || !int_digits.chars().all(|c| c.is_ascii_digit())
             || !frac_part.chars().all(|c| c.is_ascii_digit())
@@ -112,23 +106,15 @@ impl Money {
         let whole: i64 = if int_digits.is_empty() {
             0
         } else {
-            int_digits
-                .parse()
-                .map_err(|_| DomainError::AmountFormat(text.to_owned()))?
+            int_digits.parse().map_err(|_| DomainError::AmountFormat(text.to_owned()))?
         };
         let mut frac = frac_part.to_owned();
         while frac.len() < exponent {
             frac.push('0');
         }
-        let frac: i64 = if frac.is_empty() {
-            0
-        } else {
-            frac.parse().unwrap_or(0)
-        };
-        let minor = whole
-            .checked_mul(scale)
-            .and_then(|w| w.checked_add(frac))
-            .ok_or(DomainError::AmountTooLarge)?;
+        let frac: i64 = if frac.is_empty() { 0 } else { frac.parse().unwrap_or(0) };
+        let minor =
+            whole.checked_mul(scale).and_then(|w| w.checked_add(frac)).ok_or(DomainError::AmountTooLarge)?;
         Ok(Self { minor, currency })
     }
 
@@ -142,14 +128,8 @@ impl Money {
 
     /// Multiplies by a whole quantity (unit cost × quantity), refusing overflow.
     pub fn times(&self, quantity: u32) -> Result<Self, DomainError> {
-        let minor = self
-            .minor
-            .checked_mul(i64::from(quantity))
-            .ok_or(DomainError::AmountTooLarge)?;
-        Ok(Self {
-            minor,
-            currency: self.currency.clone(),
-        })
+        let minor = self.minor.checked_mul(i64::from(quantity)).ok_or(DomainError::AmountTooLarge)?;
+        Ok(Self { minor, currency: self.currency.clone() })
     }
 }
 
@@ -192,19 +172,13 @@ mod tests {
             eur("99999999999999999999"),
             Err(DomainError::AmountFormat("99999999999999999999".into()))
         );
-        assert_eq!(
-            Money::new(-1, Currency::eur()),
-            Err(DomainError::NegativeAmount)
-        );
+        assert_eq!(Money::new(-1, Currency::eur()), Err(DomainError::NegativeAmount));
     }
 
     #[test]
     fn multiplying_by_quantity_is_exact_and_checked() {
         let unit = eur("850.00").unwrap();
         assert_eq!(unit.times(12).unwrap().minor(), 1_020_000);
-        assert_eq!(
-            Money::new(i64::MAX, Currency::eur()).unwrap().times(2),
-            Err(DomainError::AmountTooLarge)
-        );
+        assert_eq!(Money::new(i64::MAX, Currency::eur()).unwrap().times(2), Err(DomainError::AmountTooLarge));
     }
 }

@@ -15,12 +15,7 @@ pub enum Service {
 }
 
 impl Service {
-    pub const ALL: [Service; 4] = [
-        Service::Police,
-        Service::Gendarmerie,
-        Service::Justice,
-        Service::Other,
-    ];
+    pub const ALL: [Service; 4] = [Service::Police, Service::Gendarmerie, Service::Justice, Service::Other];
 }
 
 /// People of one service: how many in all, and how many of them women.
@@ -103,10 +98,7 @@ mod tests {
 
     #[test]
     fn women_cannot_outnumber_participants() {
-        assert_eq!(
-            Headcount::new(2, 3),
-            Err(DomainError::MoreWomenThanParticipants { women: 3, total: 2 })
-        );
+        assert_eq!(Headcount::new(2, 3), Err(DomainError::MoreWomenThanParticipants { women: 3, total: 2 }));
         assert_eq!(Headcount::new(20, 2).unwrap().men(), 18);
         assert!(serde_json::from_str::<Headcount>(r#"{"total":1,"women":2}"#).is_err());
     }

@@ -4,8 +4,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    ActivityKind, ActivityStatus, Country, DateRange, EquipmentCategory, GrantStatus,
-    InstituteKind, Money, Participants, Theme,
+    ActivityKind, ActivityStatus, Country, DateRange, EquipmentCategory, GrantStatus, InstituteKind, Money,
+    Participants, Theme,
 };
 use crate::i18n::Locale;
 
@@ -18,10 +18,7 @@ pub struct Text {
 
 impl Text {
     pub fn new(en: impl Into<String>, fr: impl Into<String>) -> Self {
-        Self {
-            en: en.into(),
-            fr: fr.into(),
-        }
+        Self { en: en.into(), fr: fr.into() }
     }
 
     /// The text in `locale`, falling back to the other language when it is empty.
@@ -47,22 +44,13 @@ impl PageRequest {
 
     /// Reads `?page=` leniently: anything missing or unreadable is page 1.
     pub fn from_query(page: Option<&str>) -> Self {
-        let page = page
-            .and_then(|p| p.trim().parse::<u32>().ok())
-            .filter(|p| *p >= 1)
-            .unwrap_or(1);
-        Self {
-            page: page.min(1_000_000),
-            per_page: Self::DEFAULT_PER_PAGE,
-        }
+        let page = page.and_then(|p| p.trim().parse::<u32>().ok()).filter(|p| *p >= 1).unwrap_or(1);
+        Self { page: page.min(1_000_000), per_page: Self::DEFAULT_PER_PAGE }
     }
 
     /// Clamps a request that came over the wire.
     pub fn clamped(self) -> Self {
-        Self {
-            page: self.page.clamp(1, 1_000_000),
-            per_page: self.per_page.clamp(1, Self::MAX_PER_PAGE),
-        }
+        Self { page: self.page.clamp(1, 1_000_000), per_page: self.per_page.clamp(1, Self::MAX_PER_PAGE) }
     }
 
     pub fn offset(&self) -> u64 {
@@ -303,30 +291,16 @@ mod tests {
         assert_eq!(PageRequest::from_query(Some("0")).page, 1);
         assert_eq!(PageRequest::from_query(Some("abc")).page, 1);
         assert_eq!(PageRequest::from_query(Some("3")).offset(), 40);
-        let wire = PageRequest {
-            page: 0,
-            per_page: 10_000,
-        }
-        .clamped();
+        let wire = PageRequest { page: 0, per_page: 10_000 }.clamped();
         assert_eq!((wire.page, wire.per_page), (1, 100));
     }
 
     #[test]
     fn pages_know_their_range() {
-        let page = Page {
-            items: vec![1, 2, 3],
-            page: 2,
-            per_page: 20,
-            total: 23,
-        };
+        let page = Page { items: vec![1, 2, 3], page: 2, per_page: 20, total: 23 };
         assert_eq!(page.page_count(), 2);
         assert_eq!(page.shown_range(), (21, 23));
-        let empty: Page<u8> = Page {
-            items: vec![],
-            page: 1,
-            per_page: 20,
-            total: 0,
-        };
+        let empty: Page<u8> = Page { items: vec![], page: 1, per_page: 20, total: 0 };
         assert_eq!((empty.page_count(), empty.shown_range()), (1, (0, 0)));
     }
 

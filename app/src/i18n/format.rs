@@ -103,12 +103,7 @@ fn fmt_day(locale: Locale, day: u32) -> String {
 
 /// A date: `8 May 2018` / `8 mai 2018` (`1er mai` on the first in French).
 pub fn fmt_date(locale: Locale, date: NaiveDate) -> String {
-    format!(
-        "{} {} {}",
-        fmt_day(locale, date.day()),
-        month_name(locale, date.month()),
-        date.year()
-    )
+    format!("{} {} {}", fmt_day(locale, date.day()), month_name(locale, date.month()), date.year())
 }
 
 /// A range of days written as briefly as is clear: `8–11 May 2018`.
@@ -117,13 +112,7 @@ pub fn fmt_date_range(locale: Locale, range: &DateRange) -> String {
     if s == e {
         fmt_date(locale, s)
     } else if s.year() == e.year() && s.month() == e.month() {
-        format!(
-            "{}–{} {} {}",
-            fmt_day(locale, s.day()),
-            e.day(),
-            month_name(locale, s.month()),
-            s.year()
-        )
+        format!("{}–{} {} {}", fmt_day(locale, s.day()), e.day(), month_name(locale, s.month()), s.year())
     } else if s.year() == e.year() {
         format!(
             "{} {} – {} {} {}",
@@ -148,11 +137,7 @@ pub fn fmt_page_of(locale: Locale, page: u32, pages: u32) -> String {
 
 /// `Showing 21–23 of 23` / `Lignes 21 à 23 sur 23`.
 pub fn fmt_showing(locale: Locale, first: u64, last: u64, total: u64) -> String {
-    let (a, b, n) = (
-        fmt_int(locale, first),
-        fmt_int(locale, last),
-        fmt_int(locale, total),
-    );
+    let (a, b, n) = (fmt_int(locale, first), fmt_int(locale, last), fmt_int(locale, total));
     match locale {
         Locale::En => format!("Showing {a}–{b} of {n}"),
         Locale::Fr => format!("Lignes {a} à {b} sur {n}"),
@@ -213,15 +198,9 @@ mod tests {
         assert_eq!(fmt_date_range(Locale::En, &workshop), "8–11 May 2018");
         assert_eq!(fmt_date_range(Locale::Fr, &workshop), "8–11 mai 2018");
         let across = DateRange::new(d(2017, 12, 30), d(2018, 1, 2)).unwrap();
-        assert_eq!(
-            fmt_date_range(Locale::Fr, &across),
-            "30 décembre 2017 – 2 janvier 2018"
-        );
+        assert_eq!(fmt_date_range(Locale::Fr, &across), "30 décembre 2017 – 2 janvier 2018");
         let months = DateRange::new(d(2017, 3, 1), d(2017, 6, 30)).unwrap();
-        assert_eq!(
-            fmt_date_range(Locale::En, &months),
-            "1 March – 30 June 2017"
-        );
+        assert_eq!(fmt_date_range(Locale::En, &months), "1 March – 30 June 2017");
     }
 
     #[test]

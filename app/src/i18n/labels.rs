@@ -2,8 +2,8 @@
 
 use super::Locale;
 use crate::domain::{
-    ActivityKind, ActivityStatus, Country, EquipmentCategory, GrantStatus, HandoverStatus,
-    InstituteKind, Role, Service, Theme,
+    ActivityKind, ActivityStatus, Country, EquipmentCategory, GrantStatus, HandoverStatus, InstituteKind,
+    Role, Service, Theme,
 };
 
 /// A coded value that has a name in each language.
@@ -25,9 +25,7 @@ impl Label for ActivityKind {
             match self {
                 ActivityKind::Training => ("Training", "Formation"),
                 ActivityKind::Workshop => ("Workshop", "Atelier"),
-                ActivityKind::SyllabusDevelopment => {
-                    ("Syllabus development", "Élaboration de programmes")
-                }
+                ActivityKind::SyllabusDevelopment => ("Syllabus development", "Élaboration de programmes"),
                 ActivityKind::StudyVisit => ("Study visit", "Visite d’étude"),
                 ActivityKind::EquipmentHandover => ("Equipment handover", "Remise d’équipement"),
                 ActivityKind::Meeting => ("Meeting", "Réunion"),
@@ -57,9 +55,7 @@ impl Label for Theme {
             locale,
             match self {
                 Theme::TraffickingInPersons => ("Trafficking in persons", "Traite des personnes"),
-                Theme::SmugglingOfMigrants => {
-                    ("Smuggling of migrants", "Trafic illicite de migrants")
-                }
+                Theme::SmugglingOfMigrants => ("Smuggling of migrants", "Trafic illicite de migrants"),
                 Theme::Both => (
                     "Trafficking in persons and smuggling of migrants",
                     "Traite des personnes et trafic illicite de migrants",
@@ -76,10 +72,9 @@ impl Label for InstituteKind {
             match self {
                 InstituteKind::PoliceSchool => ("Police school", "École de police"),
                 InstituteKind::GendarmerieSchool => ("Gendarmerie school", "École de gendarmerie"),
-                InstituteKind::JudicialTrainingInstitute => (
-                    "Judicial training institute",
-                    "Institut de formation judiciaire",
-                ),
+                InstituteKind::JudicialTrainingInstitute => {
+                    ("Judicial training institute", "Institut de formation judiciaire")
+                }
                 InstituteKind::Ministry => ("Ministry", "Ministère"),
                 InstituteKind::Other => ("Other", "Autre"),
             },

@@ -350,27 +350,22 @@ impl Msg {
             ColGrant => ("Grant", "Subvention"),
             ColSupplier => ("Supplier", "Fournisseur"),
             ColPurchased => ("Purchased", "Acheté le"),
-            EmptyGrants => (
-                "No grants have been recorded yet.",
-                "Aucune subvention n’a encore été enregistrée.",
-            ),
-            EmptyActivities => (
-                "No activities have been recorded yet.",
-                "Aucune activité n’a encore été enregistrée.",
-            ),
-            EmptyInstitutes => (
-                "No institutes have been recorded yet.",
-                "Aucune institution n’a encore été enregistrée.",
-            ),
-            EmptyEquipment => (
-                "No equipment has been recorded yet.",
-                "Aucun équipement n’a encore été enregistré.",
-            ),
+            EmptyGrants => {
+                ("No grants have been recorded yet.", "Aucune subvention n’a encore été enregistrée.")
+            }
+            EmptyActivities => {
+                ("No activities have been recorded yet.", "Aucune activité n’a encore été enregistrée.")
+            }
+            EmptyInstitutes => {
+                ("No institutes have been recorded yet.", "Aucune institution n’a encore été enregistrée.")
+            }
+            EmptyEquipment => {
+                ("No equipment has been recorded yet.", "Aucun équipement n’a encore été enregistré.")
+            }
             DemoFigures => ("demo figures", "chiffres de démonstration"),
-            PageBeyondEnd => (
-                "This page is beyond the end of the list.",
-                "Cette page se situe après la fin de la liste.",
-            ),
+            PageBeyondEnd => {
+                ("This page is beyond the end of the list.", "Cette page se situe après la fin de la liste.")
+            }
             FirstPage => ("Go to the first page", "Aller à la première page"),
             PagerPrevious => ("Previous", "Précédent"),
             PagerNext => ("Next", "Suivant"),
@@ -433,10 +428,9 @@ impl Msg {
             ),
             SignedOut => ("You have signed out.", "Vous êtes déconnecté."),
             UnauthorizedTitle => ("Please sign in", "Veuillez vous connecter"),
-            UnauthorizedBody => (
-                "This page is for signed-in users.",
-                "Cette page est réservée aux utilisateurs connectés.",
-            ),
+            UnauthorizedBody => {
+                ("This page is for signed-in users.", "Cette page est réservée aux utilisateurs connectés.")
+            }
             ForbiddenTitle => ("Not allowed", "Accès refusé"),
             ForbiddenBody => (
                 "Your account does not give access to this page.",
@@ -454,26 +448,21 @@ impl Msg {
                 "At least 12 characters. A few unrelated words make a good one.",
                 "Au moins 12 caractères. Quelques mots sans rapport font un bon mot de passe.",
             ),
-            PasswordErrCurrent => (
-                "The current password is not right.",
-                "Le mot de passe actuel est incorrect.",
-            ),
+            PasswordErrCurrent => {
+                ("The current password is not right.", "Le mot de passe actuel est incorrect.")
+            }
             PasswordErrTooShort => (
                 "The new password needs at least 12 characters.",
                 "Le nouveau mot de passe doit compter au moins 12 caractères.",
             ),
-            PasswordErrMismatch => (
-                "The two new passwords differ.",
-                "Les deux nouveaux mots de passe diffèrent.",
-            ),
+            PasswordErrMismatch => {
+                ("The two new passwords differ.", "Les deux nouveaux mots de passe diffèrent.")
+            }
             PasswordErrSame => (
                 "Choose a password different from the current one.",
                 "Choisissez un mot de passe différent de l’actuel.",
             ),
-            PasswordChanged => (
-                "Your password has been changed.",
-                "Votre mot de passe a été modifié.",
-            ),
+            PasswordChanged => ("Your password has been changed.", "Votre mot de passe a été modifié."),
             UsersTitle => ("Users", "Utilisateurs"),
             UsersIntro => (
                 "Accounts, their roles and what they are bound to.",
@@ -482,14 +471,10 @@ impl Msg {
             NewUser => ("New user", "Nouvel utilisateur"),
             FieldName => ("Name", "Nom"),
             FieldRole => ("Role", "Rôle"),
-            FieldInstitute => (
-                "Institute (for institute users)",
-                "Institution (pour les utilisateurs d’une institution)",
-            ),
-            FieldDonor => (
-                "Donor (for donor users)",
-                "Bailleur (pour les utilisateurs d’un bailleur)",
-            ),
+            FieldInstitute => {
+                ("Institute (for institute users)", "Institution (pour les utilisateurs d’une institution)")
+            }
+            FieldDonor => ("Donor (for donor users)", "Bailleur (pour les utilisateurs d’un bailleur)"),
             FieldLanguage => ("Language", "Langue"),
             CreateUser => ("Create user", "Créer l’utilisateur"),
             ColEmail => ("Email", "Adresse électronique"),
@@ -503,10 +488,9 @@ impl Msg {
             Deactivate => ("Deactivate", "Désactiver"),
             Activate => ("Reactivate", "Réactiver"),
             ResetPassword => ("Reset password", "Réinitialiser le mot de passe"),
-            FlashCreated => (
-                "Account created. One-time password for",
-                "Compte créé. Mot de passe à usage unique pour",
-            ),
+            FlashCreated => {
+                ("Account created. One-time password for", "Compte créé. Mot de passe à usage unique pour")
+            }
             FlashReset => (
                 "Password reset. One-time password for",
                 "Mot de passe réinitialisé. Mot de passe à usage unique pour",
@@ -520,14 +504,10 @@ impl Msg {
                 "L’utilisateur a été désactivé ; ses sessions ont pris fin.",
             ),
             DoneActivated => ("The user was reactivated.", "L’utilisateur a été réactivé."),
-            UserErrEmail => (
-                "That is not an email address.",
-                "Ce n’est pas une adresse électronique.",
-            ),
-            UserErrDuplicate => (
-                "A user with this email already exists.",
-                "Un utilisateur avec cette adresse existe déjà.",
-            ),
+            UserErrEmail => ("That is not an email address.", "Ce n’est pas une adresse électronique."),
+            UserErrDuplicate => {
+                ("A user with this email already exists.", "Un utilisateur avec cette adresse existe déjà.")
+            }
             UserErrBindingMissing => (
                 "Institute and donor users must be bound to an institute or a donor.",
                 "Les utilisateurs d’une institution ou d’un bailleur doivent y être rattachés.",
@@ -551,10 +531,7 @@ impl Msg {
             EditActivity => ("Edit activity", "Modifier l’activité"),
             Edit => ("Edit", "Modifier"),
             Archive => ("Archive", "Archiver"),
-            ArchiveReason => (
-                "Reason for archiving (optional)",
-                "Motif de l’archivage (facultatif)",
-            ),
+            ArchiveReason => ("Reason for archiving (optional)", "Motif de l’archivage (facultatif)"),
             Save => ("Save", "Enregistrer"),
             Cancel => ("Cancel", "Annuler"),
             FormHasErrors => (
@@ -569,14 +546,8 @@ impl Msg {
                 "Someone changed this activity in the meantime; it was not archived. Check the newest version first.",
                 "Quelqu’un a modifié cette activité entre-temps ; elle n’a pas été archivée. Vérifiez d’abord la dernière version.",
             ),
-            SavedCreated => (
-                "The activity was recorded.",
-                "L’activité a été enregistrée.",
-            ),
-            SavedUpdated => (
-                "Your changes were saved.",
-                "Vos modifications ont été enregistrées.",
-            ),
+            SavedCreated => ("The activity was recorded.", "L’activité a été enregistrée."),
+            SavedUpdated => ("Your changes were saved.", "Vos modifications ont été enregistrées."),
             SavedArchived => (
                 "The activity was archived; it stays readable from its history.",
                 "L’activité a été archivée ; elle reste consultable.",
@@ -598,23 +569,14 @@ impl Msg {
             FieldCity => ("City", "Ville"),
             FieldInstitutes => ("Institutes involved", "Institutions concernées"),
             FieldGrant => ("Grant", "Subvention"),
-            FieldAmount => (
-                "Amount in the grant’s currency",
-                "Montant dans la devise de la subvention",
-            ),
+            FieldAmount => ("Amount in the grant’s currency", "Montant dans la devise de la subvention"),
             FieldWomen => ("Women", "Femmes"),
             FieldMen => ("Men", "Hommes"),
             FieldInstructorName => ("Name (optional)", "Nom (facultatif)"),
             FieldInstitution => ("Institution", "Institution"),
             FieldSupervisor => ("Supervising expert", "Expert superviseur"),
-            FieldProfileEn => (
-                "Who took part (English)",
-                "Profil des participants (anglais)",
-            ),
-            FieldProfileFr => (
-                "Who took part (French)",
-                "Profil des participants (français)",
-            ),
+            FieldProfileEn => ("Who took part (English)", "Profil des participants (anglais)"),
+            FieldProfileFr => ("Who took part (French)", "Profil des participants (français)"),
             FieldNarrativeEn => ("Narrative (English)", "Description (anglais)"),
             FieldNarrativeFr => ("Narrative (French)", "Description (français)"),
             FieldReason => (
@@ -625,24 +587,15 @@ impl Msg {
             ChooseOne => ("— choose —", "— choisir —"),
             ErrRequired => ("This field is required.", "Ce champ est obligatoire."),
             ErrTooLong => ("This is too long.", "Ce texte est trop long."),
-            ErrDate => (
-                "Enter a date as YYYY-MM-DD.",
-                "Saisissez une date au format AAAA-MM-JJ.",
-            ),
+            ErrDate => ("Enter a date as YYYY-MM-DD.", "Saisissez une date au format AAAA-MM-JJ."),
             ErrEndBeforeStart => ("The end is before the start.", "La fin précède le début."),
-            ErrBothDates => (
-                "Give both dates, or neither.",
-                "Indiquez les deux dates, ou aucune.",
-            ),
+            ErrBothDates => ("Give both dates, or neither.", "Indiquez les deux dates, ou aucune."),
             ErrChoice => ("Choose one of the options.", "Choisissez une des options."),
             ErrCountry => (
                 "Use the two-letter country code (e.g. ML).",
                 "Utilisez le code pays à deux lettres (par ex. ML).",
             ),
-            ErrCount => (
-                "Enter a whole number, 0 or more.",
-                "Saisissez un nombre entier positif ou nul.",
-            ),
+            ErrCount => ("Enter a whole number, 0 or more.", "Saisissez un nombre entier positif ou nul."),
             ErrAmount => (
                 "Enter an amount such as 38 500,00 or 38,500.00.",
                 "Saisissez un montant comme 38 500,00 ou 38,500.00.",
@@ -655,18 +608,13 @@ impl Msg {
                 "The activity’s dates fall outside this grant’s period.",
                 "Les dates de l’activité sortent de la période de cette subvention.",
             ),
-            ErrDuplicateCode => (
-                "Another activity already has this code.",
-                "Une autre activité porte déjà ce code.",
-            ),
-            ErrUnknown => (
-                "This no longer exists; choose again.",
-                "Cet élément n’existe plus ; choisissez de nouveau.",
-            ),
-            ErrDuplicateGrant => (
-                "This grant is already listed.",
-                "Cette subvention figure déjà.",
-            ),
+            ErrDuplicateCode => {
+                ("Another activity already has this code.", "Une autre activité porte déjà ce code.")
+            }
+            ErrUnknown => {
+                ("This no longer exists; choose again.", "Cet élément n’existe plus ; choisissez de nouveau.")
+            }
+            ErrDuplicateGrant => ("This grant is already listed.", "Cette subvention figure déjà."),
             HistoryCreate => ("created", "création"),
             HistoryUpdate => ("edited", "modification"),
             HistoryArchive => ("archived", "archivage"),
@@ -679,20 +627,14 @@ impl Msg {
             FilterClear => ("Clear filters", "Effacer les filtres"),
             FilterAny => ("All", "Tous"),
             FieldYear => ("Year", "Année"),
-            FieldSearch => (
-                "Search titles and codes",
-                "Rechercher dans les intitulés et les codes",
-            ),
+            FieldSearch => ("Search titles and codes", "Rechercher dans les intitulés et les codes"),
             FieldSort => ("Order", "Ordre"),
             SortNewest => ("Newest first", "Plus récentes d’abord"),
             SortOldest => ("Oldest first", "Plus anciennes d’abord"),
             SortTitle => ("By title", "Par intitulé"),
             FilterDonor => ("Donor", "Bailleur"),
             FiltersLabel => ("Filters", "Filtres"),
-            NoMatch => (
-                "No activity matches these filters.",
-                "Aucune activité ne correspond à ces filtres.",
-            ),
+            NoMatch => ("No activity matches these filters.", "Aucune activité ne correspond à ces filtres."),
             NavIndicators => ("Indicators", "Indicateurs"),
             IndicatorsTitle => ("Indicators", "Indicateurs"),
             IndicatorsIntro => (
@@ -708,14 +650,10 @@ impl Msg {
                 "Actuals counted from the recorded activities and handovers.",
                 "Réalisations calculées à partir des activités et remises enregistrées.",
             ),
-            ActualsEntered => (
-                "Actuals entered by the programme.",
-                "Réalisations saisies par le programme.",
-            ),
-            NoIndicators => (
-                "No indicators have been recorded yet.",
-                "Aucun indicateur n’a encore été enregistré.",
-            ),
+            ActualsEntered => ("Actuals entered by the programme.", "Réalisations saisies par le programme."),
+            NoIndicators => {
+                ("No indicators have been recorded yet.", "Aucun indicateur n’a encore été enregistré.")
+            }
             NotAvailable => ("—", "—"),
         }
     }

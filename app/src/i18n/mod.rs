@@ -51,11 +51,7 @@ impl Locale {
                 let primary = tag.split('-').next()?;
                 let locale = Locale::from_code(primary)?;
                 let q = pieces
-                    .find_map(|p| {
-                        p.trim()
-                            .strip_prefix("q=")
-                            .and_then(|q| q.parse::<f32>().ok())
-                    })
+                    .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
                     .unwrap_or(1.0);
                 (q > 0.0).then_some((q, i, locale))
             })
@@ -68,9 +64,7 @@ impl Locale {
     pub fn from_cookie_header(header: &str) -> Option<Self> {
         header.split(';').find_map(|pair| {
             let (name, value) = pair.trim().split_once('=')?;
-            (name == LANG_COOKIE)
-                .then(|| Locale::from_code(value))
-                .flatten()
+            (name == LANG_COOKIE).then(|| Locale::from_code(value)).flatten()
         })
     }
 }
@@ -84,28 +78,16 @@ mod tests {
 
     #[test]
     fn accept_language_prefers_highest_quality() {
-        assert_eq!(
-            Locale::from_accept_language("fr-FR,fr;q=0.9,en;q=0.8"),
-            Some(Locale::Fr)
-        );
-        assert_eq!(
-            Locale::from_accept_language("de-DE, en;q=0.5, fr;q=0.7"),
-            Some(Locale::Fr)
-        );
+        assert_eq!(Locale::from_accept_language("fr-FR,fr;q=0.9,en;q=0.8"), Some(Locale::Fr));
+        assert_eq!(Locale::from_accept_language("de-DE, en;q=0.5, fr;q=0.7"), Some(Locale::Fr));
         assert_eq!(Locale::from_accept_language("en-GB"), Some(Locale::En));
         assert_eq!(Locale::from_accept_language("de, es"), None);
-        assert_eq!(
-            Locale::from_accept_language("fr;q=0, en;q=0.1"),
-            Some(Locale::En)
-        );
+        assert_eq!(Locale::from_accept_language("fr;q=0, en;q=0.1"), Some(Locale::En));
     }
 
     #[test]
     fn cookie_is_found_among_others() {
-        assert_eq!(
-            Locale::from_cookie_header("a=b; aidtrail_lang=fr; c=d"),
-            Some(Locale::Fr)
-        );
+        assert_eq!(Locale::from_cookie_header("a=b; aidtrail_lang=fr; c=d"), Some(Locale::Fr));
         assert_eq!(Locale::from_cookie_header("aidtrail_lang=xx"), None);
         assert_eq!(Locale::from_cookie_header(""), None);
     }

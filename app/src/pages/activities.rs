@@ -4,10 +4,9 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use super::list::{Column, filtered_table};
-use crate::api::{get_activity_filter_options, list_activities};
+use crate::api::{get_activity_filter_options, get_current_user, list_activities};
 use crate::components::PageHeader;
 use crate::components::i18n::{tr, tr_fmt, tr_label, tr_text};
-use crate::components::layout::use_user;
 use crate::domain::{
     ActivityFilter, ActivityFilterOptions, ActivityKind, ActivityRow, ActivitySort, ActivityStatus,
     Permission,
@@ -26,33 +25,28 @@ const COLUMNS: &[Column] = &[
 
 #[component]
 pub fn ActivitiesPage() -> impl IntoView {
-    let user = use_user();
     let query = use_query_map();
     let filter = Memo::new(move |_| {
         let q = query.read();
         ActivityFilter::from_query(|name| q.get(name))
     });
     let archived = move || {
-        (query.read().get("saved").as_deref() == Some("archived")).then(
-            || view! { <p class="notice notice-ok" role="status">{tr(Msg::SavedArchived)}</p> },
-        )
+        (query.read().get("saved").as_deref() == Some("archived"))
+            .then(|| view! { <p class="notice notice-ok" role="status">{tr(Msg::SavedArchived)}</p> })
     };
-    let options = Resource::new(|| (), |_| get_activity_filter_options());
-    let empty = if filter.get_untracked().is_empty() {
-        Msg::EmptyActivities
-    } else {
-        Msg::NoMatch
-    };
+    let options = Resource::new(
+        || (),
+        |_| async { (get_activity_filter_options().await, get_current_user().await.ok().flatten()) },
+    );
+    let empty = if filter.get_untracked().is_empty() { Msg::EmptyActivities } else { Msg::NoMatch };
     view! {
         <PageHeader title=Msg::ActivitiesTitle intro=Msg::ActivitiesIntro/>
         {archived}
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                let editor = match user {
-                    Some(u) => u.0.await.is_some_and(|u| u.can(Permission::EditProgramme) && !u.must_change_password),
-                    None => false,
-                };
-                let form = options.await.ok().map(|o| filter_form(o, filter.get_untracked()));
+                let (options, user) = options.await;
+                let editor = user.is_some_and(|u| u.can(Permission::EditProgramme) && !u.must_change_password);
+                let form = options.ok().map(|o| filter_form(o, filter.get_untracked()));
                 view! {
                     {editor.then(|| view! {
                         <p class="page-actions">
@@ -77,56 +71,39 @@ pub fn ActivitiesPage() -> impl IntoView {
 
 /// A plain GET form: the filters become the page's address.
 fn filter_form(options: ActivityFilterOptions, current: ActivityFilter) -> impl IntoView {
-    let select = move |name: &'static str,
-                       label: Msg,
-                       choices: Vec<(String, AnyView)>,
-                       selected: Option<String>| {
-        let options = choices
-            .into_iter()
-            .map(|(value, text)| {
-                let is = selected.as_deref() == Some(value.as_str());
-                view! { <option value=value selected=is>{text}</option> }
-            })
-            .collect_view();
-        view! {
-            <div class="field">
-                <label for=format!("filter-{name}")>{tr(label)}</label>
-                <select id=format!("filter-{name}") name=name>
-                    <option value="">{tr(Msg::FilterAny)}</option>
-                    {options}
-                </select>
-            </div>
-        }
-    };
+    let select =
+        move |name: &'static str, label: Msg, choices: Vec<(String, AnyView)>, selected: Option<String>| {
+            let options = choices
+                .into_iter()
+                .map(|(value, text)| {
+                    let is = selected.as_deref() == Some(value.as_str());
+                    view! { <option value=value selected=is>{text}</option> }
+                })
+                .collect_view();
+            view! {
+                <div class="field">
+                    <label for=format!("filter-{name}")>{tr(label)}</label>
+                    <select id=format!("filter-{name}") name=name>
+                        <option value="">{tr(Msg::FilterAny)}</option>
+                        {options}
+                    </select>
+                </div>
+            }
+        };
     let countries = options
         .countries
         .iter()
         .map(|c| {
             let c2 = c.clone();
-            (
-                c.code().to_owned(),
-                tr_fmt(move |l| country_name(l, &c2)).into_any(),
-            )
+            (c.code().to_owned(), tr_fmt(move |l| country_name(l, &c2)).into_any())
         })
         .collect();
-    let years = options
-        .years
-        .iter()
-        .map(|y| (y.to_string(), y.to_string().into_any()))
-        .collect();
-    let kinds = ActivityKind::ALL
-        .iter()
-        .map(|k| (k.code().to_owned(), tr_label(*k).into_any()))
-        .collect();
-    let statuses = ActivityStatus::ALL
-        .iter()
-        .map(|s| (s.code().to_string(), tr_label(*s).into_any()))
-        .collect();
+    let years = options.years.iter().map(|y| (y.to_string(), y.to_string().into_any())).collect();
+    let kinds = ActivityKind::ALL.iter().map(|k| (k.code().to_owned(), tr_label(*k).into_any())).collect();
+    let statuses =
+        ActivityStatus::ALL.iter().map(|s| (s.code().to_string(), tr_label(*s).into_any())).collect();
     let refs = |items: &[crate::domain::NamedRef]| -> Vec<(String, AnyView)> {
-        items
-            .iter()
-            .map(|r| (r.id.clone(), tr_text(r.name.clone()).into_any()))
-            .collect()
+        items.iter().map(|r| (r.id.clone(), tr_text(r.name.clone()).into_any())).collect()
     };
     let sorts = ActivitySort::ALL
         .iter()
@@ -169,17 +146,7 @@ fn filter_form(options: ActivityFilterOptions, current: ActivityFilter) -> impl 
 }
 
 fn activity_row(activity: ActivityRow) -> AnyView {
-    let ActivityRow {
-        id,
-        title,
-        kind,
-        status,
-        dates,
-        country,
-        city,
-        participants,
-        women,
-    } = activity;
+    let ActivityRow { id, title, kind, status, dates, country, city, participants, women } = activity;
     let href = format!("/activities/{id}");
     view! {
         <tr>

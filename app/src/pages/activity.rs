@@ -4,16 +4,13 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::api::{get_activity, get_activity_history};
+use crate::api::{get_activity, get_activity_history, get_current_user};
 use crate::components::i18n::{tr, tr_fmt, tr_label, tr_text, use_locale};
-use crate::components::layout::use_user;
 use crate::components::{ErrorView, loading};
 use crate::domain::{ActivityDetail, Instructor, Service};
 use crate::domain::{HistoryEntry, Permission};
 use crate::error::AppError;
-use crate::i18n::{
-    Msg, country_name, fmt_date_range, fmt_instructors, fmt_int, fmt_money, fmt_percent,
-};
+use crate::i18n::{Msg, country_name, fmt_date_range, fmt_instructors, fmt_int, fmt_money, fmt_percent};
 
 #[component]
 pub fn ActivityPage() -> impl IntoView {
@@ -25,10 +22,10 @@ pub fn ActivityPage() -> impl IntoView {
         |id| async move {
             let activity = get_activity(id.clone()).await?;
             let history = get_activity_history(id).await?;
-            Ok::<_, AppError>((activity, history))
+            let user = get_current_user().await?;
+            Ok::<_, AppError>((activity, history, user))
         },
     );
-    let user = use_user();
     let notice = move || {
         let q = query.read();
         match (q.get("saved").as_deref(), q.get("error").as_deref()) {
@@ -44,17 +41,16 @@ pub fn ActivityPage() -> impl IntoView {
         {notice}
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
-                let editor = match user {
-                    Some(u) => u.0.await.is_some_and(|u| u.can(Permission::EditProgramme) && !u.must_change_password),
-                    None => false,
-                };
                 match data.await {
-                    Ok((activity, history)) => view! {
-                        {editor.then(|| editor_actions(&activity))}
-                        {activity_view(activity)}
-                        {history_view(history)}
+                    Ok((activity, history, user)) => {
+                        let editor = user.is_some_and(|u| u.can(Permission::EditProgramme) && !u.must_change_password);
+                        view! {
+                            {editor.then(|| editor_actions(&activity))}
+                            {activity_view(activity)}
+                            {history_view(history)}
+                        }
+                        .into_any()
                     }
-                    .into_any(),
                     Err(error) => view! { <ErrorView error/> }.into_any(),
                 }
             })}
@@ -254,10 +250,7 @@ fn instructors_list(instructors: &[Instructor]) -> AnyView {
     }
     let mut groups: Vec<(String, bool, Vec<Option<String>>)> = Vec::new();
     for i in instructors {
-        match groups
-            .iter_mut()
-            .find(|(inst, sup, _)| *inst == i.institution && *sup == i.supervisor)
-        {
+        match groups.iter_mut().find(|(inst, sup, _)| *inst == i.institution && *sup == i.supervisor) {
             Some(group) => group.2.push(i.name.clone()),
             None => groups.push((i.institution.clone(), i.supervisor, vec![i.name.clone()])),
         }
@@ -275,11 +268,7 @@ fn instructors_list(instructors: &[Instructor]) -> AnyView {
                 } else {
                     fmt_instructors(l, count)
                 };
-                if named.is_empty() {
-                    role
-                } else {
-                    format!("{role}: {}", named.join(", "))
-                }
+                if named.is_empty() { role } else { format!("{role}: {}", named.join(", ")) }
             };
             view! { <li><strong>{who}</strong> " · " {institution}</li> }
         })

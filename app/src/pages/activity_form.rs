@@ -8,9 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::api::{get_activity_edit, get_activity_form_options, take_form_state};
 use crate::components::i18n::{tr, tr_text};
 use crate::components::{ErrorView, PageHeader, loading};
-use crate::domain::activity_form::{
-    FUNDING_ROWS, FormValues, INSTRUCTOR_ROWS, activity_form_values,
-};
+use crate::domain::activity_form::{FUNDING_ROWS, FormValues, INSTRUCTOR_ROWS, activity_form_values};
 use crate::domain::{ActivityFormOptions, ActivityKind, ActivityStatus, Service, Text, Theme};
 use crate::error::{AppError, FieldError};
 use crate::i18n::{Label, Locale, Msg};
@@ -32,9 +30,7 @@ pub fn NewActivityPage() -> impl IntoView {
 #[component]
 pub fn EditActivityPage() -> impl IntoView {
     let params = use_params_map();
-    form_page(Some(Memo::new(move |_| {
-        params.read().get("id").unwrap_or_default()
-    })))
+    form_page(Some(Memo::new(move |_| params.read().get("id").unwrap_or_default())))
 }
 
 fn form_page(id: Option<Memo<String>>) -> impl IntoView {
@@ -49,31 +45,14 @@ fn form_page(id: Option<Memo<String>>) -> impl IntoView {
             let (values, errors, conflict) = match take_form_state(form).await? {
                 Some(state) => (state.values, state.errors, state.conflict),
                 None => match id {
-                    Some(id) => (
-                        activity_form_values(&get_activity_edit(id).await?),
-                        Vec::new(),
-                        false,
-                    ),
-                    None => (
-                        FormValues::from([("theme".to_owned(), "both".to_owned())]),
-                        Vec::new(),
-                        false,
-                    ),
+                    Some(id) => (activity_form_values(&get_activity_edit(id).await?), Vec::new(), false),
+                    None => (FormValues::from([("theme".to_owned(), "both".to_owned())]), Vec::new(), false),
                 },
             };
-            Ok::<_, AppError>(FormData {
-                options,
-                values,
-                errors,
-                conflict,
-            })
+            Ok::<_, AppError>(FormData { options, values, errors, conflict })
         },
     );
-    let title = if id.is_some() {
-        Msg::EditActivity
-    } else {
-        Msg::NewActivity
-    };
+    let title = if id.is_some() { Msg::EditActivity } else { Msg::NewActivity };
     view! {
         <PageHeader title=title/>
         <Suspense fallback=loading>
@@ -94,10 +73,7 @@ fn value(form: &FormData, name: &str) -> String {
 
 /// The error of one field, if any.
 fn error_of(form: &FormData, name: &str) -> Option<Msg> {
-    form.errors
-        .iter()
-        .find(|e| e.field == name)
-        .map(|e| Msg::for_field_error(&e.message))
+    form.errors.iter().find(|e| e.field == name).map(|e| Msg::for_field_error(&e.message))
 }
 
 fn error_line(form: &FormData, name: &str) -> impl IntoView + use<> {
@@ -163,15 +139,7 @@ fn select(
 }
 
 fn labels<T: Label + Copy>(items: &[T], code: impl Fn(T) -> String) -> Vec<(String, Text)> {
-    items
-        .iter()
-        .map(|i| {
-            (
-                code(*i),
-                Text::new(i.label(Locale::En), i.label(Locale::Fr)),
-            )
-        })
-        .collect()
+    items.iter().map(|i| (code(*i), Text::new(i.label(Locale::En), i.label(Locale::Fr)))).collect()
 }
 
 fn form_view(form: FormData, id: Option<String>) -> impl IntoView {
@@ -183,22 +151,11 @@ fn form_view(form: FormData, id: Option<String>) -> impl IntoView {
         Some(id) => format!("/activities/{id}"),
         None => "/activities".to_owned(),
     };
-    let grants: Vec<(String, Text)> = form
-        .options
-        .grants
-        .iter()
-        .map(|g| (g.id.clone(), g.name.clone()))
-        .collect();
-    let pillars: Vec<(String, Text)> = form
-        .options
-        .pillars
-        .iter()
-        .map(|p| (p.id.clone(), p.name.clone()))
-        .collect();
-    let chosen: Vec<String> = value(&form, "institutes")
-        .split(',')
-        .map(|s| s.trim().to_owned())
-        .collect();
+    let grants: Vec<(String, Text)> =
+        form.options.grants.iter().map(|g| (g.id.clone(), g.name.clone())).collect();
+    let pillars: Vec<(String, Text)> =
+        form.options.pillars.iter().map(|p| (p.id.clone(), p.name.clone())).collect();
+    let chosen: Vec<String> = value(&form, "institutes").split(',').map(|s| s.trim().to_owned()).collect();
     let institutes = form
         .options
         .institutes

@@ -27,16 +27,7 @@ pub fn GrantsPage() -> impl IntoView {
 }
 
 fn grant_row(grant: GrantRow) -> AnyView {
-    let GrantRow {
-        reference,
-        title,
-        donor,
-        amount,
-        period,
-        status,
-        demo_figures,
-        ..
-    } = grant;
+    let GrantRow { reference, title, donor, amount, period, status, demo_figures, .. } = grant;
     view! {
         <tr>
             <td data-label=tr(Msg::ColReference)>

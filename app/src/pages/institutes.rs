@@ -25,13 +25,7 @@ pub fn InstitutesPage() -> impl IntoView {
 }
 
 fn institute_row(institute: InstituteRow) -> AnyView {
-    let InstituteRow {
-        name,
-        kind,
-        country,
-        city,
-        ..
-    } = institute;
+    let InstituteRow { name, kind, country, city, .. } = institute;
     view! {
         <tr>
             <td data-label=tr(Msg::ColName)>{tr_text(name)}</td>

@@ -59,10 +59,7 @@ where
 {
     let query = use_query_map();
     let request = Memo::new(move |_| PageRequest::from_query(query.read().get("page").as_deref()));
-    let data = Resource::new(
-        move || (filter.get(), request.get()),
-        move |(k, page)| fetch(k, page),
-    );
+    let data = Resource::new(move || (filter.get(), request.get()), move |(k, page)| fetch(k, page));
     view! {
         <Suspense fallback=loading>
             {move || Suspend::new(async move {

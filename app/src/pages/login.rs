@@ -14,28 +14,22 @@ pub fn LoginPage() -> impl IntoView {
     let email = get("email");
     let next = {
         let next = get("next");
-        if next.starts_with('/') && !next.starts_with("//") {
-            next
-        } else {
-            "/".to_owned()
-        }
+        if next.starts_with('/') && !next.starts_with("//") { next } else { "/".to_owned() }
     };
     let notice = match get("error").as_str() {
-        "invalid" => Some(
-            view! { <p class="notice notice-error" role="alert">{tr(Msg::LoginInvalid)}</p> }
-                .into_any(),
-        ),
+        "invalid" => {
+            Some(view! { <p class="notice notice-error" role="alert">{tr(Msg::LoginInvalid)}</p> }.into_any())
+        }
         "rate" => {
             let wait: u64 = get("wait").parse().unwrap_or(60);
             Some(view! { <p class="notice notice-error" role="alert">{tr_fmt(move |l| fmt_try_again(l, wait))}</p> }.into_any())
         }
-        "internal" => Some(
-            view! { <p class="notice notice-error" role="alert">{tr(Msg::ErrorBody)}</p> }
-                .into_any(),
-        ),
-        _ if !get("signed_out").is_empty() => Some(
-            view! { <p class="notice notice-ok" role="status">{tr(Msg::SignedOut)}</p> }.into_any(),
-        ),
+        "internal" => {
+            Some(view! { <p class="notice notice-error" role="alert">{tr(Msg::ErrorBody)}</p> }.into_any())
+        }
+        _ if !get("signed_out").is_empty() => {
+            Some(view! { <p class="notice notice-ok" role="status">{tr(Msg::SignedOut)}</p> }.into_any())
+        }
         _ => None,
     };
     view! {

@@ -3,8 +3,8 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
+use crate::api::get_current_user;
 use crate::components::i18n::tr;
-use crate::components::layout::use_user;
 use crate::components::{ErrorView, PageHeader, loading};
 use crate::error::AppError;
 use crate::i18n::Msg;
@@ -20,16 +20,13 @@ pub fn PasswordPage() -> impl IntoView {
         Some(_) => Some(Msg::ErrorBody),
         None => None,
     };
-    let user = use_user();
+    let user = Resource::new(|| (), |_| async { get_current_user().await.ok().flatten() });
     view! {
         <div class="narrow">
             <PageHeader title=Msg::PasswordTitle/>
             <Suspense fallback=loading>
                 {move || Suspend::new(async move {
-                    let signed_in = match user {
-                        Some(resource) => resource.0.await,
-                        None => None,
-                    };
+                    let signed_in = user.await;
                     match signed_in {
                         None => view! { <ErrorView error=AppError::Unauthorized/> }.into_any(),
                         Some(user) => view! {

@@ -69,11 +69,7 @@ pub fn UsersPage() -> impl IntoView {
 }
 
 fn flash_view(flash: AdminFlash) -> impl IntoView {
-    let lead = if flash.created {
-        Msg::FlashCreated
-    } else {
-        Msg::FlashReset
-    };
+    let lead = if flash.created { Msg::FlashCreated } else { Msg::FlashReset };
     view! {
         <section class="notice notice-ok" role="status" data-testid="admin-flash">
             <p>{tr(lead)} " " <strong>{flash.email}</strong> ":"</p>
@@ -140,10 +136,8 @@ fn users_table(users: Vec<UserRow>) -> impl IntoView {
 }
 
 fn new_user_form(options: UserFormOptions) -> impl IntoView {
-    let roles = Role::ALL
-        .iter()
-        .map(|r| view! { <option value=r.code()>{tr_label(*r)}</option> })
-        .collect_view();
+    let roles =
+        Role::ALL.iter().map(|r| view! { <option value=r.code()>{tr_label(*r)}</option> }).collect_view();
     let institutes = options
         .institutes
         .into_iter()

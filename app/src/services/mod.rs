@@ -7,9 +7,9 @@
 use std::sync::Arc;
 
 use crate::domain::{
-    ActivityDetail, ActivityEdit, ActivityFilter, ActivityFilterOptions, ActivityFormOptions,
-    ActivityRow, CurrentUser, EquipmentRow, GrantRow, HistoryEntry, IndicatorRow, InstituteRow,
-    Overview, Page, PageRequest, Permission, Scope, UserFormOptions, UserRow,
+    ActivityDetail, ActivityEdit, ActivityFilter, ActivityFilterOptions, ActivityFormOptions, ActivityRow,
+    CurrentUser, EquipmentRow, GrantRow, HistoryEntry, IndicatorRow, InstituteRow, Overview, Page,
+    PageRequest, Permission, Scope, UserFormOptions, UserRow,
 };
 use crate::error::AppError;
 use crate::i18n::Locale;
@@ -18,35 +18,21 @@ use crate::i18n::Locale;
 #[async_trait::async_trait]
 pub trait Repo: Send + Sync + 'static {
     async fn overview(&self, scope: &Scope) -> Result<Overview, AppError>;
-    async fn list_grants(
-        &self,
-        scope: &Scope,
-        page: PageRequest,
-    ) -> Result<Page<GrantRow>, AppError>;
+    async fn list_grants(&self, scope: &Scope, page: PageRequest) -> Result<Page<GrantRow>, AppError>;
     async fn list_activities(
         &self,
         scope: &Scope,
         filter: &ActivityFilter,
         page: PageRequest,
     ) -> Result<Page<ActivityRow>, AppError>;
-    async fn activity_filter_options(
-        &self,
-        scope: &Scope,
-    ) -> Result<ActivityFilterOptions, AppError>;
+    async fn activity_filter_options(&self, scope: &Scope) -> Result<ActivityFilterOptions, AppError>;
     /// The strategy's indicators, actuals computed within the scope where they can be.
     async fn indicators(&self, scope: &Scope) -> Result<Vec<IndicatorRow>, AppError>;
     /// `Ok(None)` when there is no such activity, `Err(Forbidden)` when it is outside the scope.
     async fn activity(&self, scope: &Scope, id: &str) -> Result<Option<ActivityDetail>, AppError>;
-    async fn list_institutes(
-        &self,
-        scope: &Scope,
-        page: PageRequest,
-    ) -> Result<Page<InstituteRow>, AppError>;
-    async fn list_equipment(
-        &self,
-        scope: &Scope,
-        page: PageRequest,
-    ) -> Result<Page<EquipmentRow>, AppError>;
+    async fn list_institutes(&self, scope: &Scope, page: PageRequest)
+    -> Result<Page<InstituteRow>, AppError>;
+    async fn list_equipment(&self, scope: &Scope, page: PageRequest) -> Result<Page<EquipmentRow>, AppError>;
     async fn list_users(&self) -> Result<Vec<UserRow>, AppError>;
     async fn user_form_options(&self) -> Result<UserFormOptions, AppError>;
     async fn set_language(&self, user_id: &str, locale: Locale) -> Result<(), AppError>;
@@ -76,10 +62,7 @@ pub fn current_user() -> Option<CurrentUser> {
 
 /// 401 when nobody is signed in; 403 when the role lacks the permission, or the user must first
 /// replace a one-time password.
-pub fn require(
-    user: Option<&CurrentUser>,
-    permission: Permission,
-) -> Result<&CurrentUser, AppError> {
+pub fn require(user: Option<&CurrentUser>, permission: Permission) -> Result<&CurrentUser, AppError> {
     match user {
         None => Err(AppError::Unauthorized),
         Some(user) if user.must_change_password => Err(AppError::Forbidden),
@@ -92,9 +75,7 @@ pub fn require(
 pub fn valid_key(key: &str) -> bool {
     !key.is_empty()
         && key.len() <= 64
-        && key
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 pub async fn overview(repo: &dyn Repo, user: Option<&CurrentUser>) -> Result<Overview, AppError> {
@@ -118,8 +99,7 @@ pub async fn list_activities(
     page: PageRequest,
 ) -> Result<Page<ActivityRow>, AppError> {
     let user = require(user, Permission::ViewActivities)?;
-    repo.list_activities(&user.scope(), filter, page.clamped())
-        .await
+    repo.list_activities(&user.scope(), filter, page.clamped()).await
 }
 
 /// The choices of the activities list's filters, within the user's scope.
@@ -140,9 +120,7 @@ pub async fn activity(
     if !valid_key(id) {
         return Err(AppError::NotFound);
     }
-    repo.activity(&user.scope(), id)
-        .await?
-        .ok_or(AppError::NotFound)
+    repo.activity(&user.scope(), id).await?.ok_or(AppError::NotFound)
 }
 
 pub async fn list_institutes(
@@ -163,10 +141,7 @@ pub async fn list_equipment(
     repo.list_equipment(&user.scope(), page.clamped()).await
 }
 
-pub async fn list_users(
-    repo: &dyn Repo,
-    user: Option<&CurrentUser>,
-) -> Result<Vec<UserRow>, AppError> {
+pub async fn list_users(repo: &dyn Repo, user: Option<&CurrentUser>) -> Result<Vec<UserRow>, AppError> {
     require(user, Permission::ManageUsers)?;
     repo.list_users().await
 }
@@ -212,20 +187,13 @@ pub async fn activity_history(
 }
 
 /// Indicators with targets and actuals.
-pub async fn indicators(
-    repo: &dyn Repo,
-    user: Option<&CurrentUser>,
-) -> Result<Vec<IndicatorRow>, AppError> {
+pub async fn indicators(repo: &dyn Repo, user: Option<&CurrentUser>) -> Result<Vec<IndicatorRow>, AppError> {
     let user = require(user, Permission::ViewActivities)?;
     repo.indicators(&user.scope()).await
 }
 
 /// Saves the user's language preference.
-pub async fn set_language(
-    repo: &dyn Repo,
-    user: &CurrentUser,
-    locale: Locale,
-) -> Result<(), AppError> {
+pub async fn set_language(repo: &dyn Repo, user: &CurrentUser, locale: Locale) -> Result<(), AppError> {
     repo.set_language(&user.id, locale).await
 }
 
@@ -236,8 +204,7 @@ pub fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
         && let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
     {
         response.set_status(
-            http::StatusCode::from_u16(error.status())
-                .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
+            http::StatusCode::from_u16(error.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
         );
     }
     result

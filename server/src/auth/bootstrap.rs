@@ -36,18 +36,12 @@ fn announce(account: &InitialAccount) {
 }
 
 /// Creates the first admin when there is no active admin.
-pub async fn ensure_admin(
-    db: &Db,
-    settings: &AuthSettings,
-) -> Result<Option<InitialAccount>, UserError> {
+pub async fn ensure_admin(db: &Db, settings: &AuthSettings) -> Result<Option<InitialAccount>, UserError> {
     if users::admin_exists(db).await? {
         return Ok(None);
     }
-    let password = settings
-        .admin_password
-        .as_ref()
-        .map(|p| p.expose().to_owned())
-        .unwrap_or_else(password::generate);
+    let password =
+        settings.admin_password.as_ref().map(|p| p.expose().to_owned()).unwrap_or_else(password::generate);
     let new = NewUser {
         email: settings.admin_email.clone(),
         name: "Administrator".into(),
@@ -58,11 +52,8 @@ pub async fn ensure_admin(
         must_change_password: false,
     };
     users::create(db, &new, &password).await?;
-    let account = InitialAccount {
-        email: users::normalise_email(&settings.admin_email),
-        role: Role::Admin,
-        password,
-    };
+    let account =
+        InitialAccount { email: users::normalise_email(&settings.admin_email), role: Role::Admin, password };
     if settings.admin_password.is_some() {
         tracing::info!(email = %account.email, "initial admin created with AIDTRAIL_ADMIN_PASSWORD");
     } else {
@@ -177,15 +168,7 @@ const DEMO_USERS: &[DemoUser] = &[
 /// Creates the demo users (called once, right after the demo data was loaded).
 pub async fn create_demo_users(db: &Db) -> Result<Vec<InitialAccount>, UserError> {
     let mut created = Vec::new();
-    for DemoUser {
-        email,
-        name,
-        role,
-        institute,
-        donor,
-        language,
-    } in DEMO_USERS
-    {
+    for DemoUser { email, name, role, institute, donor, language } in DEMO_USERS {
         let password = password::generate();
         let new = NewUser {
             email: (*email).to_owned(),
@@ -197,11 +180,7 @@ pub async fn create_demo_users(db: &Db) -> Result<Vec<InitialAccount>, UserError
             must_change_password: false,
         };
         users::create(db, &new, &password).await?;
-        let account = InitialAccount {
-            email: (*email).to_owned(),
-            role: *role,
-            password,
-        };
+        let account = InitialAccount { email: (*email).to_owned(), role: *role, password };
         announce(&account);
         created.push(account);
     }

@@ -29,19 +29,12 @@ fn see_other(location: &str) -> Response {
 
 fn with_query(path: &str, pairs: &[(&str, &str)]) -> String {
     let query = serde_urlencoded::to_string(pairs).unwrap_or_default();
-    if query.is_empty() {
-        path.to_owned()
-    } else {
-        format!("{path}?{query}")
-    }
+    if query.is_empty() { path.to_owned() } else { format!("{path}?{query}") }
 }
 
 fn lang_cookie(locale: Locale) -> HeaderValue {
-    HeaderValue::from_str(&format!(
-        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
-        locale.code()
-    ))
-    .expect("ASCII cookie")
+    HeaderValue::from_str(&format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", locale.code()))
+        .expect("ASCII cookie")
 }
 
 /// Why a form post was refused before doing anything.
@@ -53,25 +46,18 @@ pub(crate) enum Denied {
 impl IntoResponse for Denied {
     fn into_response(self) -> Response {
         match self {
-            Denied::Unauthorized => (
-                StatusCode::UNAUTHORIZED,
-                "Sign in first. / Connectez-vous d’abord.",
-            )
-                .into_response(),
-            Denied::Forbidden => (
-                StatusCode::FORBIDDEN,
-                "Not allowed. / Action non autorisée.",
-            )
-                .into_response(),
+            Denied::Unauthorized => {
+                (StatusCode::UNAUTHORIZED, "Sign in first. / Connectez-vous d’abord.").into_response()
+            }
+            Denied::Forbidden => {
+                (StatusCode::FORBIDDEN, "Not allowed. / Action non autorisée.").into_response()
+            }
         }
     }
 }
 
 /// 401 when nobody is signed in, 403 when the user lacks the permission.
-pub(crate) fn require(
-    user: Option<&CurrentUser>,
-    permission: Permission,
-) -> Result<&CurrentUser, Denied> {
+pub(crate) fn require(user: Option<&CurrentUser>, permission: Permission) -> Result<&CurrentUser, Denied> {
     match user {
         None => Err(Denied::Unauthorized),
         Some(u) if u.can(permission) && !u.must_change_password => Ok(u),
@@ -103,12 +89,7 @@ pub async fn login(
         tracing::warn!(%email, client = %client.ip(), "sign-in rate limit reached");
         return see_other(&with_query(
             "/login",
-            &[
-                ("error", "rate"),
-                ("wait", &wait),
-                ("email", &email),
-                ("next", &next),
-            ],
+            &[("error", "rate"), ("wait", &wait), ("email", &email), ("next", &next)],
         ));
     }
     let record = match users::find_by_email(&state.db, &email).await {
@@ -137,10 +118,7 @@ pub async fn login(
     .unwrap_or((None, false));
     let Some(user) = candidate.filter(|_| verified).and_then(|r| r.current()) else {
         tracing::info!(%email, client = %client.ip(), "sign-in refused");
-        return see_other(&with_query(
-            "/login",
-            &[("error", "invalid"), ("email", &email), ("next", &next)],
-        ));
+        return see_other(&with_query("/login", &[("error", "invalid"), ("email", &email), ("next", &next)]));
     };
     // A fresh session id at sign-in, so that an id planted before cannot be ridden.
     if session.cycle_id().await.is_err()
@@ -153,15 +131,9 @@ pub async fn login(
         ));
     }
     tracing::info!(user = %user.id, role = user.role.code(), "signed in");
-    let target = if user.must_change_password {
-        "/account/password".to_owned()
-    } else {
-        next
-    };
+    let target = if user.must_change_password { "/account/password".to_owned() } else { next };
     let mut response = see_other(&target);
-    response
-        .headers_mut()
-        .insert(header::SET_COOKIE, lang_cookie(user.language));
+    response.headers_mut().insert(header::SET_COOKIE, lang_cookie(user.language));
     response
 }
 
@@ -189,11 +161,7 @@ pub async fn change_password(
     Form(form): Form<PasswordForm>,
 ) -> Response {
     let Some(axum::Extension(user)) = user else {
-        return (
-            StatusCode::UNAUTHORIZED,
-            "Sign in first. / Connectez-vous d’abord.",
-        )
-            .into_response();
+        return (StatusCode::UNAUTHORIZED, "Sign in first. / Connectez-vous d’abord.").into_response();
     };
     let back = |code: &str| see_other(&with_query("/account/password", &[("error", code)]));
     let record = match users::find_by_key(&state.db, &user.id).await {
@@ -210,10 +178,7 @@ pub async fn change_password(
     if let Err(problem) = check_new(&form.current, &form.new, &form.confirm) {
         return back(problem.code());
     }
-    if users::set_password(&state.db, &user.id, &form.new, false)
-        .await
-        .is_err()
-    {
+    if users::set_password(&state.db, &user.id, &form.new, false).await.is_err() {
         return back("internal");
     }
     let _ = session.cycle_id().await;
@@ -271,11 +236,7 @@ pub async fn create_user(
     match users::create(&state.db, &new, &one_time).await {
         Ok(key) => {
             tracing::info!(admin = %admin.id, user = %key, role = role.code(), "user created");
-            let flash = AdminFlash {
-                email: normalise_email(&form.email),
-                password: one_time,
-                created: true,
-            };
+            let flash = AdminFlash { email: normalise_email(&form.email), password: one_time, created: true };
             let _ = session.insert(FLASH_KEY, flash).await;
             see_other("/admin/users")
         }
@@ -346,11 +307,7 @@ pub async fn reset_password(
             // Sessions opened with the old password end too.
             let _ = state.sessions.delete_for_user(&key).await;
             tracing::info!(admin = %admin.id, user = %key, "password reset");
-            let flash = AdminFlash {
-                email: target.email,
-                password: one_time,
-                created: false,
-            };
+            let flash = AdminFlash { email: target.email, password: one_time, created: false };
             let _ = session.insert(FLASH_KEY, flash).await;
             see_other("/admin/users")
         }

@@ -35,8 +35,7 @@ pub async fn resolve_user(
     next: Next,
 ) -> Response {
     if let Some(user) = user_of_session(&state, &session).await {
-        if user.must_change_password && must_change_applies(request.method(), request.uri().path())
-        {
+        if user.must_change_password && must_change_applies(request.method(), request.uri().path()) {
             return Redirect::to("/account/password").into_response();
         }
         request.extensions_mut().insert(user);
@@ -77,18 +76,12 @@ async fn user_of_session(state: &AppState, session: &Session) -> Option<CurrentU
 /// Refuses state-changing requests from other sites: a foreign `Origin`, or a `Sec-Fetch-Site`
 /// other than same-origin. Reads (GET, HEAD, OPTIONS) pass.
 pub async fn same_origin(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    if matches!(
-        *request.method(),
-        Method::GET | Method::HEAD | Method::OPTIONS
-    ) {
+    if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(request).await;
     }
     if !is_same_origin(request.headers(), state.auth.public_url.as_deref()) {
         tracing::warn!(path = %request.uri().path(), "cross-site request refused");
-        return (
-            StatusCode::FORBIDDEN,
-            "Cross-site request refused. / Requête intersite refusée.",
-        )
+        return (StatusCode::FORBIDDEN, "Cross-site request refused. / Requête intersite refusée.")
             .into_response();
     }
     next.run(request).await
@@ -109,12 +102,8 @@ pub fn is_same_origin(headers: &HeaderMap, public_url: Option<&str>) -> bool {
     match public_url {
         Some(url) => origin == url,
         None => {
-            let host = headers
-                .get(header::HOST)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default();
-            !host.is_empty()
-                && (origin == format!("http://{host}") || origin == format!("https://{host}"))
+            let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
+            !host.is_empty() && (origin == format!("http://{host}") || origin == format!("https://{host}"))
         }
     }
 }
@@ -134,32 +123,17 @@ mod tests {
 
     #[test]
     fn same_origin_rules() {
-        let ours = headers(&[
-            ("host", "127.0.0.1:3000"),
-            ("origin", "http://127.0.0.1:3000"),
-        ]);
+        let ours = headers(&[("host", "127.0.0.1:3000"), ("origin", "http://127.0.0.1:3000")]);
         assert!(is_same_origin(&ours, None));
-        let foreign = headers(&[
-            ("host", "127.0.0.1:3000"),
-            ("origin", "https://evil.example"),
-        ]);
+        let foreign = headers(&[("host", "127.0.0.1:3000"), ("origin", "https://evil.example")]);
         assert!(!is_same_origin(&foreign, None));
         let fetch_cross = headers(&[("host", "a"), ("sec-fetch-site", "cross-site")]);
         assert!(!is_same_origin(&fetch_cross, None));
         let fetch_same = headers(&[("host", "a"), ("sec-fetch-site", "same-origin")]);
         assert!(is_same_origin(&fetch_same, None));
-        assert!(
-            is_same_origin(&headers(&[]), None),
-            "no Origin: not a cross-site browser request"
-        );
-        let behind_proxy = headers(&[
-            ("host", "internal:3000"),
-            ("origin", "https://aidtrail.example.org"),
-        ]);
-        assert!(is_same_origin(
-            &behind_proxy,
-            Some("https://aidtrail.example.org")
-        ));
+        assert!(is_same_origin(&headers(&[]), None), "no Origin: not a cross-site browser request");
+        let behind_proxy = headers(&[("host", "internal:3000"), ("origin", "https://aidtrail.example.org")]);
+        assert!(is_same_origin(&behind_proxy, Some("https://aidtrail.example.org")));
         assert!(!is_same_origin(&ours, Some("https://aidtrail.example.org")));
     }
 

@@ -52,9 +52,7 @@ pub fn hash(password: &str) -> PasswordHashString {
 /// Whether `password` matches `hash`. A malformed stored hash never matches.
 pub fn verify(password: &str, hash: &PasswordHashString) -> bool {
     match PasswordHash::new(&hash.0) {
-        Ok(parsed) => argon2()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok(),
+        Ok(parsed) => argon2().verify_password(password.as_bytes(), &parsed).is_ok(),
         Err(_) => false,
     }
 }
@@ -69,11 +67,7 @@ pub fn verify_dummy(password: &str) {
 
 /// A random password for first start, demo users and resets: 20 letters and digits (~119 bits).
 pub fn generate() -> String {
-    rand::rng()
-        .sample_iter(&Alphanumeric)
-        .take(20)
-        .map(char::from)
-        .collect()
+    rand::rng().sample_iter(&Alphanumeric).take(20).map(char::from).collect()
 }
 
 /// Why a new password was refused.
@@ -115,17 +109,10 @@ mod tests {
     #[test]
     fn hashes_verify_and_use_argon2id_with_owasp_parameters() {
         let h = hash("correct horse battery staple");
-        assert!(
-            h.as_stored().starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
-            "{}",
-            h.as_stored()
-        );
+        assert!(h.as_stored().starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{}", h.as_stored());
         assert!(verify("correct horse battery staple", &h));
         assert!(!verify("Correct horse battery staple", &h));
-        assert!(!verify(
-            "x",
-            &PasswordHashString::from_stored("not a hash".into())
-        ));
+        assert!(!verify("x", &PasswordHashString::from_stored("not a hash".into())));
         assert_eq!(format!("{h:?}"), "PasswordHashString(***)");
     }
 
@@ -139,21 +126,12 @@ mod tests {
 
     #[test]
     fn new_passwords_are_checked() {
-        assert_eq!(
-            check_new("old", "short", "short"),
-            Err(PasswordProblem::TooShort)
-        );
-        assert_eq!(
-            check_new("old", "long enough pass", "long enough pasS"),
-            Err(PasswordProblem::Mismatch)
-        );
+        assert_eq!(check_new("old", "short", "short"), Err(PasswordProblem::TooShort));
+        assert_eq!(check_new("old", "long enough pass", "long enough pasS"), Err(PasswordProblem::Mismatch));
         assert_eq!(
             check_new("long enough pass", "long enough pass", "long enough pass"),
             Err(PasswordProblem::SameAsCurrent)
         );
-        assert_eq!(
-            check_new("old", "long enough pass", "long enough pass"),
-            Ok(())
-        );
+        assert_eq!(check_new("old", "long enough pass", "long enough pass"), Ok(()));
     }
 }

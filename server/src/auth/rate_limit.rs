@@ -19,18 +19,13 @@ pub struct LoginLimiter {
 fn quota(limit: u32, window: Duration) -> Quota {
     let limit = NonZeroU32::new(limit.max(1)).expect("non-zero");
     let period = window / limit.get();
-    Quota::with_period(period.max(Duration::from_millis(1)))
-        .expect("non-zero period")
-        .allow_burst(limit)
+    Quota::with_period(period.max(Duration::from_millis(1))).expect("non-zero period").allow_burst(limit)
 }
 
 impl LoginLimiter {
     pub fn new(settings: &AuthSettings) -> Self {
         Self {
-            per_account: RateLimiter::keyed(quota(
-                settings.login_account_limit,
-                settings.login_window,
-            )),
+            per_account: RateLimiter::keyed(quota(settings.login_account_limit, settings.login_window)),
             per_address: RateLimiter::keyed(quota(settings.login_ip_limit, settings.login_window)),
             clock: DefaultClock::default(),
         }
@@ -40,14 +35,8 @@ impl LoginLimiter {
     /// long to wait.
     pub fn attempt(&self, email: &str, address: IpAddr) -> Result<(), Duration> {
         let now = self.clock.now();
-        let account = self
-            .per_account
-            .check_key(&email.to_owned())
-            .map_err(|n| n.wait_time_from(now));
-        let ip = self
-            .per_address
-            .check_key(&address)
-            .map_err(|n| n.wait_time_from(now));
+        let account = self.per_account.check_key(&email.to_owned()).map_err(|n| n.wait_time_from(now));
+        let ip = self.per_address.check_key(&address).map_err(|n| n.wait_time_from(now));
         match (account, ip) {
             (Ok(()), Ok(())) => Ok(()),
             (Err(a), Err(b)) => Err(a.max(b)),
@@ -76,13 +65,7 @@ mod tests {
             assert!(limiter.attempt("a@example.org", ip).is_ok());
         }
         let wait = limiter.attempt("a@example.org", ip).unwrap_err();
-        assert!(
-            wait > Duration::ZERO && wait <= Duration::from_secs(12),
-            "{wait:?}"
-        );
-        assert!(
-            limiter.attempt("b@example.org", ip).is_ok(),
-            "another account from the same address"
-        );
+        assert!(wait > Duration::ZERO && wait <= Duration::from_secs(12), "{wait:?}");
+        assert!(limiter.attempt("b@example.org", ip).is_ok(), "another account from the same address");
     }
 }

@@ -42,11 +42,8 @@ impl SurrealSessionStore {
 
     /// Removes expired sessions; returns nothing, logs failures.
     pub async fn delete_expired(&self) {
-        if let Err(error) = self
-            .db
-            .query("DELETE session WHERE expires_at < time::now();")
-            .await
-            .and_then(|r| r.check())
+        if let Err(error) =
+            self.db.query("DELETE session WHERE expires_at < time::now();").await.and_then(|r| r.check())
         {
             tracing::warn!(%error, "could not delete expired sessions");
         }
@@ -74,17 +71,13 @@ fn record_id(id: &Id) -> RecordId {
 
 /// The user key stored in the session data, if any.
 fn user_of(record: &Record) -> Option<RecordId> {
-    record
-        .data
-        .get(USER_KEY)
-        .and_then(|v| v.as_str())
-        .map(|key| RecordId::new("user", key))
+    record.data.get(USER_KEY).and_then(|v| v.as_str()).map(|key| RecordId::new("user", key))
 }
 
 impl SurrealSessionStore {
     async fn write(&self, record: &Record, create: bool) -> session_store::Result<bool> {
-        let data = serde_json::to_string(&record.data)
-            .map_err(|e| session_store::Error::Encode(e.to_string()))?;
+        let data =
+            serde_json::to_string(&record.data).map_err(|e| session_store::Error::Encode(e.to_string()))?;
         let statement = if create {
             "CREATE $id CONTENT { data: $data, expires_at: $expires_at, user: $user };"
         } else {
@@ -139,15 +132,10 @@ impl SessionStore for SurrealSessionStore {
         let Some(row) = rows.into_iter().next() else {
             return Ok(None);
         };
-        let data = serde_json::from_str(&row.data)
-            .map_err(|e| session_store::Error::Decode(e.to_string()))?;
-        let expiry_date =
-            OffsetDateTime::from_unix_timestamp(row.expires_at.timestamp()).map_err(backend)?;
-        Ok(Some(Record {
-            id: *id,
-            data,
-            expiry_date,
-        }))
+        let data =
+            serde_json::from_str(&row.data).map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        let expiry_date = OffsetDateTime::from_unix_timestamp(row.expires_at.timestamp()).map_err(backend)?;
+        Ok(Some(Record { id: *id, data, expiry_date }))
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {

@@ -16,10 +16,7 @@ pub enum UserError {
     #[error("a user with the email {0} already exists")]
     Duplicate(String),
     #[error("a {role} user must be bound to {what}")]
-    MissingBinding {
-        role: &'static str,
-        what: &'static str,
-    },
+    MissingBinding { role: &'static str, what: &'static str },
     #[error("a {0} user cannot be bound to an institute or a donor")]
     UnexpectedBinding(&'static str),
     #[error("no institute {0:?}")]
@@ -94,7 +91,8 @@ impl UserRecord {
     }
 }
 
-const USER_FIELDS: &str = "id, email, name, role, institute, donor, language, active, must_change_password, password_hash";
+const USER_FIELDS: &str =
+    "id, email, name, role, institute, donor, language, active, must_change_password, password_hash";
 
 /// Emails are compared without case and surrounding spaces.
 pub fn normalise_email(email: &str) -> String {
@@ -110,9 +108,7 @@ fn plausible_email(email: &str) -> bool {
 
 pub async fn find_by_email(db: &Db, email: &str) -> Result<Option<UserRecord>, UserError> {
     let rows: Vec<UserRecord> = db
-        .query(format!(
-            "SELECT {USER_FIELDS} FROM user WHERE email = $email LIMIT 1;"
-        ))
+        .query(format!("SELECT {USER_FIELDS} FROM user WHERE email = $email LIMIT 1;"))
         .bind(("email", normalise_email(email)))
         .await?
         .check()?
@@ -156,9 +152,7 @@ async fn resolve(
     value: &str,
 ) -> Result<Option<RecordId>, UserError> {
     let rows: Vec<IdRow> = db
-        .query(format!(
-            "SELECT id FROM {table} WHERE {natural_key} = $value OR id = $id LIMIT 1;"
-        ))
+        .query(format!("SELECT id FROM {table} WHERE {natural_key} = $value OR id = $id LIMIT 1;"))
         .bind(("value", value.trim().to_owned()))
         .bind(("id", RecordId::new(table, value.trim())))
         .await?
@@ -174,38 +168,26 @@ pub async fn create(db: &Db, user: &NewUser, password: &str) -> Result<String, U
         return Err(UserError::BadEmail(user.email.clone()));
     }
     let role = user.role.code();
-    let institute = match (
-        user.role,
-        user.institute.as_deref().filter(|s| !s.trim().is_empty()),
-    ) {
+    let institute = match (user.role, user.institute.as_deref().filter(|s| !s.trim().is_empty())) {
         (Role::Institute, Some(code)) => Some(
             resolve(db, "institute", "code", code)
                 .await?
                 .ok_or_else(|| UserError::UnknownInstitute(code.to_owned()))?,
         ),
         (Role::Institute, None) => {
-            return Err(UserError::MissingBinding {
-                role,
-                what: "an institute",
-            });
+            return Err(UserError::MissingBinding { role, what: "an institute" });
         }
         (_, Some(_)) => return Err(UserError::UnexpectedBinding(role)),
         (_, None) => None,
     };
-    let donor = match (
-        user.role,
-        user.donor.as_deref().filter(|s| !s.trim().is_empty()),
-    ) {
+    let donor = match (user.role, user.donor.as_deref().filter(|s| !s.trim().is_empty())) {
         (Role::Donor, Some(code)) => Some(
             resolve(db, "donor", "iati_ref", code)
                 .await?
                 .ok_or_else(|| UserError::UnknownDonor(code.to_owned()))?,
         ),
         (Role::Donor, None) => {
-            return Err(UserError::MissingBinding {
-                role,
-                what: "a donor",
-            });
+            return Err(UserError::MissingBinding { role, what: "a donor" });
         }
         (_, Some(_)) => return Err(UserError::UnexpectedBinding(role)),
         (_, None) => None,
@@ -215,15 +197,9 @@ pub async fn create(db: &Db, user: &NewUser, password: &str) -> Result<String, U
     }
     let hash = {
         let password = password.to_owned();
-        tokio::task::spawn_blocking(move || password::hash(&password))
-            .await
-            .expect("hashing task")
+        tokio::task::spawn_blocking(move || password::hash(&password)).await.expect("hashing task")
     };
-    let name = if user.name.trim().is_empty() {
-        email.clone()
-    } else {
-        user.name.trim().to_owned()
-    };
+    let name = if user.name.trim().is_empty() { email.clone() } else { user.name.trim().to_owned() };
     let rows: Vec<IdRow> = db
         .query(
             "CREATE user CONTENT {
@@ -241,40 +217,30 @@ pub async fn create(db: &Db, user: &NewUser, password: &str) -> Result<String, U
         .bind(("must_change", user.must_change_password))
         .await?
         .check()
-        .map_err(|e| if e.to_string().contains("user_email") { UserError::Duplicate(email.clone()) } else { e.into() })?
+        .map_err(|e| {
+            if e.to_string().contains("user_email") { UserError::Duplicate(email.clone()) } else { e.into() }
+        })?
         .take(0)?;
-    rows.into_iter()
-        .next()
-        .map(|r| key_of(&r.id))
-        .ok_or(UserError::UnknownUser(email))
+    rows.into_iter().next().map(|r| key_of(&r.id)).ok_or(UserError::UnknownUser(email))
 }
 
 /// Sets a new password; `one_time` makes the user choose another at next sign-in.
-pub async fn set_password(
-    db: &Db,
-    key: &str,
-    password: &str,
-    one_time: bool,
-) -> Result<(), UserError> {
+pub async fn set_password(db: &Db, key: &str, password: &str, one_time: bool) -> Result<(), UserError> {
     let hash = {
         let password = password.to_owned();
-        tokio::task::spawn_blocking(move || password::hash(&password))
-            .await
-            .expect("hashing task")
+        tokio::task::spawn_blocking(move || password::hash(&password)).await.expect("hashing task")
     };
     let rows: Vec<IdRow> = db
-        .query("UPDATE $id SET password_hash = $hash, must_change_password = $one_time, version += 1 RETURN id;")
+        .query(
+            "UPDATE $id SET password_hash = $hash, must_change_password = $one_time, version += 1 RETURN id;",
+        )
         .bind(("id", RecordId::new("user", key)))
         .bind(("hash", hash.as_stored().to_owned()))
         .bind(("one_time", one_time))
         .await?
         .check()?
         .take(0)?;
-    if rows.is_empty() {
-        Err(UserError::UnknownUser(key.to_owned()))
-    } else {
-        Ok(())
-    }
+    if rows.is_empty() { Err(UserError::UnknownUser(key.to_owned())) } else { Ok(()) }
 }
 
 /// Activates or deactivates a user; deactivation also ends their sessions.
@@ -288,11 +254,7 @@ pub async fn set_active(db: &Db, key: &str, active: bool) -> Result<(), UserErro
         .await?
         .check()?
         .take(0)?;
-    if rows.is_empty() {
-        Err(UserError::UnknownUser(key.to_owned()))
-    } else {
-        Ok(())
-    }
+    if rows.is_empty() { Err(UserError::UnknownUser(key.to_owned())) } else { Ok(()) }
 }
 
 /// Sets the user's preferred language.
@@ -323,15 +285,8 @@ mod tests {
     fn emails_are_normalised_and_checked() {
         assert_eq!(normalise_email("  Ada@Example.ORG "), "ada@example.org");
         assert!(plausible_email("ada@example.org"));
-        for bad in [
-            "ada",
-            "ada@",
-            "@example.org",
-            "ada@example",
-            "a b@example.org",
-            "a@b@c.org",
-            "ada@.org",
-        ] {
+        for bad in ["ada", "ada@", "@example.org", "ada@example", "a b@example.org", "a@b@c.org", "ada@.org"]
+        {
             assert!(!plausible_email(bad), "{bad}");
         }
     }

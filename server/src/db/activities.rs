@@ -105,17 +105,11 @@ struct ActivityContent {
 }
 
 fn field(field: &str, code: &str) -> FieldError {
-    FieldError {
-        field: field.to_owned(),
-        message: code.to_owned(),
-    }
+    FieldError { field: field.to_owned(), message: code.to_owned() }
 }
 
 fn headcount(h: app::domain::Headcount) -> HeadcountContent {
-    HeadcountContent {
-        total: i64::from(h.total()),
-        women: i64::from(h.women()),
-    }
+    HeadcountContent { total: i64::from(h.total()), women: i64::from(h.women()) }
 }
 
 fn internal(error: impl std::fmt::Display) -> SaveError {
@@ -124,26 +118,13 @@ fn internal(error: impl std::fmt::Display) -> SaveError {
 }
 
 /// The checks that need the database, and the content to store.
-async fn content(
-    db: &Db,
-    draft: &ActivityDraft,
-    version: i64,
-) -> Result<ActivityContent, SaveError> {
-    let grant_ids: Vec<RecordId> = draft
-        .funding
-        .iter()
-        .map(|f| RecordId::new("donor_grant", f.grant.as_str()))
-        .collect();
-    let institute_ids: Vec<RecordId> = draft
-        .institutes
-        .iter()
-        .map(|k| RecordId::new("institute", k.as_str()))
-        .collect();
-    let pillar_ids: Vec<RecordId> = draft
-        .pillar
-        .iter()
-        .map(|k| RecordId::new("pillar", k.as_str()))
-        .collect();
+async fn content(db: &Db, draft: &ActivityDraft, version: i64) -> Result<ActivityContent, SaveError> {
+    let grant_ids: Vec<RecordId> =
+        draft.funding.iter().map(|f| RecordId::new("donor_grant", f.grant.as_str())).collect();
+    let institute_ids: Vec<RecordId> =
+        draft.institutes.iter().map(|k| RecordId::new("institute", k.as_str())).collect();
+    let pillar_ids: Vec<RecordId> =
+        draft.pillar.iter().map(|k| RecordId::new("pillar", k.as_str())).collect();
     let mut response = db
         .query("SELECT id, currency, start_on, end_on FROM $grants WHERE archived = false;")
         .query("SELECT period_start, period_end FROM strategy WHERE archived = false ORDER BY period_start LIMIT 1;")
@@ -171,9 +152,7 @@ async fn content(
     }
     let mut funding = Vec::new();
     for (i, line) in draft.funding.iter().enumerate() {
-        let Some(grant) = grants
-            .iter()
-            .find(|g| g.id == RecordId::new("donor_grant", line.grant.as_str()))
+        let Some(grant) = grants.iter().find(|g| g.id == RecordId::new("donor_grant", line.grant.as_str()))
         else {
             errors.push(field(&format!("funding_{i}_grant"), codes::UNKNOWN));
             continue;
@@ -258,11 +237,7 @@ async fn run(db: &Db, sql: &str, bindings: Bindings) -> Result<(), SaveError> {
             query = query.bind((*name, value.clone()));
         }
         let mut response = query.await.map_err(internal)?;
-        let errors: Vec<String> = response
-            .take_errors()
-            .into_values()
-            .map(|e| e.to_string())
-            .collect();
+        let errors: Vec<String> = response.take_errors().into_values().map(|e| e.to_string()).collect();
         if errors.is_empty() {
             return Ok(());
         }
@@ -271,9 +246,7 @@ async fn run(db: &Db, sql: &str, bindings: Bindings) -> Result<(), SaveError> {
                 return Err(match rule.as_str() {
                     "version_conflict" => SaveError::Conflict,
                     "not_found" => SaveError::NotFound,
-                    "duplicate_code" => {
-                        SaveError::Invalid(vec![field("code", codes::DUPLICATE_CODE)])
-                    }
+                    "duplicate_code" => SaveError::Invalid(vec![field("code", codes::DUPLICATE_CODE)]),
                     other => internal(format!("unexpected rule {other}")),
                 });
             }
@@ -295,11 +268,7 @@ fn actor(user: &CurrentUser) -> RecordId {
 fn new_key() -> String {
     use rand::Rng;
     use rand::distr::Alphanumeric;
-    rand::rng()
-        .sample_iter(&Alphanumeric)
-        .take(16)
-        .map(|c| char::from(c).to_ascii_lowercase())
-        .collect()
+    rand::rng().sample_iter(&Alphanumeric).take(16).map(|c| char::from(c).to_ascii_lowercase()).collect()
 }
 
 /// Creates an activity; returns its key.

@@ -39,10 +39,7 @@ pub enum WriteError {
 pub fn classify(errors: Vec<String>) -> WriteError {
     if let Some(rule) = errors.iter().find_map(|e| {
         e.find(MARK).map(|i| {
-            e[i + MARK.len()..]
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                .collect()
+            e[i + MARK.len()..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect()
         })
     }) {
         return WriteError::Rule(rule);
@@ -74,17 +71,8 @@ mod tests {
             "The query was not executed due to a failed transaction".to_owned(),
             "An error occurred: aidtrail:version_conflict".to_owned(),
         ];
-        assert_eq!(
-            classify(errors),
-            WriteError::Rule("version_conflict".into())
-        );
-        assert_eq!(
-            classify(vec!["Transaction conflict: write conflict".into()]),
-            WriteError::Retry
-        );
-        assert!(matches!(
-            classify(vec!["boom".into()]),
-            WriteError::Other(_)
-        ));
+        assert_eq!(classify(errors), WriteError::Rule("version_conflict".into()));
+        assert_eq!(classify(vec!["Transaction conflict: write conflict".into()]), WriteError::Retry);
+        assert!(matches!(classify(vec!["boom".into()]), WriteError::Other(_)));
     }
 }

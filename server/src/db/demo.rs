@@ -35,10 +35,7 @@ pub async fn load_if_empty(db: &Db) -> Result<DemoOutcome, DbError> {
         .await?
         .check()?
         .take(0)?;
-    let flags = flags.unwrap_or(Flags {
-        loaded: false,
-        empty: true,
-    });
+    let flags = flags.unwrap_or(Flags { loaded: false, empty: true });
     if flags.loaded {
         return Ok(DemoOutcome::AlreadyLoaded);
     }

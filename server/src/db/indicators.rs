@@ -105,10 +105,7 @@ pub async fn indicators(
         people.insert((cell.year, cell.country.clone()), cell.people.unwrap_or(0));
         women.insert((cell.year, cell.country.clone()), cell.women.unwrap_or(0));
     }
-    let institutes: Cells = equipped
-        .iter()
-        .map(|c| ((c.year, c.country.clone()), c.n))
-        .collect();
+    let institutes: Cells = equipped.iter().map(|c| ((c.year, c.country.clone()), c.n)).collect();
 
     Ok(records
         .into_iter()
@@ -117,30 +114,17 @@ pub async fn indicators(
                 (true, "people") => people.clone(),
                 (true, "women") => women.clone(),
                 (true, "institutes") => institutes.clone(),
-                _ => r
-                    .actuals
-                    .iter()
-                    .map(|a| ((a.year, a.country.clone()), a.value))
-                    .collect(),
+                _ => r.actuals.iter().map(|a| ((a.year, a.country.clone()), a.value)).collect(),
             };
-            let targets: Cells = r
-                .targets
-                .iter()
-                .map(|t| ((t.year, t.country.clone()), t.value))
-                .collect();
-            let mut keys: Vec<(i64, String)> =
-                targets.keys().chain(actuals.keys()).cloned().collect();
+            let targets: Cells = r.targets.iter().map(|t| ((t.year, t.country.clone()), t.value)).collect();
+            let mut keys: Vec<(i64, String)> = targets.keys().chain(actuals.keys()).cloned().collect();
             keys.sort();
             keys.dedup();
             let cells = keys
                 .into_iter()
                 .filter_map(|(year, country)| {
-                    let target = targets
-                        .get(&(year, country.clone()))
-                        .map(|v| (*v).max(0) as u64);
-                    let actual = actuals
-                        .get(&(year, country.clone()))
-                        .map(|v| (*v).max(0) as u64);
+                    let target = targets.get(&(year, country.clone())).map(|v| (*v).max(0) as u64);
+                    let actual = actuals.get(&(year, country.clone())).map(|v| (*v).max(0) as u64);
                     Some(IndicatorCell {
                         year: i32::try_from(year).ok()?,
                         country: Country::parse(&country).ok()?,

@@ -17,16 +17,8 @@ pub struct Migration {
 
 /// All migrations, oldest first. Append; never edit one that has shipped.
 pub const MIGRATIONS: &[Migration] = &[
-    Migration {
-        version: 1,
-        name: "domain",
-        sql: include_str!("migrations/0001_domain.surql"),
-    },
-    Migration {
-        version: 2,
-        name: "sessions",
-        sql: include_str!("migrations/0002_sessions.surql"),
-    },
+    Migration { version: 1, name: "domain", sql: include_str!("migrations/0001_domain.surql") },
+    Migration { version: 2, name: "sessions", sql: include_str!("migrations/0002_sessions.surql") },
 ];
 
 #[derive(Debug, SurrealValue)]
@@ -37,10 +29,7 @@ struct Applied {
 }
 
 fn checksum(sql: &str) -> String {
-    Sha256::digest(sql.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    Sha256::digest(sql.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Applies every migration not yet recorded; returns the versions applied now.
@@ -65,10 +54,7 @@ pub async fn apply(db: &Db) -> Result<Vec<u32>, DbError> {
     let mut now_applied = Vec::new();
     for migration in MIGRATIONS {
         let current = checksum(migration.sql);
-        if let Some(done) = applied
-            .iter()
-            .find(|a| a.version == i64::from(migration.version))
-        {
+        if let Some(done) = applied.iter().find(|a| a.version == i64::from(migration.version)) {
             if done.checksum != current {
                 return Err(DbError::MigrationChanged {
                     version: migration.version,
@@ -89,21 +75,14 @@ pub async fn apply(db: &Db) -> Result<Vec<u32>, DbError> {
             migration.sql
         );
         db.query(sql)
-            .bind((
-                "record",
-                RecordId::new("schema_migration", i64::from(migration.version)),
-            ))
+            .bind(("record", RecordId::new("schema_migration", i64::from(migration.version))))
             .bind(("version", i64::from(migration.version)))
             .bind(("name", migration.name))
             .bind(("checksum", current))
             .await
             .and_then(|r| r.check())
             .map_err(failed)?;
-        tracing::info!(
-            version = migration.version,
-            name = migration.name,
-            "migration applied"
-        );
+        tracing::info!(version = migration.version, name = migration.name, "migration applied");
         now_applied.push(migration.version);
     }
     Ok(now_applied)
@@ -116,12 +95,7 @@ mod tests {
     #[test]
     fn migrations_are_numbered_in_order_without_gaps() {
         for (i, m) in MIGRATIONS.iter().enumerate() {
-            assert_eq!(
-                m.version as usize,
-                i + 1,
-                "migration {} is out of order",
-                m.name
-            );
+            assert_eq!(m.version as usize, i + 1, "migration {} is out of order", m.name);
         }
     }
 

@@ -21,36 +21,21 @@ pub type Db = Surreal<Any>;
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
     #[error("cannot open database {endpoint}: {source}")]
-    Open {
-        endpoint: String,
-        source: Box<surrealdb::Error>,
-    },
+    Open { endpoint: String, source: Box<surrealdb::Error> },
     #[error(
         "AIDTRAIL_DB={endpoint:?}: durable commits are required, remove `sync={value}` (aidtrail always syncs every commit)"
     )]
     NotDurable { endpoint: String, value: String },
     #[error("cannot create the database folder {path}: {source}")]
-    Folder {
-        path: String,
-        source: std::io::Error,
-    },
+    Folder { path: String, source: std::io::Error },
     #[error("database query failed: {0}")]
     Query(Box<surrealdb::Error>),
     #[error("migration {version} ({name}) failed: {source}")]
-    Migration {
-        version: u32,
-        name: &'static str,
-        source: Box<surrealdb::Error>,
-    },
+    Migration { version: u32, name: &'static str, source: Box<surrealdb::Error> },
     #[error(
         "migration {version} ({name}) was changed after it was applied (recorded checksum {recorded}, now {current}); add a new migration instead"
     )]
-    MigrationChanged {
-        version: u32,
-        name: &'static str,
-        recorded: String,
-        current: String,
-    },
+    MigrationChanged { version: u32, name: &'static str, recorded: String, current: String },
 }
 
 impl From<surrealdb::Error> for DbError {
@@ -74,11 +59,7 @@ pub enum Durability {
 /// refused, so that an acknowledged commit is on disk.
 pub fn durable_endpoint(endpoint: &str) -> Result<(String, Durability), DbError> {
     let Some(rest) = endpoint.strip_prefix("surrealkv://") else {
-        let durability = if endpoint.starts_with("mem") {
-            Durability::InMemory
-        } else {
-            Durability::Remote
-        };
+        let durability = if endpoint.starts_with("mem") { Durability::InMemory } else { Durability::Remote };
         return Ok((endpoint.to_owned(), durability));
     };
     let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
@@ -87,27 +68,19 @@ pub fn durable_endpoint(endpoint: &str) -> Result<(String, Durability), DbError>
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
         if key == "sync" {
             if value != "every" {
-                return Err(DbError::NotDurable {
-                    endpoint: endpoint.to_owned(),
-                    value: value.to_owned(),
-                });
+                return Err(DbError::NotDurable { endpoint: endpoint.to_owned(), value: value.to_owned() });
             }
             continue;
         }
         params.push(pair.to_owned());
     }
     params.push("sync=every".to_owned());
-    Ok((
-        format!("surrealkv://{path}?{}", params.join("&")),
-        Durability::SyncEveryCommit,
-    ))
+    Ok((format!("surrealkv://{path}?{}", params.join("&")), Durability::SyncEveryCommit))
 }
 
 /// The folder of a `surrealkv://` endpoint.
 fn surrealkv_path(endpoint: &str) -> Option<&str> {
-    endpoint
-        .strip_prefix("surrealkv://")
-        .map(|rest| rest.split('?').next().unwrap_or(rest))
+    endpoint.strip_prefix("surrealkv://").map(|rest| rest.split('?').next().unwrap_or(rest))
 }
 
 /// Opens the database named by the settings, signs in when credentials are given, and selects
@@ -118,10 +91,8 @@ pub async fn connect(settings: &Settings) -> Result<(Db, Durability), DbError> {
         // Refuse early and clearly when the folder cannot be made (read-only disk, a file in
         // the way); SurrealKV itself would report something vaguer.
         let folder = std::path::Path::new(path);
-        std::fs::create_dir_all(folder).map_err(|source| DbError::Folder {
-            path: path.to_owned(),
-            source,
-        })?;
+        std::fs::create_dir_all(folder)
+            .map_err(|source| DbError::Folder { path: path.to_owned(), source })?;
         if !folder.is_dir() {
             return Err(DbError::Folder {
                 path: path.to_owned(),
@@ -129,13 +100,8 @@ pub async fn connect(settings: &Settings) -> Result<(Db, Durability), DbError> {
             });
         }
     }
-    let open_error = |source| DbError::Open {
-        endpoint: settings.database.clone(),
-        source: Box::new(source),
-    };
-    let db = surrealdb::engine::any::connect(endpoint.as_str())
-        .await
-        .map_err(open_error)?;
+    let open_error = |source| DbError::Open { endpoint: settings.database.clone(), source: Box::new(source) };
+    let db = surrealdb::engine::any::connect(endpoint.as_str()).await.map_err(open_error)?;
     if let Some(credentials) = &settings.db_credentials {
         db.signin(Root {
             username: credentials.username.clone(),
@@ -144,10 +110,7 @@ pub async fn connect(settings: &Settings) -> Result<(Db, Durability), DbError> {
         .await
         .map_err(open_error)?;
     }
-    db.use_ns(settings.db_namespace.as_str())
-        .use_db(settings.db_name.as_str())
-        .await
-        .map_err(open_error)?;
+    db.use_ns(settings.db_namespace.as_str()).use_db(settings.db_name.as_str()).await.map_err(open_error)?;
     Ok((db, durability))
 }
 
@@ -170,25 +133,14 @@ mod tests {
     fn surrealkv_always_syncs_every_commit() {
         assert_eq!(
             durable_endpoint("surrealkv://./data").unwrap(),
-            (
-                "surrealkv://./data?sync=every".to_owned(),
-                Durability::SyncEveryCommit
-            )
+            ("surrealkv://./data?sync=every".to_owned(), Durability::SyncEveryCommit)
         );
         assert_eq!(
-            durable_endpoint("surrealkv:///var/lib/aidtrail?versioned=true&sync=every")
-                .unwrap()
-                .0,
+            durable_endpoint("surrealkv:///var/lib/aidtrail?versioned=true&sync=every").unwrap().0,
             "surrealkv:///var/lib/aidtrail?versioned=true&sync=every"
         );
-        assert!(matches!(
-            durable_endpoint("surrealkv://./data?sync=1s"),
-            Err(DbError::NotDurable { .. })
-        ));
+        assert!(matches!(durable_endpoint("surrealkv://./data?sync=1s"), Err(DbError::NotDurable { .. })));
         assert_eq!(durable_endpoint("mem://").unwrap().1, Durability::InMemory);
-        assert_eq!(
-            durable_endpoint("ws://db:8000").unwrap().1,
-            Durability::Remote
-        );
+        assert_eq!(durable_endpoint("ws://db:8000").unwrap().1, Durability::Remote);
     }
 }

@@ -2,9 +2,9 @@
 //! scope as a condition, so a donor or an institute never receives rows outside it.
 
 use app::domain::{
-    ActivityDetail, ActivityEdit, ActivityFilter, ActivityFilterOptions, ActivityFormOptions,
-    ActivityRow, ActivitySort, EquipmentRow, GrantRow, HistoryEntry, InstituteRow, NamedRef,
-    Overview, Page, PageRequest, Role, Scope, Text, UserFormOptions, UserRow,
+    ActivityDetail, ActivityEdit, ActivityFilter, ActivityFilterOptions, ActivityFormOptions, ActivityRow,
+    ActivitySort, EquipmentRow, GrantRow, HistoryEntry, InstituteRow, NamedRef, Overview, Page, PageRequest,
+    Role, Scope, Text, UserFormOptions, UserRow,
 };
 use app::error::AppError;
 use app::i18n::Locale;
@@ -14,8 +14,8 @@ use surrealdb::types::{RecordId, SurrealValue};
 use super::Db;
 use super::rows::{
     ActivityLinks, ActivityListRecord, ActivityRecord, CountRow, EquipmentRecord, GrantRecord,
-    GrantRefRecord, InstituteRecord, NameRecord, TitleRecord, TrainedRecord, activity_detail,
-    first_count, key_of,
+    GrantRefRecord, InstituteRecord, NameRecord, TitleRecord, TrainedRecord, activity_detail, first_count,
+    key_of,
 };
 
 /// Reads the programme's records from SurrealDB.
@@ -94,17 +94,8 @@ impl SurrealRepo {
             .map_err(internal)?;
         let rows: Vec<R> = response.take(0).map_err(internal)?;
         let total = first_count(response.take(1).map_err(internal)?);
-        let items = rows
-            .into_iter()
-            .map(T::try_from)
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(invalid_row)?;
-        Ok(Page {
-            items,
-            page: page.page,
-            per_page: page.per_page,
-            total,
-        })
+        let items = rows.into_iter().map(T::try_from).collect::<Result<Vec<_>, _>>().map_err(invalid_row)?;
+        Ok(Page { items, page: page.page, per_page: page.per_page, total })
     }
 }
 
@@ -181,7 +172,9 @@ impl Repo for SurrealRepo {
                 "SELECT count() AS n FROM donor_grant WHERE archived = false AND ({}) GROUP ALL;",
                 condition(scope, Records::Grants)
             ))
-            .query(format!("SELECT count() AS n FROM activity WHERE archived = false AND ({activities}) GROUP ALL;"))
+            .query(format!(
+                "SELECT count() AS n FROM activity WHERE archived = false AND ({activities}) GROUP ALL;"
+            ))
             .query(format!(
                 "SELECT count() AS n FROM institute WHERE archived = false AND ({}) GROUP ALL;",
                 condition(scope, Records::Institutes)
@@ -214,11 +207,7 @@ impl Repo for SurrealRepo {
         })
     }
 
-    async fn list_grants(
-        &self,
-        scope: &Scope,
-        page: PageRequest,
-    ) -> Result<Page<GrantRow>, AppError> {
+    async fn list_grants(&self, scope: &Scope, page: PageRequest) -> Result<Page<GrantRow>, AppError> {
         self.page::<GrantRecord, _>(
             "SELECT id, reference, title, title_fr, donor.name AS donor_name, donor.name_fr AS donor_name_fr,
                     amount_minor, currency, start_on, end_on, status, demo
@@ -266,11 +255,7 @@ impl Repo for SurrealRepo {
                  OR string::contains(string::lowercase(code), $q)",
             );
         }
-        let condition = conds
-            .iter()
-            .map(|c| format!("({c})"))
-            .collect::<Vec<_>>()
-            .join(" AND ");
+        let condition = conds.iter().map(|c| format!("({c})")).collect::<Vec<_>>().join(" AND ");
         let order = match filter.sort {
             ActivitySort::Newest => "planned_start DESC, code",
             ActivitySort::Oldest => "planned_start ASC, code",
@@ -306,12 +291,7 @@ impl Repo for SurrealRepo {
             .map(ActivityRow::try_from)
             .collect::<Result<Vec<_>, _>>()
             .map_err(invalid_row)?;
-        Ok(Page {
-            items,
-            page: page.page,
-            per_page: page.per_page,
-            total,
-        })
+        Ok(Page { items, page: page.page, per_page: page.per_page, total })
     }
 
     async fn indicators(&self, scope: &Scope) -> Result<Vec<app::domain::IndicatorRow>, AppError> {
@@ -324,10 +304,7 @@ impl Repo for SurrealRepo {
         .await
     }
 
-    async fn activity_filter_options(
-        &self,
-        scope: &Scope,
-    ) -> Result<ActivityFilterOptions, AppError> {
+    async fn activity_filter_options(&self, scope: &Scope) -> Result<ActivityFilterOptions, AppError> {
         let activities = condition(scope, Records::Activities);
         let grants = condition(scope, Records::Grants);
         let donors = match scope {
@@ -365,21 +342,12 @@ impl Repo for SurrealRepo {
         years.dedup();
         let to_refs = |rows: Vec<OptionRecord>| -> Vec<NamedRef> {
             rows.into_iter()
-                .map(|r| NamedRef {
-                    id: key_of(&r.id),
-                    name: Text::new(r.label, r.label_fr),
-                })
+                .map(|r| NamedRef { id: key_of(&r.id), name: Text::new(r.label, r.label_fr) })
                 .collect()
         };
         Ok(ActivityFilterOptions {
-            countries: countries
-                .iter()
-                .filter_map(|c| app::domain::Country::parse(c).ok())
-                .collect(),
-            years: years
-                .into_iter()
-                .filter_map(|y| i32::try_from(y).ok())
-                .collect(),
+            countries: countries.iter().filter_map(|c| app::domain::Country::parse(c).ok()).collect(),
+            years: years.into_iter().filter_map(|y| i32::try_from(y).ok()).collect(),
             pillars: to_refs(response.take(2).map_err(internal)?),
             grants: to_refs(response.take(3).map_err(internal)?),
             donors: to_refs(response.take(4).map_err(internal)?),
@@ -400,11 +368,7 @@ impl Repo for SurrealRepo {
         let Some(record) = found.into_iter().next() else {
             return Ok(None);
         };
-        let grant_ids: Vec<RecordId> = record
-            .funding
-            .iter()
-            .map(|f| f.donor_grant.clone())
-            .collect();
+        let grant_ids: Vec<RecordId> = record.funding.iter().map(|f| f.donor_grant.clone()).collect();
         let pillar: Vec<RecordId> = record.pillar.iter().cloned().collect();
         let mut links = self
             .db
@@ -422,27 +386,20 @@ impl Repo for SurrealRepo {
             .map_err(internal)?;
         let links = ActivityLinks {
             institutes: links.take::<Vec<NameRecord>>(0).map_err(internal)?,
-            pillar: links
-                .take::<Vec<TitleRecord>>(1)
-                .map_err(internal)?
-                .into_iter()
-                .next(),
+            pillar: links.take::<Vec<TitleRecord>>(1).map_err(internal)?.into_iter().next(),
             grants: links.take::<Vec<GrantRefRecord>>(2).map_err(internal)?,
         };
         let allowed = match scope {
             Scope::All => true,
-            Scope::Donor(key) => links
-                .grants
-                .iter()
-                .any(|g| g.donor.as_ref().is_some_and(|d| key_of(d) == *key)),
+            Scope::Donor(key) => {
+                links.grants.iter().any(|g| g.donor.as_ref().is_some_and(|d| key_of(d) == *key))
+            }
             Scope::Institute(key) => record.institutes.iter().any(|i| key_of(i) == *key),
         };
         if !allowed {
             return Err(AppError::Forbidden);
         }
-        activity_detail(record, links)
-            .map(Some)
-            .map_err(invalid_row)
+        activity_detail(record, links).map(Some).map_err(invalid_row)
     }
 
     async fn list_institutes(
@@ -461,11 +418,7 @@ impl Repo for SurrealRepo {
         .await
     }
 
-    async fn list_equipment(
-        &self,
-        scope: &Scope,
-        page: PageRequest,
-    ) -> Result<Page<EquipmentRow>, AppError> {
+    async fn list_equipment(&self, scope: &Scope, page: PageRequest) -> Result<Page<EquipmentRow>, AppError> {
         self.page::<EquipmentRecord, _>(
             "SELECT id, description, description_fr, category, quantity, unit_cost_minor, currency,
                     donor_grant.reference AS grant_reference, donor_grant.donor.name AS donor_name,
@@ -540,9 +493,7 @@ impl Repo for SurrealRepo {
             .take(0)
             .map_err(internal)?;
         match found.into_iter().next() {
-            Some(record) => super::rows::activity_edit(record)
-                .map(Some)
-                .map_err(invalid_row),
+            Some(record) => super::rows::activity_edit(record).map(Some).map_err(invalid_row),
             None => Ok(None),
         }
     }
@@ -569,10 +520,7 @@ impl Repo for SurrealRepo {
             .map_err(internal)?;
         let to_refs = |rows: Vec<OptionRecord>| -> Vec<NamedRef> {
             rows.into_iter()
-                .map(|r| NamedRef {
-                    id: key_of(&r.id),
-                    name: Text::new(r.label, r.label_fr),
-                })
+                .map(|r| NamedRef { id: key_of(&r.id), name: Text::new(r.label, r.label_fr) })
                 .collect()
         };
         Ok(ActivityFormOptions {
@@ -622,10 +570,7 @@ impl Repo for SurrealRepo {
             .map_err(internal)?;
         let to_refs = |rows: Vec<OptionRecord>| {
             rows.into_iter()
-                .map(|r| NamedRef {
-                    id: key_of(&r.id),
-                    name: Text::new(r.label, r.label_fr),
-                })
+                .map(|r| NamedRef { id: key_of(&r.id), name: Text::new(r.label, r.label_fr) })
                 .collect()
         };
         Ok(UserFormOptions {

@@ -4,9 +4,9 @@
 //! `app::domain` types with string ids.
 
 use app::domain::{
-    ActivityDetail, ActivityKind, ActivityRow, ActivityStatus, Country, Currency, DateRange,
-    DomainError, EquipmentCategory, EquipmentRow, FundingLine, GrantRow, GrantStatus, Headcount,
-    InstituteKind, InstituteRow, Instructor, Money, NamedRef, Participants, Text, Theme,
+    ActivityDetail, ActivityKind, ActivityRow, ActivityStatus, Country, Currency, DateRange, DomainError,
+    EquipmentCategory, EquipmentRow, FundingLine, GrantRow, GrantStatus, Headcount, InstituteKind,
+    InstituteRow, Instructor, Money, NamedRef, Participants, Text, Theme,
 };
 use chrono::NaiveDate;
 use surrealdb::types::{RecordId, RecordIdKey, SurrealValue};
@@ -64,10 +64,7 @@ impl TryFrom<GrantRecord> for GrantRow {
             id: key_of(&r.id),
             reference: r.reference,
             title: Text::new(r.title, r.title_fr),
-            donor: Text::new(
-                r.donor_name.unwrap_or_default(),
-                r.donor_name_fr.unwrap_or_default(),
-            ),
+            donor: Text::new(r.donor_name.unwrap_or_default(), r.donor_name_fr.unwrap_or_default()),
             amount: money(r.amount_minor, &r.currency)?,
             period: DateRange::new(r.start_on, r.end_on)?,
             status: GrantStatus::from_code(&r.status)?,
@@ -142,8 +139,7 @@ impl TryFrom<ActivityListRecord> for ActivityRow {
     type Error = DomainError;
     fn try_from(r: ActivityListRecord) -> Result<Self, Self::Error> {
         let participants = Participants::try_from(&r.participants)?;
-        let (planned, actual) =
-            dates(r.planned_start, r.planned_end, r.actual_start, r.actual_end)?;
+        let (planned, actual) = dates(r.planned_start, r.planned_end, r.actual_start, r.actual_end)?;
         Ok(ActivityRow {
             id: key_of(&r.id),
             title: Text::new(r.title, r.title_fr),
@@ -236,10 +232,7 @@ pub struct ActivityLinks {
     pub grants: Vec<GrantRefRecord>,
 }
 
-pub fn activity_detail(
-    r: ActivityRecord,
-    links: ActivityLinks,
-) -> Result<ActivityDetail, DomainError> {
+pub fn activity_detail(r: ActivityRecord, links: ActivityLinks) -> Result<ActivityDetail, DomainError> {
     let (planned, actual) = dates(r.planned_start, r.planned_end, r.actual_start, r.actual_end)?;
     let funding = r
         .funding
@@ -247,9 +240,7 @@ pub fn activity_detail(
         .map(|f| {
             let grant = links.grants.iter().find(|g| g.id == f.donor_grant);
             Ok(FundingLine {
-                grant_reference: grant
-                    .map(|g| g.reference.clone())
-                    .unwrap_or_else(|| key_of(&f.donor_grant)),
+                grant_reference: grant.map(|g| g.reference.clone()).unwrap_or_else(|| key_of(&f.donor_grant)),
                 donor: grant
                     .map(|g| {
                         Text::new(
@@ -267,10 +258,7 @@ pub fn activity_detail(
         .institutes
         .iter()
         .filter_map(|id| links.institutes.iter().find(|i| &i.id == id))
-        .map(|i| NamedRef {
-            id: key_of(&i.id),
-            name: Text::new(i.name.clone(), i.name_fr.clone()),
-        })
+        .map(|i| NamedRef { id: key_of(&i.id), name: Text::new(i.name.clone(), i.name_fr.clone()) })
         .collect();
     Ok(ActivityDetail {
         id: key_of(&r.id),
@@ -291,11 +279,7 @@ pub fn activity_detail(
         instructors: r
             .instructors
             .into_iter()
-            .map(|i| Instructor {
-                name: i.name,
-                institution: i.institution,
-                supervisor: i.supervisor,
-            })
+            .map(|i| Instructor { name: i.name, institution: i.institution, supervisor: i.supervisor })
             .collect(),
         narrative: Text::new(r.narrative, r.narrative_fr),
         version: r.version,
@@ -357,10 +341,7 @@ impl TryFrom<EquipmentRecord> for EquipmentRow {
             total_cost: unit_cost.times(quantity)?,
             unit_cost,
             grant_reference: r.grant_reference.unwrap_or_default(),
-            donor: Text::new(
-                r.donor_name.unwrap_or_default(),
-                r.donor_name_fr.unwrap_or_default(),
-            ),
+            donor: Text::new(r.donor_name.unwrap_or_default(), r.donor_name_fr.unwrap_or_default()),
             supplier: r.supplier,
             purchase_date: r.purchase_date,
         })
@@ -383,16 +364,10 @@ pub struct TrainedRecord {
 impl TrainedRecord {
     /// (people, women) over all services.
     pub fn totals(&self) -> (u64, u64) {
-        let sum =
-            |values: [Option<i64>; 4]| values.iter().map(|v| v.unwrap_or(0).max(0) as u64).sum();
+        let sum = |values: [Option<i64>; 4]| values.iter().map(|v| v.unwrap_or(0).max(0) as u64).sum();
         (
             sum([self.police, self.gendarmerie, self.justice, self.other]),
-            sum([
-                self.police_women,
-                self.gendarmerie_women,
-                self.justice_women,
-                self.other_women,
-            ]),
+            sum([self.police_women, self.gendarmerie_women, self.justice_women, self.other_women]),
         )
     }
 }
@@ -404,12 +379,7 @@ fn plain_amount(minor: i64, currency: &str) -> String {
         return minor.to_string();
     }
     let scale = 10_i64.pow(exponent);
-    format!(
-        "{}.{:0width$}",
-        minor / scale,
-        minor % scale,
-        width = exponent as usize
-    )
+    format!("{}.{:0width$}", minor / scale, minor % scale, width = exponent as usize)
 }
 
 /// An activity's values for its edit form.
@@ -443,11 +413,7 @@ pub fn activity_edit(r: ActivityRecord) -> Result<app::domain::ActivityEdit, Dom
         instructors: r
             .instructors
             .into_iter()
-            .map(|i| InstructorDraft {
-                name: i.name,
-                institution: i.institution,
-                supervisor: i.supervisor,
-            })
+            .map(|i| InstructorDraft { name: i.name, institution: i.institution, supervisor: i.supervisor })
             .collect(),
         narrative: Text::new(r.narrative, r.narrative_fr),
         version: r.version,
