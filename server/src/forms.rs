@@ -37,6 +37,11 @@ fn values(pairs: Vec<(String, String)>) -> FormValues {
     values
 }
 
+/// The version the form was opened with.
+fn version_of(values: &FormValues) -> Option<i64> {
+    values.get("version").and_then(|v| v.trim().parse::<i64>().ok())
+}
+
 fn reason(values: &FormValues) -> Option<String> {
     values.get("reason").map(|r| r.trim().to_owned()).filter(|r| !r.is_empty())
 }
@@ -105,7 +110,7 @@ pub async fn update_activity(
     let values = values(pairs);
     let form = format!("activity:{key}");
     let location = format!("/activities/{key}/edit");
-    let Some(version) = values.get("version").and_then(|v| v.trim().parse::<i64>().ok()) else {
+    let Some(version) = version_of(&values) else {
         return StatusCode::BAD_REQUEST.into_response();
     };
     let draft = match parse_activity_form(&values) {
@@ -144,7 +149,7 @@ pub async fn archive_activity(
         return StatusCode::NOT_FOUND.into_response();
     }
     let values = values(pairs);
-    let Some(version) = values.get("version").and_then(|v| v.trim().parse::<i64>().ok()) else {
+    let Some(version) = version_of(&values) else {
         return StatusCode::BAD_REQUEST.into_response();
     };
     match activities::archive(&state.db, user, &key, version, reason(&values)).await {

@@ -5,3 +5,4 @@ mod auth;
 mod demo;
 mod lifecycle;
 mod pages;
+mod permissions;

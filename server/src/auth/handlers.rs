@@ -244,26 +244,32 @@ pub async fn create_user(
     }
 }
 
+/// Activates or deactivates a user for an admin; deactivating ends the user's sessions.
+async fn set_active(state: &AppState, user: Option<&CurrentUser>, key: &str, active: bool) -> Response {
+    let admin = match require(user, Permission::ManageUsers) {
+        Ok(admin) => admin,
+        Err(denied) => return denied.into_response(),
+    };
+    if !active && admin.id == key {
+        return see_other(&with_query("/admin/users", &[("error", "self")]));
+    }
+    let done = if active { "activated" } else { "deactivated" };
+    match users::set_active(&state.db, key, active).await {
+        Ok(()) => {
+            tracing::info!(admin = %admin.id, user = %key, "user {done}");
+            see_other(&format!("/admin/users?done={done}"))
+        }
+        Err(error) => user_error(&error),
+    }
+}
+
 /// `POST /admin/users/{id}/deactivate`: the user's sessions end at once.
 pub async fn deactivate_user(
     State(state): State<AppState>,
     user: Option<axum::Extension<CurrentUser>>,
     Path(key): Path<String>,
 ) -> Response {
-    let admin = match require(user.as_ref().map(|e| &e.0), Permission::ManageUsers) {
-        Ok(admin) => admin,
-        Err(denied) => return denied.into_response(),
-    };
-    if admin.id == key {
-        return see_other(&with_query("/admin/users", &[("error", "self")]));
-    }
-    match users::set_active(&state.db, &key, false).await {
-        Ok(()) => {
-            tracing::info!(admin = %admin.id, user = %key, "user deactivated");
-            see_other("/admin/users?done=deactivated")
-        }
-        Err(error) => user_error(&error),
-    }
+    set_active(&state, user.as_ref().map(|e| &e.0), &key, false).await
 }
 
 /// `POST /admin/users/{id}/activate`.
@@ -272,17 +278,7 @@ pub async fn activate_user(
     user: Option<axum::Extension<CurrentUser>>,
     Path(key): Path<String>,
 ) -> Response {
-    let admin = match require(user.as_ref().map(|e| &e.0), Permission::ManageUsers) {
-        Ok(admin) => admin,
-        Err(denied) => return denied.into_response(),
-    };
-    match users::set_active(&state.db, &key, true).await {
-        Ok(()) => {
-            tracing::info!(admin = %admin.id, user = %key, "user activated");
-            see_other("/admin/users?done=activated")
-        }
-        Err(error) => user_error(&error),
-    }
+    set_active(&state, user.as_ref().map(|e| &e.0), &key, true).await
 }
 
 /// `POST /admin/users/{id}/reset-password`: a one-time password the user must change.

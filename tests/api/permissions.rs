@@ -1,0 +1,327 @@
+//! The permission matrix: every endpoint × every role (and anonymous), from one table.
+
+use std::collections::BTreeSet;
+
+use aidtrail_tests::{
+    ADMIN, AUDITOR, DONOR_NL, INSTITUTE_ML_ENP, MANAGER, TestApp, browserless_client, server_fn_name,
+    spawn_app,
+};
+
+/// Who calls, in the order of the expectation columns below.
+const CALLERS: [Option<&str>; 6] =
+    [None, Some(ADMIN), Some(MANAGER), Some(AUDITOR), Some(DONOR_NL), Some(INSTITUTE_ML_ENP)];
+
+/// What an endpoint is, and how the matrix calls it.
+enum Call {
+    Page(&'static str),
+    ServerFn(&'static str, &'static [(&'static str, &'static str)]),
+    Get(&'static str),
+    Post(&'static str, &'static [(&'static str, &'static str)]),
+}
+
+/// One row: the endpoint as the server lists it (method, path), how to call it, and the
+/// expected status for anonymous, admin, manager, auditor, donor (NL), institute (ML-ENP).
+struct Row {
+    method: &'static str,
+    path: &'static str,
+    call: Call,
+    expect: [u16; 6],
+}
+
+const PAGE: [u16; 6] = [401, 200, 200, 200, 200, 200];
+const ADMIN_ONLY_PAGE: [u16; 6] = [401, 200, 403, 403, 403, 403];
+const NO_INSTITUTE_PAGE: [u16; 6] = [401, 200, 200, 200, 200, 403];
+const ADMIN_ONLY_POST: [u16; 6] = [401, 303, 403, 403, 403, 403];
+const EDITORS_PAGE: [u16; 6] = [401, 200, 200, 403, 403, 403];
+const EDITORS_POST: [u16; 6] = [401, 303, 303, 403, 403, 403];
+const EVERYONE: [u16; 6] = [200; 6];
+const EVERYONE_REDIRECT: [u16; 6] = [303; 6];
+const PAGE_ARGS: &[(&str, &str)] = &[("page[page]", "1"), ("page[per_page]", "20")];
+
+/// `{user}` in a path is replaced by the key of the demo user `bf-eng@aidtrail.demo`.
+fn matrix() -> Vec<Row> {
+    use Call::*;
+    vec![
+        Row { method: "GET", path: "/", call: Page("/"), expect: PAGE },
+        Row { method: "GET", path: "/grants", call: Page("/grants"), expect: NO_INSTITUTE_PAGE },
+        Row { method: "GET", path: "/activities", call: Page("/activities"), expect: PAGE },
+        Row {
+            method: "GET",
+            path: "/activities/{id}",
+            call: Page("/activities/ml_workshop_2018"),
+            expect: PAGE,
+        },
+        Row { method: "GET", path: "/institutes", call: Page("/institutes"), expect: PAGE },
+        Row { method: "GET", path: "/equipment", call: Page("/equipment"), expect: PAGE },
+        Row { method: "GET", path: "/login", call: Page("/login"), expect: EVERYONE },
+        Row { method: "GET", path: "/account/password", call: Page("/account/password"), expect: PAGE },
+        Row { method: "GET", path: "/admin/users", call: Page("/admin/users"), expect: ADMIN_ONLY_PAGE },
+        Row { method: "GET", path: "/activities/new", call: Page("/activities/new"), expect: EDITORS_PAGE },
+        Row {
+            method: "GET",
+            path: "/activities/{id}/edit",
+            call: Page("/activities/ml_workshop_2018/edit"),
+            expect: EDITORS_PAGE,
+        },
+        Row {
+            method: "POST",
+            path: "get_activity_edit",
+            call: ServerFn("get_activity_edit", &[("id", "ml_workshop_2018")]),
+            expect: EDITORS_PAGE,
+        },
+        Row {
+            method: "POST",
+            path: "get_activity_form_options",
+            call: ServerFn("get_activity_form_options", &[]),
+            expect: EDITORS_PAGE,
+        },
+        Row { method: "GET", path: "/indicators", call: Page("/indicators"), expect: PAGE },
+        Row { method: "POST", path: "list_indicators", call: ServerFn("list_indicators", &[]), expect: PAGE },
+        Row {
+            method: "POST",
+            path: "get_activity_filter_options",
+            call: ServerFn("get_activity_filter_options", &[]),
+            expect: PAGE,
+        },
+        Row {
+            method: "POST",
+            path: "get_activity_history",
+            call: ServerFn("get_activity_history", &[("id", "ml_workshop_2018")]),
+            expect: PAGE,
+        },
+        Row {
+            method: "POST",
+            path: "take_form_state",
+            call: ServerFn("take_form_state", &[("form", "activity:new")]),
+            expect: PAGE,
+        },
+        // Allowed calls here are refused by validation or versioning, so they change nothing.
+        Row {
+            method: "POST",
+            path: "/activities/new",
+            call: Post("/activities/new", &[("title", "")]),
+            expect: EDITORS_POST,
+        },
+        Row {
+            method: "POST",
+            path: "/activities/{id}/edit",
+            call: Post("/activities/ml_workshop_2018/edit", &[("version", "1"), ("title", "")]),
+            expect: EDITORS_POST,
+        },
+        Row {
+            method: "POST",
+            path: "/activities/{id}/archive",
+            call: Post("/activities/ml_workshop_2018/archive", &[("version", "999")]),
+            expect: EDITORS_POST,
+        },
+        Row {
+            method: "POST",
+            path: "get_current_user",
+            call: ServerFn("get_current_user", &[]),
+            expect: EVERYONE,
+        },
+        Row { method: "POST", path: "get_overview", call: ServerFn("get_overview", &[]), expect: PAGE },
+        Row {
+            method: "POST",
+            path: "list_grants",
+            call: ServerFn("list_grants", PAGE_ARGS),
+            expect: NO_INSTITUTE_PAGE,
+        },
+        Row {
+            method: "POST",
+            path: "list_activities",
+            call: ServerFn("list_activities", PAGE_ARGS),
+            expect: PAGE,
+        },
+        Row {
+            method: "POST",
+            path: "get_activity",
+            call: ServerFn("get_activity", &[("id", "ml_workshop_2018")]),
+            expect: PAGE,
+        },
+        Row {
+            method: "POST",
+            path: "list_institutes",
+            call: ServerFn("list_institutes", PAGE_ARGS),
+            expect: PAGE,
+        },
+        Row {
+            method: "POST",
+            path: "list_equipment",
+            call: ServerFn("list_equipment", PAGE_ARGS),
+            expect: PAGE,
+        },
+        Row {
+            method: "POST",
+            path: "list_users",
+            call: ServerFn("list_users", &[]),
+            expect: ADMIN_ONLY_PAGE,
+        },
+        Row {
+            method: "POST",
+            path: "get_user_form_options",
+            call: ServerFn("get_user_form_options", &[]),
+            expect: ADMIN_ONLY_PAGE,
+        },
+        Row {
+            method: "POST",
+            path: "take_admin_flash",
+            call: ServerFn("take_admin_flash", &[]),
+            expect: ADMIN_ONLY_PAGE,
+        },
+        Row {
+            method: "POST",
+            path: "set_language_preference",
+            call: ServerFn("set_language_preference", &[("locale", "En")]),
+            expect: EVERYONE,
+        },
+        Row { method: "GET", path: "/healthz", call: Get("/healthz"), expect: EVERYONE },
+        Row {
+            method: "POST",
+            path: "/lang",
+            call: Post("/lang", &[("lang", "en"), ("next", "/")]),
+            expect: EVERYONE_REDIRECT,
+        },
+        Row {
+            method: "POST",
+            path: "/login",
+            call: Post(
+                "/login",
+                &[("email", "nobody@example.org"), ("password", "wrong password"), ("next", "/")],
+            ),
+            expect: EVERYONE_REDIRECT,
+        },
+        Row {
+            method: "POST",
+            path: "/account/password",
+            call: Post("/account/password", &[("current", "wrong"), ("new", "x"), ("confirm", "x")]),
+            expect: [401, 303, 303, 303, 303, 303],
+        },
+        Row {
+            method: "POST",
+            path: "/admin/users",
+            call: Post(
+                "/admin/users",
+                &[
+                    ("email", "matrix@example.org"),
+                    ("name", "Matrix"),
+                    ("role", "auditor"),
+                    ("language", "en"),
+                ],
+            ),
+            expect: ADMIN_ONLY_POST,
+        },
+        Row {
+            method: "POST",
+            path: "/admin/users/{id}/deactivate",
+            call: Post("/admin/users/{user}/deactivate", &[]),
+            expect: ADMIN_ONLY_POST,
+        },
+        Row {
+            method: "POST",
+            path: "/admin/users/{id}/activate",
+            call: Post("/admin/users/{user}/activate", &[]),
+            expect: ADMIN_ONLY_POST,
+        },
+        Row {
+            method: "POST",
+            path: "/admin/users/{id}/reset-password",
+            call: Post("/admin/users/{user}/reset-password", &[]),
+            expect: ADMIN_ONLY_POST,
+        },
+        // Last, as it ends the caller's session.
+        Row { method: "POST", path: "/logout", call: Post("/logout", &[]), expect: EVERYONE_REDIRECT },
+    ]
+}
+
+pub(crate) async fn user_key(app: &TestApp, email: &str) -> String {
+    let rows: Vec<serde_json::Value> = app
+        .db
+        .query("SELECT VALUE record::id(id) FROM user WHERE email = $email;")
+        .bind(("email", email.to_owned()))
+        .await
+        .unwrap()
+        .take(0)
+        .unwrap();
+    rows[0].as_str().unwrap().to_owned()
+}
+
+async fn call(app: &TestApp, client: &reqwest::Client, call: &Call, user: &str) -> u16 {
+    match call {
+        Call::Page(path) | Call::Get(path) => app.get_with(client, path).await.0,
+        Call::ServerFn(name, args) => app.call(client, name, args).await.0,
+        Call::Post(path, form) => {
+            app.post_form(client, &path.replace("{user}", user), form).await.status().as_u16()
+        }
+    }
+}
+
+/// Everything but sessions, as JSON text: what a denied call must leave unchanged.
+pub(crate) async fn snapshot(app: &TestApp) -> String {
+    let mut all = String::new();
+    for table in [
+        "user",
+        "donor",
+        "donor_grant",
+        "activity",
+        "institute",
+        "equipment",
+        "handover",
+        "transaction",
+        "audit_event",
+    ] {
+        let rows: Vec<serde_json::Value> =
+            app.db.query(format!("SELECT * FROM {table} ORDER BY id;")).await.unwrap().take(0).unwrap();
+        all.push_str(&serde_json::to_string(&rows).unwrap());
+    }
+    all
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn permission_matrix_covers_every_endpoint_and_role() {
+    let app = spawn_app().await;
+
+    // Every endpoint the server answers is in the table, and nothing else.
+    let listed: BTreeSet<(String, String)> = aidtrail::startup::endpoints()
+        .into_iter()
+        .map(|(method, path, kind)| {
+            let path = if kind == "server_fn" { server_fn_name(&path).to_owned() } else { path };
+            (method, path)
+        })
+        .collect();
+    let table: BTreeSet<(String, String)> =
+        matrix().iter().map(|r| (r.method.to_owned(), r.path.to_owned())).collect();
+    assert_eq!(listed, table, "the permission matrix and the server's endpoints differ");
+
+    let target = user_key(&app, "bf-eng@aidtrail.demo").await;
+    let mut clients = Vec::new();
+    for caller in CALLERS {
+        clients.push(match caller {
+            None => browserless_client(),
+            Some(email) => app.sign_in(email).await,
+        });
+    }
+
+    // Denied calls first, all of them, and the data must not move.
+    let before = snapshot(&app).await;
+    let rows = matrix();
+    for row in &rows {
+        for (i, client) in clients.iter().enumerate() {
+            if matches!(row.expect[i], 401 | 403) {
+                let got = call(&app, client, &row.call, &target).await;
+                assert_eq!(got, row.expect[i], "{} {} as {:?}", row.method, row.path, CALLERS[i]);
+            }
+        }
+    }
+    assert_eq!(snapshot(&app).await, before, "a denied call changed the data");
+
+    // Then the allowed ones.
+    for row in &rows {
+        for (i, client) in clients.iter().enumerate() {
+            if !matches!(row.expect[i], 401 | 403) {
+                let got = call(&app, client, &row.call, &target).await;
+                assert_eq!(got, row.expect[i], "{} {} as {:?}", row.method, row.path, CALLERS[i]);
+            }
+        }
+    }
+}
