@@ -7,6 +7,7 @@ pub mod indicators;
 pub mod migrations;
 pub mod repo;
 pub mod rows;
+mod user_admin;
 
 use surrealdb::Surreal;
 use surrealdb::engine::any::Any;

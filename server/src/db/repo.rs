@@ -4,7 +4,7 @@
 use app::domain::{
     ActivityDetail, ActivityEdit, ActivityFilter, ActivityFilterOptions, ActivityFormOptions, ActivityRow,
     ActivitySort, EquipmentRow, GrantRow, HistoryEntry, InstituteRow, NamedRef, Overview, Page, PageRequest,
-    Role, Scope, Text, UserFormOptions, UserRow,
+    Scope, Text, UserFormOptions, UserRow,
 };
 use app::error::AppError;
 use app::i18n::Locale;
@@ -100,35 +100,19 @@ impl SurrealRepo {
 }
 
 /// Logs a database failure and hides it from the browser.
-fn internal(error: surrealdb::Error) -> AppError {
+pub(super) fn internal(error: surrealdb::Error) -> AppError {
     tracing::error!(%error, "database query failed");
     AppError::Internal
 }
 
 /// A stored row that breaks a domain rule: the schema should make this impossible.
-fn invalid_row(error: app::domain::DomainError) -> AppError {
+pub(super) fn invalid_row(error: app::domain::DomainError) -> AppError {
     tracing::error!(%error, "stored record fails domain validation");
     AppError::Internal
 }
 
 /// Activities that took place (implementation, finalisation, closed) count as training given.
 const HELD: &str = "status IN [2, 3, 4]";
-
-#[derive(Debug, SurrealValue)]
-#[surreal(crate = "surrealdb::types")]
-struct UserListRecord {
-    id: RecordId,
-    email: String,
-    name: String,
-    role: String,
-    institute_name: Option<String>,
-    institute_name_fr: Option<String>,
-    donor_name: Option<String>,
-    donor_name_fr: Option<String>,
-    language: String,
-    active: bool,
-    must_change_password: bool,
-}
 
 #[derive(Debug, SurrealValue)]
 #[surreal(crate = "surrealdb::types")]
@@ -142,10 +126,10 @@ struct HistoryRecord {
 
 #[derive(Debug, SurrealValue)]
 #[surreal(crate = "surrealdb::types")]
-struct OptionRecord {
-    id: RecordId,
-    label: String,
-    label_fr: String,
+pub(super) struct OptionRecord {
+    pub(super) id: RecordId,
+    pub(super) label: String,
+    pub(super) label_fr: String,
 }
 
 #[async_trait::async_trait]
@@ -434,39 +418,7 @@ impl Repo for SurrealRepo {
     }
 
     async fn list_users(&self) -> Result<Vec<UserRow>, AppError> {
-        let rows: Vec<UserListRecord> = self
-            .db
-            .query(
-                "SELECT id, email, name, role, institute.name AS institute_name, institute.name_fr AS institute_name_fr,
-                        donor.name AS donor_name, donor.name_fr AS donor_name_fr, language, active, must_change_password
-                 FROM user ORDER BY role, email;",
-            )
-            .await
-            .map_err(internal)?
-            .check()
-            .map_err(internal)?
-            .take(0)
-            .map_err(internal)?;
-        rows.into_iter()
-            .map(|r| {
-                let role = Role::from_code(&r.role).map_err(invalid_row)?;
-                let binding = match (r.institute_name, r.donor_name) {
-                    (Some(en), _) => Some(Text::new(en, r.institute_name_fr.unwrap_or_default())),
-                    (None, Some(en)) => Some(Text::new(en, r.donor_name_fr.unwrap_or_default())),
-                    (None, None) => None,
-                };
-                Ok(UserRow {
-                    id: key_of(&r.id),
-                    email: r.email,
-                    name: r.name,
-                    role,
-                    binding,
-                    language: Locale::from_code(&r.language).unwrap_or_default(),
-                    active: r.active,
-                    must_change_password: r.must_change_password,
-                })
-            })
-            .collect()
+        super::user_admin::list_users(&self.db).await
     }
 
     async fn set_language(&self, user_id: &str, locale: Locale) -> Result<(), AppError> {
@@ -557,25 +509,6 @@ impl Repo for SurrealRepo {
     }
 
     async fn user_form_options(&self) -> Result<UserFormOptions, AppError> {
-        let mut response = self
-            .db
-            .query(
-                "SELECT id, string::concat(code, ' · ', name) AS label, string::concat(code, ' · ', name_fr) AS label_fr, country
-                 FROM institute WHERE archived = false ORDER BY country, label;",
-            )
-            .query("SELECT id, name AS label, name_fr AS label_fr FROM donor WHERE archived = false ORDER BY label;")
-            .await
-            .map_err(internal)?
-            .check()
-            .map_err(internal)?;
-        let to_refs = |rows: Vec<OptionRecord>| {
-            rows.into_iter()
-                .map(|r| NamedRef { id: key_of(&r.id), name: Text::new(r.label, r.label_fr) })
-                .collect()
-        };
-        Ok(UserFormOptions {
-            institutes: to_refs(response.take(0).map_err(internal)?),
-            donors: to_refs(response.take(1).map_err(internal)?),
-        })
+        super::user_admin::user_form_options(&self.db).await
     }
 }
