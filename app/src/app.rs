@@ -9,7 +9,8 @@ use crate::components::Layout;
 use crate::components::i18n::{I18n, initial_locale};
 use crate::pages::{
     ActivitiesPage, ActivityPage, EditActivityPage, EquipmentPage, GrantsPage, HomePage, IndicatorsPage,
-    InstitutesPage, LoginPage, NewActivityPage, NotFoundPage, PasswordPage, UsersPage,
+    InstitutesPage, LoginPage, NewActivityPage, NewRecordPage, NotFoundPage, PasswordPage, RecordListPage,
+    RecordPage, RecordsPage, UsersPage,
 };
 
 /// The whole HTML document, rendered on the server only.
@@ -58,6 +59,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/password") view=PasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/users") view=UsersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/records") view=RecordsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/records/:kind") view=RecordListPage ssr=SsrMode::Async/>
+                    <Route path=path!("/records/:kind/new") view=NewRecordPage ssr=SsrMode::Async/>
+                    <Route path=path!("/records/:kind/:id") view=RecordPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

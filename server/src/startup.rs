@@ -175,6 +175,9 @@ fn plain_routes() -> Routes {
         .post("/activities/new", crate::forms::create_activity)
         .post("/activities/{id}/edit", crate::forms::update_activity)
         .post("/activities/{id}/archive", crate::forms::archive_activity)
+        .post("/records/{kind}/new", crate::forms::create_record)
+        .post("/records/{kind}/{id}/edit", crate::forms::update_record)
+        .post("/records/{kind}/{id}/archive", crate::forms::archive_record)
 }
 
 /// Every endpoint the server answers besides static files: (method, path, kind).

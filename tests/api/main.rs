@@ -6,3 +6,4 @@ mod demo;
 mod lifecycle;
 mod pages;
 mod permissions;
+mod records;

@@ -34,6 +34,7 @@ const NO_INSTITUTE_PAGE: [u16; 6] = [401, 200, 200, 200, 200, 403];
 const ADMIN_ONLY_POST: [u16; 6] = [401, 303, 403, 403, 403, 403];
 const EDITORS_PAGE: [u16; 6] = [401, 200, 200, 403, 403, 403];
 const EDITORS_POST: [u16; 6] = [401, 303, 303, 403, 403, 403];
+const STAFF_PAGE: [u16; 6] = [401, 200, 200, 200, 403, 403];
 const EVERYONE: [u16; 6] = [200; 6];
 const EVERYONE_REDIRECT: [u16; 6] = [303; 6];
 const PAGE_ARGS: &[(&str, &str)] = &[("page[page]", "1"), ("page[per_page]", "20")];
@@ -95,7 +96,52 @@ fn matrix() -> Vec<Row> {
             call: ServerFn("take_form_state", &[("form", "activity:new")]),
             expect: PAGE,
         },
+        Row { method: "GET", path: "/records", call: Page("/records"), expect: STAFF_PAGE },
+        Row { method: "GET", path: "/records/{kind}", call: Page("/records/transactions"), expect: STAFF_PAGE },
+        Row { method: "GET", path: "/records/{kind}/new", call: Page("/records/grants/new"), expect: EDITORS_PAGE },
+        Row {
+            method: "GET",
+            path: "/records/{kind}/{id}",
+            call: Page("/records/grants/nl_2018"),
+            expect: STAFF_PAGE,
+        },
+        Row {
+            method: "POST",
+            path: "list_records",
+            call: ServerFn("list_records", &[("kind", "Donor"), ("page[page]", "1"), ("page[per_page]", "20")]),
+            expect: STAFF_PAGE,
+        },
+        Row {
+            method: "POST",
+            path: "get_record_form",
+            call: ServerFn("get_record_form", &[("kind", "Grant"), ("id", "de_2017")]),
+            expect: STAFF_PAGE,
+        },
+        Row {
+            method: "POST",
+            path: "get_record_history",
+            call: ServerFn("get_record_history", &[("kind", "Grant"), ("id", "de_2017")]),
+            expect: STAFF_PAGE,
+        },
         // Allowed calls here are refused by validation or versioning, so they change nothing.
+        Row {
+            method: "POST",
+            path: "/records/{kind}/new",
+            call: Post("/records/donors/new", &[("name", "")]),
+            expect: EDITORS_POST,
+        },
+        Row {
+            method: "POST",
+            path: "/records/{kind}/{id}/edit",
+            call: Post("/records/grants/nl_2018/edit", &[("version", "1"), ("title", "")]),
+            expect: EDITORS_POST,
+        },
+        Row {
+            method: "POST",
+            path: "/records/{kind}/{id}/archive",
+            call: Post("/records/grants/nl_2018/archive", &[("version", "999")]),
+            expect: EDITORS_POST,
+        },
         Row {
             method: "POST",
             path: "/activities/new",

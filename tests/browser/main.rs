@@ -214,10 +214,11 @@ fn accounts(app: &TestApp) -> Vec<(String, String)> {
 
 async fn role_journeys(client: Client, base: String, accounts: Vec<(String, String)>) {
     let everything = ["Overview", "Grants", "Activities", "Institutes", "Equipment", "Indicators"];
+    let staff = [everything.as_slice(), &["Records"]].concat();
     let expected: Vec<Vec<&str>> = vec![
-        [everything.as_slice(), &["Users"]].concat(),
-        everything.to_vec(),
-        everything.to_vec(),
+        [staff.as_slice(), &["Users"]].concat(),
+        staff.clone(),
+        staff,
         everything.to_vec(),
         // The institute user reads French, its preference, and sees no grants.
         vec!["Vue d’ensemble", "Activités", "Institutions", "Équipement", "Indicateurs"],

@@ -137,3 +137,32 @@ pub async fn take_form_state(form: String) -> Result<Option<crate::domain::FormS
 pub async fn list_indicators() -> Result<Vec<crate::domain::IndicatorRow>, AppError> {
     with_status(services::indicators(&*repo()?, signed_in().as_ref()).await)
 }
+
+/// One page of reference records (donors, grants, transactions, ...).
+#[server]
+pub async fn list_records(
+    kind: crate::domain::records::RecordKind,
+    #[server(default)] query: crate::domain::records::RecordQuery,
+    page: PageRequest,
+) -> Result<Page<crate::domain::records::RecordRow>, AppError> {
+    with_status(services::list_records(&*repo()?, signed_in().as_ref(), kind, &query, page).await)
+}
+
+/// A reference record's form; `id` empty for a new record.
+#[server]
+pub async fn get_record_form(
+    kind: crate::domain::records::RecordKind,
+    #[server(default)] id: String,
+) -> Result<crate::domain::records::RecordForm, AppError> {
+    let id = Some(id).filter(|id| !id.is_empty());
+    with_status(services::record_form(&*repo()?, signed_in().as_ref(), kind, id.as_deref()).await)
+}
+
+/// Who changed a reference record, when and why.
+#[server]
+pub async fn get_record_history(
+    kind: crate::domain::records::RecordKind,
+    id: String,
+) -> Result<Vec<crate::domain::HistoryEntry>, AppError> {
+    with_status(services::record_history(&*repo()?, signed_in().as_ref(), kind, &id).await)
+}

@@ -63,18 +63,21 @@ pub enum Permission {
     ViewActivities,
     ViewInstitutes,
     ViewEquipment,
+    /// Read the reference records (donors, transactions, strategy, ...): the programme's staff.
+    ViewRecords,
     /// Create, edit and archive the programme's records.
     EditProgramme,
     ManageUsers,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 7] = [
+    pub const ALL: [Permission; 8] = [
         Permission::ViewOverview,
         Permission::ViewGrants,
         Permission::ViewActivities,
         Permission::ViewInstitutes,
         Permission::ViewEquipment,
+        Permission::ViewRecords,
         Permission::EditProgramme,
         Permission::ManageUsers,
     ];

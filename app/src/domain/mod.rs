@@ -10,13 +10,14 @@ mod dates;
 mod filters;
 mod money;
 mod participants;
+pub mod records;
 mod views;
 
 pub use auth::{AdminFlash, Binding, CurrentUser, Permission, Role, Scope, UserFormOptions, UserRow};
 pub use codes::*;
 pub use dates::{DateRange, parse_date};
 pub use filters::{ActivityFilter, ActivitySort};
-pub use money::{Currency, Money};
+pub use money::{Currency, Money, Rate};
 pub use participants::{Headcount, Participants, Service};
 pub use views::*;
 
@@ -35,6 +36,8 @@ pub enum DomainError {
     AmountTooLarge,
     #[error("not an amount: {0:?}")]
     AmountFormat(String),
+    #[error("not an exchange rate: {0:?}")]
+    RateFormat(String),
     #[error("not a date (YYYY-MM-DD): {0:?}")]
     DateFormat(String),
     #[error("end date is before start date")]

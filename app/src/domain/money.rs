@@ -1,5 +1,6 @@
 //! Money: integer minor units with an ISO 4217 currency, never a float.
 
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -56,6 +57,41 @@ impl From<Currency> for String {
 impl fmt::Display for Currency {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
+    }
+}
+
+/// An exchange rate: how many units of one currency one unit of another buys. Always > 0, at
+/// most 12 decimals, exact (a decimal, never a float).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rate(Decimal);
+
+impl Rate {
+    pub fn one() -> Self {
+        Self(Decimal::ONE)
+    }
+
+    /// Parses `1.0825` or `1,0825`.
+    pub fn parse(text: &str) -> Result<Self, DomainError> {
+        let cleaned = text.trim().replace(',', ".");
+        let value: Decimal = cleaned.parse().map_err(|_| DomainError::RateFormat(text.to_owned()))?;
+        if value <= Decimal::ZERO || value.scale() > 12 || value > Decimal::from(1_000_000_000) {
+            return Err(DomainError::RateFormat(text.to_owned()));
+        }
+        Ok(Self(value.normalize()))
+    }
+
+    pub fn value(&self) -> Decimal {
+        self.0
+    }
+
+    pub fn is_one(&self) -> bool {
+        self.0 == Decimal::ONE
+    }
+}
+
+impl std::fmt::Display for Rate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
     }
 }
 
@@ -126,6 +162,31 @@ impl Money {
         &self.currency
     }
 
+    /// The amount as a plain decimal, the way a form shows it back: `600000.00`.
+    pub fn plain(&self) -> String {
+        let exponent = self.currency.exponent();
+        if exponent == 0 {
+            return self.minor.to_string();
+        }
+        let scale = 10_i64.pow(exponent);
+        format!("{}.{:0width$}", self.minor / scale, self.minor % scale, width = exponent as usize)
+    }
+
+    /// Converts into `to` at `rate` (units of `to` per unit of this currency), rounding half away
+    /// from zero to the target's minor unit.
+    pub fn convert(&self, rate: &Rate, to: Currency) -> Result<Money, DomainError> {
+        use rust_decimal::prelude::ToPrimitive;
+        let from_scale = Decimal::from(10_i64.pow(self.currency.exponent()));
+        let to_scale = Decimal::from(10_i64.pow(to.exponent()));
+        let value = Decimal::from(self.minor)
+            .checked_mul(rate.0)
+            .and_then(|v| v.checked_mul(to_scale))
+            .and_then(|v| v.checked_div(from_scale))
+            .ok_or(DomainError::AmountTooLarge)?
+            .round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+        Money::new(value.to_i64().ok_or(DomainError::AmountTooLarge)?, to)
+    }
+
     /// Multiplies by a whole quantity (unit cost × quantity), refusing overflow.
     pub fn times(&self, quantity: u32) -> Result<Self, DomainError> {
         let minor = self.minor.checked_mul(i64::from(quantity)).ok_or(DomainError::AmountTooLarge)?;
@@ -136,6 +197,29 @@ impl Money {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rates_are_exact_and_positive() {
+        assert_eq!(Rate::parse("1,0825").unwrap().to_string(), "1.0825");
+        assert!(Rate::parse("0").is_err());
+        assert!(Rate::parse("-1").is_err());
+        assert!(Rate::parse("abc").is_err());
+        assert!(Rate::one().is_one());
+    }
+
+    #[test]
+    fn conversion_rounds_half_away_from_zero_to_the_target_minor_unit() {
+        let usd = Currency::parse("USD").unwrap();
+        let amount = Money::new(1_000_00, usd).unwrap();
+        let eur = amount.convert(&Rate::parse("0.92345").unwrap(), Currency::eur()).unwrap();
+        assert_eq!(eur.minor(), 923_45);
+        let odd = Money::new(1, Currency::eur()).unwrap().convert(&Rate::parse("0.5").unwrap(), Currency::eur());
+        assert_eq!(odd.unwrap().minor(), 1);
+        let xof = Currency::parse("XOF").unwrap();
+        let francs = Money::new(100_00, Currency::eur()).unwrap().convert(&Rate::parse("655.957").unwrap(), xof);
+        assert_eq!(francs.unwrap().minor(), 65_596);
+        assert_eq!(Money::new(60_000_000, Currency::eur()).unwrap().plain(), "600000.00");
+    }
 
     fn eur(text: &str) -> Result<Money, DomainError> {
         Money::parse(text, Currency::eur())

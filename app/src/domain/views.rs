@@ -311,3 +311,15 @@ mod tests {
         assert_eq!(Text::new("Workshop", "Atelier").get(Locale::Fr), "Atelier");
     }
 }
+
+impl From<crate::i18n::Msg> for Text {
+    fn from(msg: crate::i18n::Msg) -> Self {
+        Text::new(msg.text(Locale::En), msg.text(Locale::Fr))
+    }
+}
+
+impl From<super::records::Pair> for Text {
+    fn from(pair: super::records::Pair) -> Self {
+        Text::new(pair.0, pair.1)
+    }
+}

@@ -242,12 +242,35 @@ pub enum Msg {
     ActualsEntered,
     NoIndicators,
     NotAvailable,
+    ErrRate,
+    ErrCurrency,
+    ErrRateNotOne,
+    ErrOnePurpose,
+    ErrTargetRow,
+    ErrDuplicateTarget,
+    ErrCurrencyLocked,
+    ErrDuplicateValue,
+    ErrOverGrant,
+    ErrBelowSpent,
+    NavRecords,
+    RecordsTitle,
+    RecordsIntro,
+    NewRecord,
+    ShowArchived,
+    ArchivedBadge,
+    EmptyRecords,
+    ReadOnlyRecord,
+    EditRecord,
+    SectionRecord,
+    BackToList,
+    FilterParent,
 }
 
 impl Msg {
     /// The message for a field error code of the forms.
     pub fn for_field_error(code: &str) -> Msg {
         use crate::domain::activity_form::codes;
+        use crate::domain::records::record_codes;
         match code {
             codes::REQUIRED => Msg::ErrRequired,
             codes::TOO_LONG => Msg::ErrTooLong,
@@ -263,7 +286,27 @@ impl Msg {
             codes::DUPLICATE_CODE => Msg::ErrDuplicateCode,
             codes::UNKNOWN => Msg::ErrUnknown,
             codes::DUPLICATE_GRANT => Msg::ErrDuplicateGrant,
+            record_codes::RATE => Msg::ErrRate,
+            record_codes::CURRENCY => Msg::ErrCurrency,
+            record_codes::RATE_NOT_ONE => Msg::ErrRateNotOne,
+            record_codes::ONE_PURPOSE => Msg::ErrOnePurpose,
+            record_codes::TARGET_ROW => Msg::ErrTargetRow,
+            record_codes::DUPLICATE_TARGET => Msg::ErrDuplicateTarget,
+            record_codes::CURRENCY_LOCKED => Msg::ErrCurrencyLocked,
+            record_codes::DUPLICATE => Msg::ErrDuplicateValue,
             _ => Msg::ErrorBody,
+        }
+    }
+
+    /// The text of a field error, with the amount for those that carry one.
+    pub fn field_error_text(locale: Locale, message: &str) -> String {
+        use crate::domain::records::{parse_amount_error, record_codes};
+        match parse_amount_error(message) {
+            Some((code, money)) => {
+                let msg = if code == record_codes::OVER_GRANT { Msg::ErrOverGrant } else { Msg::ErrBelowSpent };
+                format!("{} {}.", msg.text(locale), super::fmt_money(locale, &money))
+            }
+            None => Msg::for_field_error(message).text(locale).to_owned(),
         }
     }
 
@@ -655,6 +698,58 @@ impl Msg {
                 ("No indicators have been recorded yet.", "Aucun indicateur n’a encore été enregistré.")
             }
             NotAvailable => ("—", "—"),
+            ErrRate => ("Enter a rate above 0, such as 1.0825.", "Saisissez un taux supérieur à 0, par exemple 1,0825."),
+            ErrCurrency => ("Enter a three-letter ISO 4217 code, such as EUR.", "Saisissez un code ISO 4217 de trois lettres, par exemple EUR."),
+            ErrRateNotOne => (
+                "The amount is already in this currency: the rate must be 1.",
+                "Le montant est déjà dans cette monnaie : le taux doit être 1.",
+            ),
+            ErrOnePurpose => (
+                "A transaction pays for an activity or for equipment, not both.",
+                "Une transaction paie une activité ou un équipement, pas les deux.",
+            ),
+            ErrTargetRow => (
+                "Each target needs a year (2000–2100), a country code and a whole number.",
+                "Chaque cible demande une année (2000–2100), un code pays et un nombre entier.",
+            ),
+            ErrDuplicateTarget => (
+                "There is already a target for this year and country.",
+                "Une cible existe déjà pour cette année et ce pays.",
+            ),
+            ErrCurrencyLocked => (
+                "Transactions are recorded on this grant: its currency cannot change.",
+                "Des transactions sont enregistrées sur cette subvention : sa monnaie ne peut plus changer.",
+            ),
+            ErrDuplicateValue => (
+                "Another record already uses this value: it must be unique.",
+                "Une autre fiche utilise déjà cette valeur : elle doit être unique.",
+            ),
+            ErrOverGrant => (
+                "This expenditure would take the grant’s spending above its amount by",
+                "Cette dépense ferait dépasser le montant de la subvention de",
+            ),
+            ErrBelowSpent => (
+                "More than this has already been spent on the grant, by",
+                "Les dépenses déjà enregistrées sur la subvention dépassent ce montant de",
+            ),
+            NavRecords => ("Records", "Référentiel"),
+            RecordsTitle => ("Programme records", "Référentiel du programme"),
+            RecordsIntro => (
+                "Donors, grants and their transactions, institutes, and the strategy with its pillars and indicators.",
+                "Bailleurs, subventions et leurs transactions, institutions, et la stratégie avec ses axes et indicateurs.",
+            ),
+            NewRecord => ("New", "Nouveau"),
+            ShowArchived => ("Include archived", "Inclure les archives"),
+            ArchivedBadge => ("Archived", "Archivé"),
+            EmptyRecords => ("Nothing is recorded here yet.", "Rien n’est encore enregistré ici."),
+            ReadOnlyRecord => (
+                "You can read this record; only programme managers change it.",
+                "Vous pouvez consulter cette fiche ; seuls les gestionnaires de programme la modifient.",
+            ),
+            EditRecord => ("Edit", "Modifier"),
+            SectionRecord => ("Details", "Détails"),
+            BackToList => ("Back to the list", "Retour à la liste"),
+            FilterParent => ("Belongs to", "Rattaché à"),
         }
     }
 }

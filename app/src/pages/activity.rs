@@ -79,7 +79,7 @@ fn editor_actions(a: &ActivityDetail) -> AnyView {
 }
 
 /// Who changed the activity, when and why.
-fn history_view(history: Vec<HistoryEntry>) -> impl IntoView {
+pub(crate) fn history_view(history: Vec<HistoryEntry>) -> impl IntoView {
     let items = if history.is_empty() {
         view! { <p class="muted">{tr(Msg::NoHistory)}</p> }.into_any()
     } else {

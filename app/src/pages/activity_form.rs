@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::api::{get_activity_edit, get_activity_form_options, take_form_state};
 use crate::components::i18n::{tr, tr_text};
+use super::form_fields::{Fields, error_line, error_of, input, select, textarea, value};
 use crate::components::{ErrorView, PageHeader, loading};
 use crate::domain::activity_form::{FUNDING_ROWS, FormValues, INSTRUCTOR_ROWS, activity_form_values};
 use crate::domain::{ActivityFormOptions, ActivityKind, ActivityStatus, Service, Text, Theme};
@@ -66,83 +67,12 @@ fn form_page(id: Option<Memo<String>>) -> impl IntoView {
     }
 }
 
-/// Reads one value of the form.
-fn value(form: &FormData, name: &str) -> String {
-    form.values.get(name).cloned().unwrap_or_default()
-}
-
-/// The error of one field, if any.
-fn error_of(form: &FormData, name: &str) -> Option<Msg> {
-    form.errors.iter().find(|e| e.field == name).map(|e| Msg::for_field_error(&e.message))
-}
-
-fn error_line(form: &FormData, name: &str) -> impl IntoView + use<> {
-    let id = format!("{name}-error");
-    error_of(form, name).map(|m| view! { <p class="field-error" id=id>{tr(m)}</p> })
-}
-
-fn input(form: &FormData, name: &str, label: Msg, kind: &'static str) -> impl IntoView + use<> {
-    let has_error = error_of(form, name).is_some();
-    let described = has_error.then(|| format!("{name}-error"));
-    view! {
-        <div class="field" class:has-error=has_error>
-            <label for=name.to_owned()>{tr(label)}</label>
-            <input
-                id=name.to_owned()
-                name=name.to_owned()
-                type=kind
-                value=value(form, name)
-                aria-invalid=has_error.then_some("true")
-                aria-describedby=described
-            />
-            {error_line(form, name)}
-        </div>
-    }
-}
-
-fn textarea(form: &FormData, name: &str, label: Msg) -> impl IntoView + use<> {
-    view! {
-        <div class="field wide" class:has-error=error_of(form, name).is_some()>
-            <label for=name.to_owned()>{tr(label)}</label>
-            <textarea id=name.to_owned() name=name.to_owned() rows="4">{value(form, name)}</textarea>
-            {error_line(form, name)}
-        </div>
-    }
-}
-
-/// A select whose options are (value, bilingual label); an empty first option when `blank`.
-fn select(
-    form: &FormData,
-    name: &str,
-    label: Msg,
-    options: Vec<(String, Text)>,
-    blank: Option<Msg>,
-) -> impl IntoView + use<> {
-    let current = value(form, name);
-    let options = options
-        .into_iter()
-        .map(|(v, text)| {
-            let selected = v == current;
-            view! { <option value=v selected=selected>{tr_text(text)}</option> }
-        })
-        .collect_view();
-    view! {
-        <div class="field" class:has-error=error_of(form, name).is_some()>
-            <label for=name.to_owned()>{tr(label)}</label>
-            <select id=name.to_owned() name=name.to_owned()>
-                {blank.map(|m| view! { <option value="">{tr(m)}</option> })}
-                {options}
-            </select>
-            {error_line(form, name)}
-        </div>
-    }
-}
-
 fn labels<T: Label + Copy>(items: &[T], code: impl Fn(T) -> String) -> Vec<(String, Text)> {
     items.iter().map(|i| (code(*i), Text::new(i.label(Locale::En), i.label(Locale::Fr)))).collect()
 }
 
 fn form_view(form: FormData, id: Option<String>) -> impl IntoView {
+    let f = Fields { values: &form.values, errors: &form.errors };
     let action = match &id {
         Some(id) => format!("/activities/{id}/edit"),
         None => "/activities/new".to_owned(),
@@ -155,7 +85,7 @@ fn form_view(form: FormData, id: Option<String>) -> impl IntoView {
         form.options.grants.iter().map(|g| (g.id.clone(), g.name.clone())).collect();
     let pillars: Vec<(String, Text)> =
         form.options.pillars.iter().map(|p| (p.id.clone(), p.name.clone())).collect();
-    let chosen: Vec<String> = value(&form, "institutes").split(',').map(|s| s.trim().to_owned()).collect();
+    let chosen: Vec<String> = value(&f, "institutes").split(',').map(|s| s.trim().to_owned()).collect();
     let institutes = form
         .options
         .institutes
@@ -179,14 +109,14 @@ fn form_view(form: FormData, id: Option<String>) -> impl IntoView {
                 <tr>
                     <th scope="row">{crate::components::i18n::tr_label(*s)}</th>
                     <td>
-                        <input class="count" type="number" min="0" name=women.clone() id=women.clone() value=value(&form, &women)
+                        <input class="count" type="number" min="0" name=women.clone() id=women.clone() value=value(&f, &women)
                             aria-label=tr(Msg::FieldWomen)/>
-                        {error_line(&form, &women)}
+                        {error_line(&f, &women)}
                     </td>
                     <td>
-                        <input class="count" type="number" min="0" name=men.clone() id=men.clone() value=value(&form, &men)
+                        <input class="count" type="number" min="0" name=men.clone() id=men.clone() value=value(&f, &men)
                             aria-label=tr(Msg::FieldMen)/>
-                        {error_line(&form, &men)}
+                        {error_line(&f, &men)}
                     </td>
                 </tr>
             }
@@ -196,8 +126,8 @@ fn form_view(form: FormData, id: Option<String>) -> impl IntoView {
         .map(|i| {
             view! {
                 <div class="row-fields">
-                    {select(&form, &format!("funding_{i}_grant"), Msg::FieldGrant, grants.clone(), Some(Msg::ChooseOne))}
-                    {input(&form, &format!("funding_{i}_amount"), Msg::FieldAmount, "text")}
+                    {select(&f, &format!("funding_{i}_grant"), Msg::FieldGrant.into(), grants.clone(), Some(Msg::ChooseOne))}
+                    {input(&f, &format!("funding_{i}_amount"), Msg::FieldAmount.into(), "text")}
                 </div>
             }
         })
@@ -205,11 +135,11 @@ fn form_view(form: FormData, id: Option<String>) -> impl IntoView {
     let instructors = (0..INSTRUCTOR_ROWS)
         .map(|i| {
             let supervisor = format!("instructor_{i}_supervisor");
-            let checked = !value(&form, &supervisor).is_empty();
+            let checked = !value(&f, &supervisor).is_empty();
             view! {
                 <div class="row-fields">
-                    {input(&form, &format!("instructor_{i}_name"), Msg::FieldInstructorName, "text")}
-                    {input(&form, &format!("instructor_{i}_institution"), Msg::FieldInstitution, "text")}
+                    {input(&f, &format!("instructor_{i}_name"), Msg::FieldInstructorName.into(), "text")}
+                    {input(&f, &format!("instructor_{i}_institution"), Msg::FieldInstitution.into(), "text")}
                     <label class="check">
                         <input type="checkbox" name=supervisor.clone() checked=checked/>
                         {tr(Msg::FieldSupervisor)}
@@ -227,34 +157,34 @@ fn form_view(form: FormData, id: Option<String>) -> impl IntoView {
             </p>
         })}
         <form method="post" action=action class="record-form" novalidate>
-            {id.as_ref().map(|_| view! { <input type="hidden" name="version" value=value(&form, "version")/> })}
+            {id.as_ref().map(|_| view! { <input type="hidden" name="version" value=value(&f, "version")/> })}
             {view! { <fieldset class="card">
                 <legend>{tr(Msg::SectionWhatWhen)}</legend>
                 <div class="fields">
-                    {input(&form, "code", Msg::FieldCode, "text")}
-                    {select(&form, "kind", Msg::FieldType, labels(ActivityKind::ALL, |k| k.code().to_owned()), Some(Msg::ChooseOne))}
-                    {input(&form, "title", Msg::FieldTitleEn, "text")}
-                    {input(&form, "title_fr", Msg::FieldTitleFr, "text")}
-                    {select(&form, "status", Msg::FieldStatus, labels(ActivityStatus::ALL, |s| s.code().to_string()), Some(Msg::ChooseOne))}
-                    {select(&form, "theme", Msg::FieldTheme, labels(Theme::ALL, |t| t.code().to_owned()), None)}
-                    {select(&form, "pillar", Msg::FieldPillar, pillars, Some(Msg::NoPillar))}
-                    {input(&form, "planned_start", Msg::FieldPlannedStart, "date")}
-                    {input(&form, "planned_end", Msg::FieldPlannedEnd, "date")}
-                    {input(&form, "actual_start", Msg::FieldActualStart, "date")}
-                    {input(&form, "actual_end", Msg::FieldActualEnd, "date")}
+                    {input(&f, "code", Msg::FieldCode.into(), "text")}
+                    {select(&f, "kind", Msg::FieldType.into(), labels(ActivityKind::ALL, |k| k.code().to_owned()), Some(Msg::ChooseOne))}
+                    {input(&f, "title", Msg::FieldTitleEn.into(), "text")}
+                    {input(&f, "title_fr", Msg::FieldTitleFr.into(), "text")}
+                    {select(&f, "status", Msg::FieldStatus.into(), labels(ActivityStatus::ALL, |s| s.code().to_string()), Some(Msg::ChooseOne))}
+                    {select(&f, "theme", Msg::FieldTheme.into(), labels(Theme::ALL, |t| t.code().to_owned()), None)}
+                    {select(&f, "pillar", Msg::FieldPillar.into(), pillars, Some(Msg::NoPillar))}
+                    {input(&f, "planned_start", Msg::FieldPlannedStart.into(), "date")}
+                    {input(&f, "planned_end", Msg::FieldPlannedEnd.into(), "date")}
+                    {input(&f, "actual_start", Msg::FieldActualStart.into(), "date")}
+                    {input(&f, "actual_end", Msg::FieldActualEnd.into(), "date")}
                 </div>
             </fieldset> }.into_any()}
             {view! { <fieldset class="card">
                 <legend>{tr(Msg::SectionWhere)}</legend>
                 <div class="fields">
-                    {input(&form, "country", Msg::FieldCountry, "text")}
-                    {input(&form, "city", Msg::FieldCity, "text")}
-                    {input(&form, "venue", Msg::FieldVenue, "text")}
+                    {input(&f, "country", Msg::FieldCountry.into(), "text")}
+                    {input(&f, "city", Msg::FieldCity.into(), "text")}
+                    {input(&f, "venue", Msg::FieldVenue.into(), "text")}
                 </div>
-                <div class="field wide" class:has-error=error_of(&form, "institutes").is_some()>
+                <div class="field wide" class:has-error=error_of(&f, "institutes").is_some()>
                     <span class="label">{tr(Msg::FieldInstitutes)}</span>
                     <div class="checks">{institutes}</div>
-                    {error_line(&form, "institutes")}
+                    {error_line(&f, "institutes")}
                 </div>
             </fieldset> }.into_any()}
             <fieldset class="card">
@@ -274,17 +204,17 @@ fn form_view(form: FormData, id: Option<String>) -> impl IntoView {
                     <tbody>{participants}</tbody>
                 </table>
                 <div class="fields">
-                    {input(&form, "participant_profile", Msg::FieldProfileEn, "text")}
-                    {input(&form, "participant_profile_fr", Msg::FieldProfileFr, "text")}
+                    {input(&f, "participant_profile", Msg::FieldProfileEn.into(), "text")}
+                    {input(&f, "participant_profile_fr", Msg::FieldProfileFr.into(), "text")}
                 </div>
                 <h3>{tr(Msg::SectionInstructors)}</h3>
                 {instructors}
             </fieldset> }.into_any()}
             {view! { <fieldset class="card">
                 <legend>{tr(Msg::SectionText)}</legend>
-                {textarea(&form, "narrative", Msg::FieldNarrativeEn)}
-                {textarea(&form, "narrative_fr", Msg::FieldNarrativeFr)}
-                {id.as_ref().map(|_| input(&form, "reason", Msg::FieldReason, "text"))}
+                {textarea(&f, "narrative", Msg::FieldNarrativeEn.into())}
+                {textarea(&f, "narrative_fr", Msg::FieldNarrativeFr.into())}
+                {id.as_ref().map(|_| input(&f, "reason", Msg::FieldReason.into(), "text"))}
             </fieldset> }.into_any()}
             <div class="form-actions">
                 <button type="submit" class="button" data-testid="save">{tr(Msg::Save)}</button>

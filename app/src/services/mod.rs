@@ -11,6 +11,7 @@ use crate::domain::{
     CurrentUser, EquipmentRow, GrantRow, HistoryEntry, IndicatorRow, InstituteRow, Overview, Page,
     PageRequest, Permission, Scope, UserFormOptions, UserRow,
 };
+use crate::domain::records::{RecordForm, RecordKind, RecordQuery, RecordRow};
 use crate::error::AppError;
 use crate::i18n::Locale;
 
@@ -41,6 +42,19 @@ pub trait Repo: Send + Sync + 'static {
     async fn activity_form_options(&self) -> Result<ActivityFormOptions, AppError>;
     /// The audit events of one record (`table:key`), newest first.
     async fn history(&self, record: &str) -> Result<Vec<HistoryEntry>, AppError>;
+    async fn list_records(
+        &self,
+        kind: RecordKind,
+        query: &RecordQuery,
+        page: PageRequest,
+    ) -> Result<Page<RecordRow>, AppError>;
+    /// A reference record's form (a new one when `key` is `None`); `Ok(None)` when missing.
+    async fn record_form(
+        &self,
+        kind: RecordKind,
+        key: Option<&str>,
+        can_edit: bool,
+    ) -> Result<Option<RecordForm>, AppError>;
 }
 
 /// The repository as the server functions find it in the Leptos context.
@@ -208,4 +222,53 @@ pub fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
         );
     }
     result
+}
+
+/// The programme's staff (admin, programme managers, auditors) read the reference records;
+/// donors and institutes see them through their own, scoped pages.
+fn require_staff(user: Option<&CurrentUser>) -> Result<&CurrentUser, AppError> {
+    require(user, Permission::ViewRecords)
+}
+
+/// One page of reference records.
+pub async fn list_records(
+    repo: &dyn Repo,
+    user: Option<&CurrentUser>,
+    kind: RecordKind,
+    query: &RecordQuery,
+    page: PageRequest,
+) -> Result<Page<RecordRow>, AppError> {
+    require_staff(user)?;
+    repo.list_records(kind, query, page.clamped()).await
+}
+
+/// A reference record's form: staff read it, editors may change it; a new one is for editors.
+pub async fn record_form(
+    repo: &dyn Repo,
+    user: Option<&CurrentUser>,
+    kind: RecordKind,
+    id: Option<&str>,
+) -> Result<RecordForm, AppError> {
+    let user = match id {
+        None => require(user, Permission::EditProgramme)?,
+        Some(_) => require_staff(user)?,
+    };
+    if id.is_some_and(|id| !valid_key(id)) {
+        return Err(AppError::NotFound);
+    }
+    repo.record_form(kind, id, user.can(Permission::EditProgramme)).await?.ok_or(AppError::NotFound)
+}
+
+/// Who changed a reference record, when and why.
+pub async fn record_history(
+    repo: &dyn Repo,
+    user: Option<&CurrentUser>,
+    kind: RecordKind,
+    id: &str,
+) -> Result<Vec<HistoryEntry>, AppError> {
+    require_staff(user)?;
+    if !valid_key(id) {
+        return Err(AppError::NotFound);
+    }
+    repo.history(&format!("{}:{id}", kind.table())).await
 }

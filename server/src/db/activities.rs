@@ -5,20 +5,12 @@ use app::domain::activity_form::{ActivityDraft, codes};
 use app::domain::{Currency, CurrentUser, DateRange, Money};
 use app::error::FieldError;
 use chrono::NaiveDate;
-use surrealdb::types::{RecordId, SurrealValue, Value};
+use surrealdb::types::{RecordId, SurrealValue};
 
 use super::Db;
-use super::audit::{APPEND_EVENT, WriteError, classify};
+use super::audit::{APPEND_EVENT, Bindings, actor, execute, internal, new_key};
 
-/// Why an activity was not saved.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SaveError {
-    Invalid(Vec<FieldError>),
-    /// Someone saved a newer version first.
-    Conflict,
-    NotFound,
-    Internal,
-}
+pub use super::audit::SaveError;
 
 #[derive(Debug, SurrealValue)]
 #[surreal(crate = "surrealdb::types")]
@@ -110,11 +102,6 @@ fn field(field: &str, code: &str) -> FieldError {
 
 fn headcount(h: app::domain::Headcount) -> HeadcountContent {
     HeadcountContent { total: i64::from(h.total()), women: i64::from(h.women()) }
-}
-
-fn internal(error: impl std::fmt::Display) -> SaveError {
-    tracing::error!(%error, "saving an activity failed");
-    SaveError::Internal
 }
 
 /// The checks that need the database, and the content to store.
@@ -225,50 +212,12 @@ async fn content(db: &Db, draft: &ActivityDraft, version: i64) -> Result<Activit
     })
 }
 
-/// Values bound to an audited statement, by parameter name.
-type Bindings = Vec<(&'static str, Value)>;
-
-/// Runs one audited transaction, retrying engine conflicts a bounded number of times.
+/// Runs one audited activity transaction; a duplicate code is the only rule of its own.
 async fn run(db: &Db, sql: &str, bindings: Bindings) -> Result<(), SaveError> {
-    const ATTEMPTS: usize = 4;
-    for attempt in 1..=ATTEMPTS {
-        let mut query = db.query(sql);
-        for (name, value) in &bindings {
-            query = query.bind((*name, value.clone()));
-        }
-        let mut response = query.await.map_err(internal)?;
-        let errors: Vec<String> = response.take_errors().into_values().map(|e| e.to_string()).collect();
-        if errors.is_empty() {
-            return Ok(());
-        }
-        match classify(errors) {
-            WriteError::Rule(rule) => {
-                return Err(match rule.as_str() {
-                    "version_conflict" => SaveError::Conflict,
-                    "not_found" => SaveError::NotFound,
-                    "duplicate_code" => SaveError::Invalid(vec![field("code", codes::DUPLICATE_CODE)]),
-                    other => internal(format!("unexpected rule {other}")),
-                });
-            }
-            WriteError::Retry if attempt < ATTEMPTS => {
-                tracing::warn!(attempt, "transaction conflict, retrying");
-                tokio::time::sleep(std::time::Duration::from_millis(10 * attempt as u64)).await;
-            }
-            WriteError::Retry => return Err(internal("transaction kept conflicting")),
-            WriteError::Other(error) => return Err(internal(error)),
-        }
-    }
-    Err(SaveError::Internal)
-}
-
-fn actor(user: &CurrentUser) -> RecordId {
-    RecordId::new("user", user.id.as_str())
-}
-
-fn new_key() -> String {
-    use rand::Rng;
-    use rand::distr::Alphanumeric;
-    rand::rng().sample_iter(&Alphanumeric).take(16).map(|c| char::from(c).to_ascii_lowercase()).collect()
+    execute(db, sql, bindings, |rule| {
+        (rule == "duplicate_code").then(|| SaveError::Invalid(vec![field("code", codes::DUPLICATE_CODE)]))
+    })
+    .await
 }
 
 /// Creates an activity; returns its key.

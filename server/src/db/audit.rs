@@ -20,6 +20,76 @@ CREATE audit_event CONTENT {
 };
 "#;
 
+/// Why a record was not saved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SaveError {
+    Invalid(Vec<app::error::FieldError>),
+    /// Someone saved a newer version first.
+    Conflict,
+    NotFound,
+    Internal,
+}
+
+/// Logs an unexpected failure and reports it as internal.
+pub fn internal(error: impl std::fmt::Display) -> SaveError {
+    tracing::error!(%error, "saving a record failed");
+    SaveError::Internal
+}
+
+/// Values bound to an audited statement, by parameter name.
+pub type Bindings = Vec<(&'static str, surrealdb::types::Value)>;
+
+/// Runs one audited transaction, retrying engine conflicts a bounded number of times. Our own
+/// rules (`THROW "aidtrail:<rule>"`) go through `rule`; version conflicts and missing records are
+/// read here. A statement error inside the transaction is never reported as success.
+pub async fn execute(
+    db: &super::Db,
+    sql: &str,
+    bindings: Bindings,
+    rule: impl Fn(&str) -> Option<SaveError>,
+) -> Result<(), SaveError> {
+    const ATTEMPTS: usize = 4;
+    for attempt in 1..=ATTEMPTS {
+        let mut query = db.query(sql);
+        for (name, value) in &bindings {
+            query = query.bind((*name, value.clone()));
+        }
+        let mut response = query.await.map_err(internal)?;
+        let errors: Vec<String> = response.take_errors().into_values().map(|e| e.to_string()).collect();
+        if errors.is_empty() {
+            return Ok(());
+        }
+        match classify(errors) {
+            WriteError::Rule(name) => {
+                return Err(match name.as_str() {
+                    "version_conflict" => SaveError::Conflict,
+                    "not_found" => SaveError::NotFound,
+                    other => rule(other).unwrap_or_else(|| internal(format!("unexpected rule {other}"))),
+                });
+            }
+            WriteError::Retry if attempt < ATTEMPTS => {
+                tracing::warn!(attempt, "transaction conflict, retrying");
+                tokio::time::sleep(std::time::Duration::from_millis(10 * attempt as u64)).await;
+            }
+            WriteError::Retry => return Err(internal("transaction kept conflicting")),
+            WriteError::Other(error) => return Err(internal(error)),
+        }
+    }
+    Err(SaveError::Internal)
+}
+
+/// The user who made a change, as stored in audit events.
+pub fn actor(user: &app::domain::CurrentUser) -> surrealdb::types::RecordId {
+    surrealdb::types::RecordId::new("user", user.id.as_str())
+}
+
+/// A fresh random record key.
+pub fn new_key() -> String {
+    use rand::Rng;
+    use rand::distr::Alphanumeric;
+    rand::rng().sample_iter(&Alphanumeric).take(16).map(|c| char::from(c).to_ascii_lowercase()).collect()
+}
+
 /// The marker our own `THROW`s carry, to tell them from engine errors.
 pub const MARK: &str = "aidtrail:";
 
@@ -39,7 +109,7 @@ pub enum WriteError {
 pub fn classify(errors: Vec<String>) -> WriteError {
     if let Some(rule) = errors.iter().find_map(|e| {
         e.find(MARK).map(|i| {
-            e[i + MARK.len()..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect()
+            e[i + MARK.len()..].chars().take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | ':')).collect()
         })
     }) {
         return WriteError::Rule(rule);
@@ -72,6 +142,8 @@ mod tests {
             "An error occurred: aidtrail:version_conflict".to_owned(),
         ];
         assert_eq!(classify(errors), WriteError::Rule("version_conflict".into()));
+        let with_amount = vec!["An error occurred: aidtrail:over_grant:1250'".to_owned()];
+        assert_eq!(classify(with_amount), WriteError::Rule("over_grant:1250".into()));
         assert_eq!(classify(vec!["Transaction conflict: write conflict".into()]), WriteError::Retry);
         assert!(matches!(classify(vec!["boom".into()]), WriteError::Other(_)));
     }

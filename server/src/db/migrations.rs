@@ -19,6 +19,11 @@ pub struct Migration {
 pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 1, name: "domain", sql: include_str!("migrations/0001_domain.surql") },
     Migration { version: 2, name: "sessions", sql: include_str!("migrations/0002_sessions.surql") },
+    Migration {
+        version: 3,
+        name: "transaction_amounts",
+        sql: include_str!("migrations/0003_transaction_amounts.surql"),
+    },
 ];
 
 #[derive(Debug, SurrealValue)]

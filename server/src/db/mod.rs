@@ -4,6 +4,7 @@ pub mod activities;
 pub mod audit;
 pub mod demo;
 pub mod indicators;
+pub mod records;
 pub mod migrations;
 pub mod repo;
 pub mod rows;

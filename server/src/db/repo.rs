@@ -511,4 +511,22 @@ impl Repo for SurrealRepo {
     async fn user_form_options(&self) -> Result<UserFormOptions, AppError> {
         super::user_admin::user_form_options(&self.db).await
     }
+
+    async fn list_records(
+        &self,
+        kind: app::domain::records::RecordKind,
+        query: &app::domain::records::RecordQuery,
+        page: PageRequest,
+    ) -> Result<Page<app::domain::records::RecordRow>, AppError> {
+        super::records::list(&self.db, kind, query, page).await
+    }
+
+    async fn record_form(
+        &self,
+        kind: app::domain::records::RecordKind,
+        key: Option<&str>,
+        can_edit: bool,
+    ) -> Result<Option<app::domain::records::RecordForm>, AppError> {
+        super::records::form(&self.db, kind, key, can_edit).await
+    }
 }

@@ -1,0 +1,612 @@
+//! Reference records (donors, strategy, pillars, indicators, grants, transactions, institutes):
+//! the server's own checks, audited saves with versions, their forms' values and their lists.
+//!
+//! The record types are described once in `app::domain::records`; this module turns a checked
+//! draft into stored content field by field, so a new field needs no new code here.
+
+use std::collections::BTreeMap;
+
+use app::domain::activity_form::{FormValues, codes};
+use app::domain::records::{
+    EXPENDITURE, FieldValue, Input, RecordDraft, RecordForm, RecordKind, RecordQuery, RecordRow, Source, Target,
+    amount_error, record_codes, target_values,
+};
+use app::domain::{Currency, CurrentUser, Money, NamedRef, Page, PageRequest, Rate, Text};
+use app::error::{AppError, FieldError};
+use app::i18n::{Locale, fmt_date, fmt_money};
+use chrono::NaiveDate;
+use surrealdb::types::{Number, Object, RecordId, SurrealValue, Value};
+
+use super::Db;
+use super::audit::{APPEND_EVENT, SaveError, actor, execute, internal, new_key};
+use super::rows::key_of;
+
+fn field(field: &str, code: &str) -> FieldError {
+    FieldError { field: field.to_owned(), message: code.to_owned() }
+}
+
+/// The field shown to name a record of `source` in lists and choices.
+fn display_field(source: Source) -> &'static str {
+    match source {
+        Source::Donors => "name",
+        Source::Grants => "reference",
+        Source::Strategies | Source::Pillars | Source::Activities => "code",
+        Source::Equipment => "description",
+    }
+}
+
+/// The (English, French) name of a record of `source`, in SurrealQL.
+fn display_sql(source: Source) -> &'static str {
+    match source {
+        Source::Donors => "name AS en, name_fr AS fr",
+        Source::Grants => "reference AS en, reference AS fr",
+        Source::Strategies | Source::Pillars | Source::Activities => {
+            "string::concat(code, ' – ', title) AS en, string::concat(code, ' – ', title_fr ?: title) AS fr"
+        }
+        Source::Equipment => "description AS en, description_fr ?: description AS fr",
+    }
+}
+
+#[derive(Debug, SurrealValue)]
+#[surreal(crate = "surrealdb::types")]
+struct Choice {
+    id: RecordId,
+    en: String,
+    fr: Option<String>,
+}
+
+/// The records a reference field may point to (not archived), by name.
+async fn choices(db: &Db, source: Source) -> Result<Vec<NamedRef>, AppError> {
+    let sql = format!(
+        "SELECT id, {} FROM {} WHERE archived = false ORDER BY en LIMIT 1000;",
+        display_sql(source),
+        source.table()
+    );
+    let rows: Vec<Choice> =
+        db.query(sql).await.map_err(super::repo::internal)?.take(0).map_err(super::repo::internal)?;
+    Ok(rows
+        .into_iter()
+        .map(|c| {
+            let fr = c.fr.filter(|f| !f.is_empty()).unwrap_or_else(|| c.en.clone());
+            NamedRef { id: key_of(&c.id), name: Text::new(c.en, fr) }
+        })
+        .collect())
+}
+
+/// The stored value of one checked field.
+fn stored(kind: RecordKind, name: &str, value: &FieldValue) -> Value {
+    let table_of = |name: &str| match kind.field(name).map(|f| f.input) {
+        Some(Input::Reference(source) | Input::References(source)) => source.table(),
+        _ => "",
+    };
+    match value {
+        FieldValue::Text(text) => text.clone().into_value(),
+        FieldValue::Date(date) => (*date).into_value(),
+        FieldValue::Int(n) | FieldValue::Minor(n) => n.into_value(),
+        FieldValue::Rate(rate) => rate.value().into_value(),
+        FieldValue::Ref(None) => Value::None,
+        FieldValue::Ref(Some(key)) => RecordId::new(table_of(name), key.as_str()).into_value(),
+        FieldValue::Refs(keys) => {
+            keys.iter().map(|k| RecordId::new(table_of(name), k.as_str())).collect::<Vec<_>>().into_value()
+        }
+        FieldValue::Codes(codes) => codes.clone().into_value(),
+        FieldValue::Targets(targets) => targets
+            .iter()
+            .map(|t| {
+                let mut o = Object::new();
+                o.insert("year", i64::from(t.year));
+                o.insert("country", t.country.clone());
+                o.insert("value", t.value);
+                Value::Object(o)
+            })
+            .collect::<Vec<_>>()
+            .into_value(),
+    }
+}
+
+#[derive(Debug, SurrealValue)]
+#[surreal(crate = "surrealdb::types")]
+struct GrantMoney {
+    currency: String,
+    amount_minor: i64,
+}
+
+/// The checks that need the database, and the content to store.
+async fn content(db: &Db, draft: &RecordDraft, version: i64) -> Result<Object, SaveError> {
+    let kind = draft.kind;
+    let mut errors = Vec::new();
+    // Every referenced record must exist and not be archived.
+    for f in kind.fields() {
+        let (source, keys) = match (f.input, draft.values.get(f.name)) {
+            (Input::Reference(source), Some(FieldValue::Ref(Some(key)))) => (source, vec![key.clone()]),
+            (Input::References(source), Some(FieldValue::Refs(keys))) => (source, keys.clone()),
+            _ => continue,
+        };
+        let ids: Vec<RecordId> = keys.iter().map(|k| RecordId::new(source.table(), k.as_str())).collect();
+        let found: Vec<RecordId> = db
+            .query("SELECT VALUE id FROM $ids WHERE archived = false;")
+            .bind(("ids", ids.clone()))
+            .await
+            .map_err(internal)?
+            .take(0)
+            .map_err(internal)?;
+        if found.len() != ids.len() {
+            errors.push(field(f.name, codes::UNKNOWN));
+        }
+    }
+    let mut object = Object::new();
+    for (name, value) in &draft.values {
+        object.insert(name.clone(), stored(kind, name, value));
+    }
+    if kind == RecordKind::Transaction && errors.is_empty() {
+        transaction_amounts(db, draft, &mut object, &mut errors).await?;
+    }
+    if !errors.is_empty() {
+        return Err(SaveError::Invalid(errors));
+    }
+    object.insert("version", version);
+    Ok(object)
+}
+
+/// Adds a transaction's amounts in the grant's currency and in euros, converted with its own
+/// rates; a transaction in the grant's currency must have a rate of 1 to it.
+async fn transaction_amounts(
+    db: &Db,
+    draft: &RecordDraft,
+    object: &mut Object,
+    errors: &mut Vec<FieldError>,
+) -> Result<(), SaveError> {
+    let grant = draft.reference("donor_grant").unwrap_or_default();
+    let info: Option<GrantMoney> = db
+        .query("SELECT currency, amount_minor FROM ONLY $grant;")
+        .bind(("grant", RecordId::new("donor_grant", grant)))
+        .await
+        .map_err(internal)?
+        .take(0)
+        .map_err(internal)?;
+    let Some(info) = info else {
+        errors.push(field("donor_grant", codes::UNKNOWN));
+        return Ok(());
+    };
+    let grant_currency = Currency::parse(&info.currency).map_err(internal)?;
+    let currency = Currency::parse(draft.text("currency")).map_err(internal)?;
+    let amount = Money::new(draft.int("amount_minor").unwrap_or_default(), currency.clone()).map_err(internal)?;
+    let to_grant = draft.rate("rate_to_grant").cloned().unwrap_or_else(Rate::one);
+    let to_eur = draft.rate("rate_to_eur").cloned().unwrap_or_else(Rate::one);
+    if currency == grant_currency && !to_grant.is_one() {
+        errors.push(field("rate_to_grant", record_codes::RATE_NOT_ONE));
+        return Ok(());
+    }
+    match (amount.convert(&to_grant, grant_currency), amount.convert(&to_eur, Currency::eur())) {
+        (Ok(in_grant), Ok(in_eur)) => {
+            object.insert("amount_grant_minor", in_grant.minor());
+            object.insert("amount_eur_minor", in_eur.minor());
+        }
+        _ => errors.push(field("amount_minor", codes::AMOUNT)),
+    }
+    Ok(())
+}
+
+/// SurrealQL run before the write, inside the transaction: rules that must hold at commit.
+fn guards(kind: RecordKind) -> String {
+    let mut sql = String::new();
+    if let Some(unique) = kind.unique() {
+        sql.push_str(&format!(
+            "IF (SELECT id FROM {table} WHERE {unique} = $content.{unique} AND id != $id LIMIT 1) {{ THROW 'aidtrail:duplicate' }};\n",
+            table = kind.table()
+        ));
+    }
+    match kind {
+        // Expenditure on a grant may not go above the grant's amount.
+        RecordKind::Transaction => sql.push_str(&format!(
+            "IF $content.kind = {EXPENDITURE} {{
+                LET $spent = math::sum(SELECT VALUE amount_grant_minor FROM transaction
+                    WHERE donor_grant = $content.donor_grant AND kind = {EXPENDITURE} AND archived = false AND id != $id);
+                LET $ceiling = (SELECT VALUE amount_minor FROM ONLY $content.donor_grant);
+                IF $spent + $content.amount_grant_minor > $ceiling {{
+                    THROW 'aidtrail:over_grant:' + <string> ($spent + $content.amount_grant_minor - $ceiling)
+                }};
+             }};\n"
+        )),
+        // A grant's amount may not go below what was already spent, nor its currency change
+        // under recorded transactions.
+        RecordKind::Grant => sql.push_str(&format!(
+            "LET $spent = math::sum(SELECT VALUE amount_grant_minor FROM transaction
+                WHERE donor_grant = $id AND kind = {EXPENDITURE} AND archived = false);
+             IF $spent > $content.amount_minor {{ THROW 'aidtrail:below_spent:' + <string> ($spent - $content.amount_minor) }};
+             IF (SELECT id FROM transaction WHERE donor_grant = $id AND archived = false LIMIT 1)
+                AND (SELECT VALUE currency FROM ONLY $id) != $content.currency {{ THROW 'aidtrail:currency_locked' }};\n"
+        )),
+        _ => {}
+    }
+    sql
+}
+
+/// Turns a rule thrown by [`guards`] into the field error the form shows.
+fn rule_error(kind: RecordKind, draft: &RecordDraft, currency: Option<Currency>, rule: &str) -> Option<SaveError> {
+    let (name, amount) = rule.split_once(':').map_or((rule, None), |(n, a)| (n, a.parse::<i64>().ok()));
+    let error = match name {
+        "duplicate" => field(kind.unique()?, record_codes::DUPLICATE),
+        "over_grant" | "below_spent" => {
+            let currency = currency.or_else(|| Currency::parse(draft.text("currency")).ok())?;
+            let money = Money::new(amount?, currency).ok()?;
+            let code = if name == "over_grant" { record_codes::OVER_GRANT } else { record_codes::BELOW_SPENT };
+            field("amount_minor", &amount_error(code, &money))
+        }
+        "currency_locked" => field("currency", record_codes::CURRENCY_LOCKED),
+        _ => return None,
+    };
+    Some(SaveError::Invalid(vec![error]))
+}
+
+/// The currency an over-ceiling amount is counted in: the grant's, for a transaction.
+async fn ceiling_currency(db: &Db, draft: &RecordDraft) -> Option<Currency> {
+    let grant = draft.reference("donor_grant")?;
+    let currency: Option<String> = db
+        .query("SELECT VALUE currency FROM ONLY $grant;")
+        .bind(("grant", RecordId::new("donor_grant", grant)))
+        .await
+        .ok()?
+        .take(0)
+        .ok()?;
+    Currency::parse(&currency?).ok()
+}
+
+async fn save(
+    db: &Db,
+    user: &CurrentUser,
+    draft: &RecordDraft,
+    id: RecordId,
+    version: Option<i64>,
+    reason: Option<String>,
+) -> Result<(), SaveError> {
+    let kind = draft.kind;
+    let content = content(db, draft, version.map_or(1, |v| v + 1)).await?;
+    let guards = guards(kind);
+    let sql = match version {
+        None => format!(
+            "BEGIN TRANSACTION;
+             {guards}
+             LET $after = (CREATE ONLY $id CONTENT $content);
+             LET $action = 'create';
+             LET $record = <string> $id;
+             LET $before_text = NONE;
+             LET $after_text = <string> $after;
+             {APPEND_EVENT}
+             COMMIT TRANSACTION;"
+        ),
+        Some(_) => format!(
+            "BEGIN TRANSACTION;
+             LET $before = (SELECT * FROM ONLY $id);
+             IF $before = NONE OR $before.archived {{ THROW 'aidtrail:not_found' }};
+             IF $before.version != $version {{ THROW 'aidtrail:version_conflict' }};
+             {guards}
+             LET $after = (UPDATE ONLY $id MERGE $content RETURN AFTER);
+             LET $action = 'update';
+             LET $record = <string> $id;
+             LET $before_text = <string> $before;
+             LET $after_text = <string> $after;
+             {APPEND_EVENT}
+             COMMIT TRANSACTION;"
+        ),
+    };
+    let currency = match kind {
+        RecordKind::Transaction => ceiling_currency(db, draft).await,
+        _ => None,
+    };
+    let bindings = vec![
+        ("id", id.into_value()),
+        ("version", version.unwrap_or(0).into_value()),
+        ("content", Value::Object(content)),
+        ("actor", actor(user).into_value()),
+        ("reason", reason.into_value()),
+    ];
+    execute(db, &sql, bindings, |rule| rule_error(kind, draft, currency.clone(), rule)).await
+}
+
+/// Creates a record; returns its key.
+pub async fn create(
+    db: &Db,
+    user: &CurrentUser,
+    draft: &RecordDraft,
+    reason: Option<String>,
+) -> Result<String, SaveError> {
+    let key = new_key();
+    save(db, user, draft, RecordId::new(draft.kind.table(), key.as_str()), None, reason).await?;
+    Ok(key)
+}
+
+/// Saves a new version of a record, if `version` is still the stored one.
+pub async fn update(
+    db: &Db,
+    user: &CurrentUser,
+    key: &str,
+    version: i64,
+    draft: &RecordDraft,
+    reason: Option<String>,
+) -> Result<(), SaveError> {
+    save(db, user, draft, RecordId::new(draft.kind.table(), key), Some(version), reason).await
+}
+
+/// Archives a record: it leaves the lists and the choices but stays readable, with its history.
+pub async fn archive(
+    db: &Db,
+    user: &CurrentUser,
+    kind: RecordKind,
+    key: &str,
+    version: i64,
+    reason: Option<String>,
+) -> Result<(), SaveError> {
+    let sql = format!(
+        "BEGIN TRANSACTION;
+         LET $before = (SELECT * FROM ONLY $id);
+         IF $before = NONE OR $before.archived {{ THROW 'aidtrail:not_found' }};
+         IF $before.version != $version {{ THROW 'aidtrail:version_conflict' }};
+         LET $after = (UPDATE ONLY $id SET archived = true, version = $version + 1 RETURN AFTER);
+         LET $action = 'archive';
+         LET $record = <string> $id;
+         LET $before_text = <string> $before;
+         LET $after_text = <string> $after;
+         {APPEND_EVENT}
+         COMMIT TRANSACTION;"
+    );
+    let bindings = vec![
+        ("id", RecordId::new(kind.table(), key).into_value()),
+        ("version", version.into_value()),
+        ("actor", actor(user).into_value()),
+        ("reason", reason.into_value()),
+    ];
+    execute(db, &sql, bindings, |_| None).await
+}
+
+/// A stored value as the form shows it.
+fn form_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Number(Number::Int(n)) => n.to_string(),
+        Value::Number(Number::Decimal(d)) => d.normalize().to_string(),
+        Value::Number(Number::Float(f)) => f.to_string(),
+        Value::Datetime(d) => d.clone().into_inner().date_naive().to_string(),
+        Value::RecordId(id) => key_of(id),
+        Value::Array(items) => items.iter().map(form_text).collect::<Vec<_>>().join(","),
+        _ => String::new(),
+    }
+}
+
+fn int_of(value: Option<&Value>) -> Option<i64> {
+    match value {
+        Some(Value::Number(Number::Int(n))) => Some(*n),
+        _ => None,
+    }
+}
+
+/// The form values of a stored record (archived ones included), its version and archived flag.
+pub async fn form_values(
+    db: &Db,
+    kind: RecordKind,
+    key: &str,
+) -> Result<Option<(FormValues, i64, bool)>, AppError> {
+    let record: Option<Value> = db
+        .query("SELECT * FROM ONLY $id;")
+        .bind(("id", RecordId::new(kind.table(), key)))
+        .await
+        .map_err(super::repo::internal)?
+        .take(0)
+        .map_err(super::repo::internal)?;
+    let Some(Value::Object(record)) = record else {
+        return Ok(None);
+    };
+    let mut values = FormValues::new();
+    for f in kind.fields() {
+        let Some(value) = record.get(f.name) else { continue };
+        match f.input {
+            Input::Amount { currency } => {
+                let currency = record.get(currency).map(form_text).unwrap_or_default();
+                if let (Some(minor), Ok(currency)) = (int_of(Some(value)), Currency::parse(&currency))
+                    && let Ok(money) = Money::new(minor, currency)
+                {
+                    values.insert(f.name.to_owned(), money.plain());
+                }
+            }
+            Input::Targets => {
+                let targets: Vec<Target> = match value {
+                    Value::Array(items) => items
+                        .iter()
+                        .filter_map(|item| match item {
+                            Value::Object(o) => Some(Target {
+                                year: int_of(o.get("year")).and_then(|y| i32::try_from(y).ok())?,
+                                country: o.get("country").map(form_text)?,
+                                value: int_of(o.get("value"))?,
+                            }),
+                            _ => None,
+                        })
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                target_values(&targets, &mut values);
+            }
+            _ => {
+                values.insert(f.name.to_owned(), form_text(value));
+            }
+        }
+    }
+    let version = int_of(record.get("version")).unwrap_or(1);
+    let archived = matches!(record.get("archived"), Some(Value::Bool(true)));
+    values.insert("version".into(), version.to_string());
+    Ok(Some((values, version, archived)))
+}
+
+/// The choices of each reference field of `kind`.
+pub async fn options(db: &Db, kind: RecordKind) -> Result<BTreeMap<String, Vec<NamedRef>>, AppError> {
+    let mut options = BTreeMap::new();
+    for f in kind.fields() {
+        if let Input::Reference(source) | Input::References(source) = f.input {
+            options.insert(f.name.to_owned(), choices(db, source).await?);
+        }
+    }
+    if let Some((parent, source)) = kind.parent()
+        && !options.contains_key(parent)
+    {
+        options.insert(parent.to_owned(), choices(db, source).await?);
+    }
+    Ok(options)
+}
+
+/// An empty form for a new record, with sensible defaults.
+pub fn new_values(kind: RecordKind) -> FormValues {
+    let defaults: &[(&str, &str)] = match kind {
+        RecordKind::Grant => &[("currency", "EUR"), ("status", "pipeline")],
+        RecordKind::Transaction => {
+            &[("currency", "EUR"), ("rate_to_grant", "1"), ("rate_to_eur", "1"), ("provider", "UNODC")]
+        }
+        RecordKind::Donor => &[("currency", "EUR"), ("org_type", "10")],
+        RecordKind::Indicator => &[("baseline", "0"), ("unit", "people")],
+        _ => &[],
+    };
+    defaults.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+}
+
+/// A stored value as a list cell, in both languages.
+fn cell(record: &Object, f: &app::domain::records::Field) -> Text {
+    let value = record.get(f.name).unwrap_or(&Value::None);
+    let same = |s: String| Text::new(s.clone(), s);
+    let both = |format: &dyn Fn(Locale) -> String| Text::new(format(Locale::En), format(Locale::Fr));
+    match f.input {
+        Input::Amount { currency } => {
+            let currency = record.get(currency).map(form_text).unwrap_or_default();
+            match (int_of(Some(value)), Currency::parse(&currency)) {
+                (Some(minor), Ok(currency)) => match Money::new(minor, currency) {
+                    Ok(money) => both(&|l| fmt_money(l, &money)),
+                    Err(_) => same(String::new()),
+                },
+                _ => same(String::new()),
+            }
+        }
+        Input::Date => match value {
+            Value::Datetime(d) => {
+                let date: NaiveDate = d.clone().into_inner().date_naive();
+                both(&|l| fmt_date(l, date))
+            }
+            _ => same(String::new()),
+        },
+        Input::Choice(choices) => {
+            let (en, fr) = choices.label_of(&form_text(value));
+            Text::new(en, fr)
+        }
+        Input::Reference(_) => {
+            let name = record.get(&format!("{}__name", f.name)).map(form_text).unwrap_or_default();
+            same(name)
+        }
+        Input::Text { .. } if record.contains_key(&format!("{}_fr", f.name)) => {
+            let fr = record.get(&format!("{}_fr", f.name)).map(form_text).unwrap_or_default();
+            Text::new(form_text(value), fr)
+        }
+        Input::Integer => {
+            let n = u64::try_from(int_of(Some(value)).unwrap_or_default()).unwrap_or_default();
+            both(&|l| app::i18n::fmt_int(l, n))
+        }
+        _ => same(form_text(value).replace(',', ", ")),
+    }
+}
+
+/// One page of records of `kind`.
+pub async fn list(
+    db: &Db,
+    kind: RecordKind,
+    query: &RecordQuery,
+    page: PageRequest,
+) -> Result<Page<RecordRow>, AppError> {
+    let page = page.clamped();
+    let mut conditions = Vec::new();
+    if !query.archived {
+        conditions.push("archived = false".to_owned());
+    }
+    let search = query.q.trim().to_lowercase();
+    if !search.is_empty() {
+        let mut searched = vec![kind.title_field()];
+        searched.extend(kind.unique());
+        let any: Vec<String> =
+            searched.iter().map(|f| format!("string::contains(string::lowercase({f}), $q)")).collect();
+        conditions.push(format!("({})", any.join(" OR ")));
+    }
+    let parent = match (kind.parent(), &query.parent) {
+        (Some((field, source)), Some(key)) if app::services::valid_key(key) => {
+            conditions.push(format!("{field} = $parent"));
+            Some(RecordId::new(source.table(), key.as_str()))
+        }
+        _ => None,
+    };
+    let filter = if conditions.is_empty() { String::new() } else { format!("WHERE {}", conditions.join(" AND ")) };
+    let order = match query.sort_field(kind) {
+        Some((name, descending)) => format!("{name} {}", if descending { "DESC" } else { "ASC" }),
+        None => kind.fields().iter().find(|f| f.listed).map(|f| f.name).unwrap_or("id").to_owned() + " ASC",
+    };
+    let links: Vec<String> = kind
+        .fields()
+        .iter()
+        .filter_map(|f| match f.input {
+            Input::Reference(source) if f.listed => {
+                Some(format!("{}.{} AS {}__name", f.name, display_field(source), f.name))
+            }
+            _ => None,
+        })
+        .collect();
+    let extra = if links.is_empty() { String::new() } else { format!(", {}", links.join(", ")) };
+    let table = kind.table();
+    let sql = format!(
+        "SELECT *{extra} FROM {table} {filter} ORDER BY {order} LIMIT $limit START $start;
+         SELECT count() AS total FROM {table} {filter} GROUP ALL;"
+    );
+    let mut response = db
+        .query(sql)
+        .bind(("q", search))
+        .bind(("parent", parent))
+        .bind(("limit", i64::from(page.per_page)))
+        .bind(("start", i64::try_from(page.offset()).unwrap_or(i64::MAX)))
+        .await
+        .map_err(super::repo::internal)?;
+    let rows: Vec<Value> = response.take(0).map_err(super::repo::internal)?;
+    let total: Option<i64> = response.take((1, "total")).map_err(super::repo::internal)?;
+    let items = rows
+        .into_iter()
+        .filter_map(|row| match row {
+            Value::Object(record) => Some(record),
+            _ => None,
+        })
+        .map(|record| RecordRow {
+            id: match record.get("id") {
+                Some(Value::RecordId(id)) => key_of(id),
+                _ => String::new(),
+            },
+            cells: kind.fields().iter().filter(|f| f.listed).map(|f| cell(&record, f)).collect(),
+            archived: matches!(record.get("archived"), Some(Value::Bool(true))),
+        })
+        .collect();
+    Ok(Page { items, page: page.page, per_page: page.per_page, total: total.unwrap_or(0).max(0) as u64 })
+}
+
+/// A record's form: its values (or what the user typed, after a problem), versions and choices.
+pub async fn form(
+    db: &Db,
+    kind: RecordKind,
+    key: Option<&str>,
+    can_edit: bool,
+) -> Result<Option<RecordForm>, AppError> {
+    let (values, version, archived) = match key {
+        Some(key) => match form_values(db, kind, key).await? {
+            Some((values, version, archived)) => (values, Some(version), archived),
+            None => return Ok(None),
+        },
+        None => (new_values(kind), None, false),
+    };
+    Ok(Some(RecordForm {
+        kind,
+        values,
+        errors: Vec::new(),
+        conflict: false,
+        version,
+        archived,
+        options: options(db, kind).await?,
+        can_edit,
+    }))
+}

@@ -1,0 +1,391 @@
+//! Reference records (donors, strategy, pillars, indicators, grants, transactions, institutes)
+//! through the forms a programme manager posts: saved whole, refused field by field, versioned,
+//! archived, audited in the same transaction.
+
+use aidtrail_tests::{AUDITOR, DONOR_NL, MANAGER, TestApp, count, spawn_app, strip_tags};
+
+/// Posts a form and returns where the server sent the browser.
+async fn post(app: &TestApp, client: &reqwest::Client, path: &str, form: &[(&str, &str)]) -> String {
+    let response = app.post_form(client, path, form).await;
+    assert_eq!(response.status(), 303, "{path}");
+    response.headers()["location"].to_str().unwrap().to_owned()
+}
+
+/// The key of the record a create redirected to: `/records/grants/<key>?saved=created`.
+fn created_key(location: &str, slug: &str) -> String {
+    let prefix = format!("/records/{slug}/");
+    assert!(location.starts_with(&prefix) && location.ends_with("?saved=created"), "{location}");
+    location[prefix.len()..location.len() - "?saved=created".len()].to_owned()
+}
+
+/// The text of a field's error on a rendered form, if any.
+fn field_error(html: &str, field: &str) -> Option<String> {
+    let marker = format!("id=\"{field}-error\"");
+    let start = html.find(&marker)?;
+    let rest = &html[start..];
+    let open = rest.find('>')? + 1;
+    let close = rest.find("</p>")?;
+    Some(strip_tags(&rest[open..close]).trim().to_owned())
+}
+
+/// The programme manager in a second browser that switched to French.
+async fn french_manager(app: &TestApp) -> reqwest::Client {
+    let client = app.sign_in(MANAGER).await;
+    post(app, &client, "/lang", &[("lang", "fr"), ("next", "/")]).await;
+    client
+}
+
+async fn record_one(app: &TestApp, id: &str) -> serde_json::Value {
+    let value: Option<serde_json::Value> =
+        app.db.query(format!("SELECT * FROM ONLY {id};")).await.unwrap().take(0).unwrap();
+    value.unwrap_or(serde_json::Value::Null)
+}
+
+async fn events_for(app: &TestApp, id: &str) -> Vec<serde_json::Value> {
+    app.db
+        .query("SELECT seq, action, before, after, reason, actor.email AS actor FROM audit_event WHERE record = $r ORDER BY seq;")
+        .bind(("r", id.to_owned()))
+        .await
+        .unwrap()
+        .take(0)
+        .unwrap()
+}
+
+const GRANT: &[(&str, &str)] = &[
+    ("donor", "nl_mfa"),
+    ("reference", "NL-1-SAHEL-2019-03"),
+    ("title", "Strengthening police training in Niger"),
+    ("title_fr", "Renforcement de la formation policière au Niger"),
+    ("currency", "EUR"),
+    ("amount_minor", "125 000,00"),
+    ("signed_on", "2018-11-20"),
+    ("start_on", "2019-01-01"),
+    ("end_on", "2020-12-31"),
+    ("status", "active"),
+    ("pillars", "p2"),
+    ("pillars", "p3"),
+    ("countries", "NE"),
+];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_grant_is_saved_whole_listed_and_audited_in_the_same_transaction() {
+    let app = spawn_app().await;
+    let key = created_key(&post(&app, &app.manager, "/records/grants/new", GRANT).await, "grants");
+    let id = format!("donor_grant:{key}");
+    let grant = record_one(&app, &id).await;
+    assert_eq!(grant["reference"], "NL-1-SAHEL-2019-03");
+    assert_eq!(grant["title_fr"], "Renforcement de la formation policière au Niger");
+    assert_eq!(grant["amount_minor"], 12_500_000);
+    assert_eq!(grant["currency"], "EUR");
+    assert_eq!(grant["donor"], "donor:nl_mfa");
+    assert_eq!(grant["pillars"], serde_json::json!(["pillar:p2", "pillar:p3"]));
+    assert_eq!(grant["countries"], serde_json::json!(["NE"]));
+    assert_eq!(grant["version"], 1);
+    assert!(grant["start_on"].as_str().unwrap().starts_with("2019-01-01"));
+
+    let events = events_for(&app, &id).await;
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0]["action"], "create");
+    assert_eq!(events[0]["actor"], "manager@aidtrail.demo");
+    assert!(events[0]["after"].as_str().unwrap().contains("NL-1-SAHEL-2019-03"));
+
+    // The list finds it by its title, in French too, filtered by its donor.
+    let french = french_manager(&app).await;
+    let (status, html) = app.get_with(&french, "/records/grants?q=niger&parent=nl_mfa").await;
+    assert_eq!(status, 200);
+    let text = strip_tags(&html);
+    assert!(text.contains("NL-1-SAHEL-2019-03") && text.contains("125\u{202f}000,00"), "{text}");
+    let (_, other_donor) = app.get("/records/grants?q=niger&parent=de_ffo").await;
+    assert!(!strip_tags(&other_donor).contains("NL-1-SAHEL-2019-03"));
+
+    // The form reads back what was saved.
+    let (_, form) = app.get(&format!("/records/grants/{key}")).await;
+    assert!(form.contains("value=\"125000.00\""), "amount shown back");
+    assert!(form.contains("value=\"2019-01-01\""));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_grant_rule_is_refused_next_to_its_field_and_nothing_is_saved() {
+    let app = spawn_app().await;
+    let (grants, events) = (count(&app.db, "donor_grant").await, count(&app.db, "audit_event").await);
+    let mut bad: Vec<(&str, &str)> = GRANT.to_vec();
+    for (name, value) in [
+        ("currency", "EURO"),
+        ("end_on", "2018-12-31"),
+        ("status", "dreaming"),
+        ("countries", "Niger"),
+    ] {
+        bad.retain(|(n, _)| *n != name);
+        bad.push((name, value));
+    }
+    bad.retain(|(n, _)| *n != "donor");
+    bad.push(("donor", "nobody"));
+    assert_eq!(post(&app, &app.manager, "/records/grants/new", &bad).await, "/records/grants/new");
+    let (_, html) = app.get("/records/grants/new").await;
+    assert!(field_error(&html, "currency").unwrap().contains("ISO 4217"), "currency");
+    assert!(field_error(&html, "end_on").is_some(), "end before start");
+    assert!(field_error(&html, "status").is_some(), "status");
+    assert!(field_error(&html, "countries").is_some(), "countries");
+    // What was typed is kept.
+    assert!(html.contains("value=\"EURO\"") && html.contains("value=\"NL-1-SAHEL-2019-03\""));
+
+    // With the form's own rules met, the server's: the donor must exist, the reference be unique.
+    let mut unknown: Vec<(&str, &str)> = GRANT.iter().filter(|(n, _)| *n != "donor").copied().collect();
+    unknown.push(("donor", "nobody"));
+    post(&app, &app.manager, "/records/grants/new", &unknown).await;
+    let (_, html) = app.get("/records/grants/new").await;
+    assert!(field_error(&html, "donor").is_some(), "unknown donor");
+    let mut duplicate: Vec<(&str, &str)> = GRANT.iter().filter(|(n, _)| *n != "reference").copied().collect();
+    duplicate.push(("reference", "NL-1-SAHEL-2017-02"));
+    let french = french_manager(&app).await;
+    post(&app, &french, "/records/grants/new", &duplicate).await;
+    let (_, html) = app.get_with(&french, "/records/grants/new").await;
+    assert!(field_error(&html, "reference").unwrap().contains("déjà"), "in French");
+    assert!(field_error(&html, "reference").is_some(), "duplicate reference");
+
+    assert_eq!(count(&app.db, "donor_grant").await, grants);
+    assert_eq!(count(&app.db, "audit_event").await, events, "a refused write leaves no event");
+}
+
+fn expenditure(amount: &'static str) -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("donor_grant", "nl_2018"),
+        ("kind", "4"),
+        ("value_date", "2018-06-15"),
+        ("currency", "EUR"),
+        ("amount_minor", amount),
+        ("rate_to_grant", "1"),
+        ("rate_to_eur", "1"),
+        ("activity", "ml_workshop_2018"),
+        ("provider", "UNODC"),
+        ("receiver", "Hotel, Bamako"),
+        ("description", "Follow-up session"),
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn expenditure_above_the_grant_is_refused_with_how_much_too_much() {
+    let app = spawn_app().await;
+    // The NL grant is €350,000; the demo records €8,000 + €6,000 + €38,500 spent on it.
+    let (transactions, events) = (count(&app.db, "transaction").await, count(&app.db, "audit_event").await);
+    let location = post(&app, &app.manager, "/records/transactions/new", &expenditure("300 000")).await;
+    assert_eq!(location, "/records/transactions/new");
+    let (_, html) = app.get("/records/transactions/new").await;
+    let error = field_error(&html, "amount_minor").expect("amount error");
+    assert!(error.contains("2,500.00"), "{error}");
+    assert_eq!(count(&app.db, "transaction").await, transactions);
+    assert_eq!(count(&app.db, "audit_event").await, events);
+
+    // Exactly up to the amount is fine, and then not one cent more.
+    let key = created_key(
+        &post(&app, &app.manager, "/records/transactions/new", &expenditure("297 500,00")).await,
+        "transactions",
+    );
+    let saved = record_one(&app, &format!("transaction:{key}")).await;
+    assert_eq!((saved["amount_grant_minor"].as_i64(), saved["amount_eur_minor"].as_i64()), (Some(29_750_000), Some(29_750_000)));
+    post(&app, &app.manager, "/records/transactions/new", &expenditure("0,01")).await;
+    let (_, html) = app.get("/records/transactions/new").await;
+    assert!(field_error(&html, "amount_minor").unwrap().contains("0.01"));
+
+    // Lowering the grant below what was spent is refused the same way.
+    let mut grant: Vec<(&str, &str)> = vec![
+        ("version", "1"),
+        ("donor", "nl_mfa"),
+        ("reference", "NL-1-SAHEL-2017-02"),
+        ("title", "Netherlands contribution"),
+        ("currency", "EUR"),
+        ("amount_minor", "349 000"),
+        ("signed_on", "2017-01-15"),
+        ("start_on", "2017-02-01"),
+        ("end_on", "2019-06-30"),
+        ("status", "active"),
+    ];
+    assert_eq!(post(&app, &app.manager, "/records/grants/nl_2018/edit", &grant).await, "/records/grants/nl_2018");
+    let (_, html) = app.get("/records/grants/nl_2018").await;
+    assert!(field_error(&html, "amount_minor").unwrap().contains("1,000.00"));
+    grant.retain(|(n, _)| *n != "currency");
+    grant.push(("currency", "USD"));
+    grant.retain(|(n, _)| *n != "amount_minor");
+    grant.push(("amount_minor", "400 000"));
+    post(&app, &app.manager, "/records/grants/nl_2018/edit", &grant).await;
+    let (_, html) = app.get("/records/grants/nl_2018").await;
+    assert!(field_error(&html, "currency").is_some(), "currency locked under transactions");
+    assert_eq!(record_one(&app, "donor_grant:nl_2018").await["amount_minor"], 35_000_000);
+
+    // In French, the same refusal in French, with the amount written the French way.
+    let french = french_manager(&app).await;
+    post(&app, &french, "/records/transactions/new", &expenditure("1")).await;
+    let (_, html) = app.get_with(&french, "/records/transactions/new").await;
+    let error = field_error(&html, "amount_minor").expect("amount error");
+    assert!(error.contains("dépasser") && error.contains("1,00"), "{error}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_transaction_in_another_currency_is_converted_with_its_own_rates() {
+    let app = spawn_app().await;
+    let mut form = expenditure("10 000,00");
+    form.retain(|(n, _)| !matches!(*n, "currency" | "rate_to_grant" | "rate_to_eur"));
+    form.extend([("currency", "USD"), ("rate_to_grant", "0,8765"), ("rate_to_eur", "0.8765")]);
+    let key =
+        created_key(&post(&app, &app.manager, "/records/transactions/new", &form).await, "transactions");
+    let saved = record_one(&app, &format!("transaction:{key}")).await;
+    assert_eq!(saved["amount_minor"], 1_000_000);
+    assert_eq!(saved["currency"], "USD");
+    assert_eq!(saved["amount_grant_minor"], 876_500);
+    assert_eq!(saved["amount_eur_minor"], 876_500);
+
+    // A rate other than 1 into the same currency is a typing mistake.
+    let mut same = expenditure("10");
+    same.retain(|(n, _)| *n != "rate_to_grant");
+    same.push(("rate_to_grant", "1.2"));
+    assert_eq!(post(&app, &app.manager, "/records/transactions/new", &same).await, "/records/transactions/new");
+    let (_, html) = app.get("/records/transactions/new").await;
+    assert!(field_error(&html, "rate_to_grant").is_some());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn donors_institutes_strategy_pillars_and_indicators_are_saved_whole() {
+    let app = spawn_app().await;
+    let cases: &[(&str, &str, &[(&str, &str)], &[(&str, serde_json::Value)])] = &[
+        (
+            "donors",
+            "donor",
+            &[
+                ("name", "Kingdom of Denmark – Ministry of Foreign Affairs"),
+                ("name_fr", "Royaume du Danemark – Ministère des Affaires étrangères"),
+                ("iati_ref", "DK-1"),
+                ("org_type", "10"),
+                ("country", "dk"),
+                ("currency", "DKK"),
+            ],
+            &[("iati_ref", serde_json::json!("DK-1")), ("country", serde_json::json!("DK")), ("org_type", serde_json::json!(10))],
+        ),
+        (
+            "institutes",
+            "institute",
+            &[
+                ("code", "NE-EJ"),
+                ("name", "Judicial Training School of Niger"),
+                ("name_fr", "École de formation judiciaire du Niger"),
+                ("kind", "judicial_training_institute"),
+                ("country", "NE"),
+                ("city", "Niamey"),
+            ],
+            &[("kind", serde_json::json!("judicial_training_institute")), ("city", serde_json::json!("Niamey"))],
+        ),
+        (
+            "strategies",
+            "strategy",
+            &[
+                ("code", "RS-2021-2025"),
+                ("title", "Regional Strategy 2021–2025"),
+                ("period_start", "2021-01-01"),
+                ("period_end", "2025-12-31"),
+                ("countries", "BF, ML, NE, TD"),
+            ],
+            &[("countries", serde_json::json!(["BF", "ML", "NE", "TD"]))],
+        ),
+        (
+            "pillars",
+            "pillar",
+            &[("strategy", "sahel_2015_2020"), ("code", "P5"), ("title", "Cooperation between countries")],
+            &[("code", serde_json::json!("P5"))],
+        ),
+        (
+            "indicators",
+            "indicator",
+            &[
+                ("pillar", "p2"),
+                ("code", "IND-2.9"),
+                ("title", "Trainers certified"),
+                ("unit", "people"),
+                ("baseline", "0"),
+                ("target_0_year", "2019"),
+                ("target_0_country", "ML"),
+                ("target_0_value", "12"),
+                ("target_1_year", "2019"),
+                ("target_1_country", "NE"),
+                ("target_1_value", "8"),
+            ],
+            &[(
+                "targets",
+                serde_json::json!([{"year": 2019, "country": "ML", "value": 12}, {"year": 2019, "country": "NE", "value": 8}]),
+            )],
+        ),
+    ];
+    for (slug, table, form, expected) in cases {
+        let location = post(&app, &app.manager, &format!("/records/{slug}/new"), form).await;
+        let key = created_key(&location, slug);
+        let saved = record_one(&app, &format!("{table}:{key}")).await;
+        for (field, value) in *expected {
+            assert_eq!(&saved[*field], value, "{slug}.{field}");
+        }
+        assert_eq!(events_for(&app, &format!("{table}:{key}")).await.len(), 1, "{slug}");
+        let (status, html) = app.get(&format!("/records/{slug}")).await;
+        assert_eq!(status, 200, "{slug}");
+        assert!(html.contains(&format!("/records/{slug}/{key}")), "{slug} listed");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn editing_keeps_unformed_fields_refuses_stale_versions_and_archiving_keeps_the_record_readable() {
+    let app = spawn_app().await;
+    // The indicator's computed flag is not on the form: an edit keeps it.
+    let before = record_one(&app, "indicator:officers_trained").await;
+    let form: &[(&str, &str)] = &[
+        ("version", "1"),
+        ("pillar", "p2"),
+        ("code", "IND-2.1"),
+        ("title", "Officers trained (revised)"),
+        ("unit", "people"),
+        ("baseline", "0"),
+        ("target_0_year", "2018"),
+        ("target_0_country", "ML"),
+        ("target_0_value", "60"),
+        ("reason", "Target revised with the donors"),
+    ];
+    let location = post(&app, &app.manager, "/records/indicators/officers_trained/edit", form).await;
+    assert_eq!(location, "/records/indicators/officers_trained?saved=updated");
+    let after = record_one(&app, "indicator:officers_trained").await;
+    assert_eq!(after["computed"], before["computed"]);
+    assert_eq!(after["version"], 2);
+    assert_eq!(after["targets"], serde_json::json!([{"year": 2018, "country": "ML", "value": 60}]));
+    let events = events_for(&app, "indicator:officers_trained").await;
+    assert_eq!(events.last().unwrap()["reason"], "Target revised with the donors");
+    assert!(events.last().unwrap()["before"].as_str().unwrap().contains("IND-2.1"));
+
+    // A second editor still on version 1 gets the conflict, with what they typed kept.
+    let stale = post(&app, &app.manager, "/records/indicators/officers_trained/edit", form).await;
+    assert_eq!(stale, "/records/indicators/officers_trained");
+    let (_, html) = app.get("/records/indicators/officers_trained").await;
+    assert!(html.contains("data-testid=\"conflict\""));
+    assert_eq!(record_one(&app, "indicator:officers_trained").await["version"], 2);
+
+    // Archive an institute: out of the list, still readable, back with "include archived".
+    let location =
+        post(&app, &app.manager, "/records/institutes/ne_egn/archive", &[("version", "1"), ("reason", "Merged")])
+            .await;
+    assert_eq!(location, "/records/institutes?saved=archived");
+    let (_, list) = app.get("/records/institutes").await;
+    assert!(!list.contains("/records/institutes/ne_egn\""));
+    let (_, archived) = app.get("/records/institutes?archived=1").await;
+    assert!(archived.contains("/records/institutes/ne_egn\""));
+    let (status, page) = app.get("/records/institutes/ne_egn").await;
+    assert_eq!(status, 200);
+    assert!(!page.contains("data-testid=\"save\""), "archived records are read-only");
+    assert_eq!(events_for(&app, "institute:ne_egn").await.last().unwrap()["action"], "archive");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auditors_read_records_but_change_nothing_and_donors_do_not_see_them() {
+    let app = spawn_app().await;
+    let auditor = app.sign_in(AUDITOR).await;
+    let (status, html) = app.get_with(&auditor, "/records/grants/nl_2018").await;
+    assert_eq!(status, 200);
+    assert!(!html.contains("data-testid=\"save\"") && html.contains("disabled"));
+    let response = app.post_form(&auditor, "/records/grants/nl_2018/archive", &[("version", "1")]).await;
+    assert_eq!(response.status(), 403);
+    let donor = app.sign_in(DONOR_NL).await;
+    assert_eq!(app.get_with(&donor, "/records/transactions").await.0, 403);
+    assert_eq!(record_one(&app, "donor_grant:nl_2018").await["archived"], false);
+}
