@@ -58,6 +58,8 @@ pub struct Settings {
     pub db_name: String,
     pub db_credentials: Option<DbCredentials>,
     pub addr: SocketAddr,
+    /// Where attached files are kept, by content hash (default `./files`, beside `./data`).
+    pub files_dir: PathBuf,
     /// Where cargo-leptos put the site (the `pkg/` folder with WASM, JS and CSS).
     pub site_root: PathBuf,
     pub demo: bool,
@@ -116,6 +118,8 @@ impl Settings {
                 .or_else(|| get("LEPTOS_SITE_ROOT"))
                 .unwrap_or_else(|| "target/site".into()),
         );
+
+        let files_dir = PathBuf::from(get("AIDTRAIL_FILES_DIR").unwrap_or_else(|| "files".into()));
 
         let demo = match get("AIDTRAIL_DEMO") {
             None => true,
@@ -202,6 +206,7 @@ impl Settings {
             db_credentials,
             addr,
             site_root,
+            files_dir,
             demo,
             log_filter: get("AIDTRAIL_LOG").unwrap_or_else(|| "info,surrealdb=warn,surrealkv=warn".into()),
             log_format,

@@ -1,6 +1,7 @@
 //! The aidtrail server: configuration, database, routes and start-up. `main.rs` is a thin
 //! command line around [`startup::Application`], which tests start on port 0.
 
+mod attachments;
 pub mod auth;
 pub mod cli;
 pub mod config;

@@ -54,6 +54,8 @@ pub struct AppState {
     pub auth: Arc<AuthSettings>,
     pub limiter: Arc<LoginLimiter>,
     pub sessions: SurrealSessionStore,
+    /// Where attached files are kept.
+    pub files: Arc<std::path::PathBuf>,
 }
 
 /// A server ready to accept connections.
@@ -178,12 +180,23 @@ fn plain_routes() -> Routes {
         .post("/records/{kind}/new", crate::forms::create_record)
         .post("/records/{kind}/{id}/edit", crate::forms::update_record)
         .post("/records/{kind}/{id}/archive", crate::forms::archive_record)
+        .get("/activities/{id}/attachments/{file}", crate::attachments::download)
+}
+
+/// Routes that take larger bodies than the rest: file uploads.
+fn upload_routes() -> Routes {
+    Routes { router: Router::new(), listed: Vec::new() }
+        .post("/activities/{id}/attachments", crate::attachments::upload)
 }
 
 /// Every endpoint the server answers besides static files: (method, path, kind).
 pub fn endpoints() -> Vec<(String, String, &'static str)> {
-    let mut all: Vec<(String, String, &'static str)> =
-        plain_routes().listed.into_iter().map(|(m, p)| (m.to_string(), p.to_owned(), "route")).collect();
+    let mut all: Vec<(String, String, &'static str)> = plain_routes()
+        .listed
+        .into_iter()
+        .chain(upload_routes().listed)
+        .map(|(m, p)| (m.to_string(), p.to_owned(), "route"))
+        .collect();
     for listing in generate_route_list(App) {
         all.push(("GET".into(), listing.path().to_owned(), "page"));
     }
@@ -211,6 +224,7 @@ fn router(settings: &Settings, addr: SocketAddr, db: Db) -> Router {
         auth: Arc::new(settings.auth.clone()),
         limiter: Arc::new(LoginLimiter::new(&settings.auth)),
         sessions: sessions.clone(),
+        files: Arc::new(settings.files_dir.clone()),
     };
     spawn_housekeeping(state.clone());
     let context = move || provide_context(repo.clone());
@@ -233,11 +247,18 @@ fn router(settings: &Settings, addr: SocketAddr, db: Db) -> Router {
             move || shell(options.clone())
         })
         .fallback(file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .layer(DefaultBodyLimit::max(settings.auth.max_body_bytes))
+        .layer(RequestBodyLimitLayer::new(settings.auth.max_body_bytes))
+        .merge({
+            let limit = crate::attachments::MAX_FILE_BYTES + crate::attachments::ENVELOPE_BYTES;
+            upload_routes()
+                .router
+                .layer(DefaultBodyLimit::max(limit))
+                .layer(RequestBodyLimitLayer::new(limit))
+        })
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::auth::resolve_user))
         .layer(session_layer)
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::auth::same_origin))
-        .layer(DefaultBodyLimit::max(settings.auth.max_body_bytes))
-        .layer(RequestBodyLimitLayer::new(settings.auth.max_body_bytes))
         .layer(SetResponseHeaderLayer::if_not_present(
             HeaderName::from_static("x-content-type-options"),
             HeaderValue::from_static("nosniff"),

@@ -97,8 +97,38 @@ fn matrix() -> Vec<Row> {
             expect: PAGE,
         },
         Row { method: "GET", path: "/records", call: Page("/records"), expect: STAFF_PAGE },
-        Row { method: "GET", path: "/records/{kind}", call: Page("/records/transactions"), expect: STAFF_PAGE },
-        Row { method: "GET", path: "/records/{kind}/new", call: Page("/records/grants/new"), expect: EDITORS_PAGE },
+        Row {
+            method: "POST",
+            path: "list_attachments",
+            call: ServerFn("list_attachments", &[("id", "ml_workshop_2018")]),
+            expect: PAGE,
+        },
+        // The demo has no file attached: allowed callers get 404, others are stopped first.
+        Row {
+            method: "GET",
+            path: "/activities/{id}/attachments/{file}",
+            call: Get("/activities/ml_workshop_2018/attachments/none"),
+            expect: [401, 404, 404, 404, 404, 404],
+        },
+        // An empty upload is sent back to the activity: nothing is saved.
+        Row {
+            method: "POST",
+            path: "/activities/{id}/attachments",
+            call: Post("/activities/ml_workshop_2018/attachments", &[]),
+            expect: EDITORS_POST,
+        },
+        Row {
+            method: "GET",
+            path: "/records/{kind}",
+            call: Page("/records/transactions"),
+            expect: STAFF_PAGE,
+        },
+        Row {
+            method: "GET",
+            path: "/records/{kind}/new",
+            call: Page("/records/grants/new"),
+            expect: EDITORS_PAGE,
+        },
         Row {
             method: "GET",
             path: "/records/{kind}/{id}",
@@ -108,7 +138,10 @@ fn matrix() -> Vec<Row> {
         Row {
             method: "POST",
             path: "list_records",
-            call: ServerFn("list_records", &[("kind", "Donor"), ("page[page]", "1"), ("page[per_page]", "20")]),
+            call: ServerFn(
+                "list_records",
+                &[("kind", "Donor"), ("page[page]", "1"), ("page[per_page]", "20")],
+            ),
             expect: STAFF_PAGE,
         },
         Row {

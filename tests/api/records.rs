@@ -109,12 +109,9 @@ async fn each_grant_rule_is_refused_next_to_its_field_and_nothing_is_saved() {
     let app = spawn_app().await;
     let (grants, events) = (count(&app.db, "donor_grant").await, count(&app.db, "audit_event").await);
     let mut bad: Vec<(&str, &str)> = GRANT.to_vec();
-    for (name, value) in [
-        ("currency", "EURO"),
-        ("end_on", "2018-12-31"),
-        ("status", "dreaming"),
-        ("countries", "Niger"),
-    ] {
+    for (name, value) in
+        [("currency", "EURO"), ("end_on", "2018-12-31"), ("status", "dreaming"), ("countries", "Niger")]
+    {
         bad.retain(|(n, _)| *n != name);
         bad.push((name, value));
     }
@@ -182,7 +179,10 @@ async fn expenditure_above_the_grant_is_refused_with_how_much_too_much() {
         "transactions",
     );
     let saved = record_one(&app, &format!("transaction:{key}")).await;
-    assert_eq!((saved["amount_grant_minor"].as_i64(), saved["amount_eur_minor"].as_i64()), (Some(29_750_000), Some(29_750_000)));
+    assert_eq!(
+        (saved["amount_grant_minor"].as_i64(), saved["amount_eur_minor"].as_i64()),
+        (Some(29_750_000), Some(29_750_000))
+    );
     post(&app, &app.manager, "/records/transactions/new", &expenditure("0,01")).await;
     let (_, html) = app.get("/records/transactions/new").await;
     assert!(field_error(&html, "amount_minor").unwrap().contains("0.01"));
@@ -200,7 +200,10 @@ async fn expenditure_above_the_grant_is_refused_with_how_much_too_much() {
         ("end_on", "2019-06-30"),
         ("status", "active"),
     ];
-    assert_eq!(post(&app, &app.manager, "/records/grants/nl_2018/edit", &grant).await, "/records/grants/nl_2018");
+    assert_eq!(
+        post(&app, &app.manager, "/records/grants/nl_2018/edit", &grant).await,
+        "/records/grants/nl_2018"
+    );
     let (_, html) = app.get("/records/grants/nl_2018").await;
     assert!(field_error(&html, "amount_minor").unwrap().contains("1,000.00"));
     grant.retain(|(n, _)| *n != "currency");
@@ -238,7 +241,10 @@ async fn a_transaction_in_another_currency_is_converted_with_its_own_rates() {
     let mut same = expenditure("10");
     same.retain(|(n, _)| *n != "rate_to_grant");
     same.push(("rate_to_grant", "1.2"));
-    assert_eq!(post(&app, &app.manager, "/records/transactions/new", &same).await, "/records/transactions/new");
+    assert_eq!(
+        post(&app, &app.manager, "/records/transactions/new", &same).await,
+        "/records/transactions/new"
+    );
     let (_, html) = app.get("/records/transactions/new").await;
     assert!(field_error(&html, "rate_to_grant").is_some());
 }
@@ -258,7 +264,11 @@ async fn donors_institutes_strategy_pillars_and_indicators_are_saved_whole() {
                 ("country", "dk"),
                 ("currency", "DKK"),
             ],
-            &[("iati_ref", serde_json::json!("DK-1")), ("country", serde_json::json!("DK")), ("org_type", serde_json::json!(10))],
+            &[
+                ("iati_ref", serde_json::json!("DK-1")),
+                ("country", serde_json::json!("DK")),
+                ("org_type", serde_json::json!(10)),
+            ],
         ),
         (
             "institutes",
@@ -271,7 +281,10 @@ async fn donors_institutes_strategy_pillars_and_indicators_are_saved_whole() {
                 ("country", "NE"),
                 ("city", "Niamey"),
             ],
-            &[("kind", serde_json::json!("judicial_training_institute")), ("city", serde_json::json!("Niamey"))],
+            &[
+                ("kind", serde_json::json!("judicial_training_institute")),
+                ("city", serde_json::json!("Niamey")),
+            ],
         ),
         (
             "strategies",
@@ -362,9 +375,13 @@ async fn editing_keeps_unformed_fields_refuses_stale_versions_and_archiving_keep
     assert_eq!(record_one(&app, "indicator:officers_trained").await["version"], 2);
 
     // Archive an institute: out of the list, still readable, back with "include archived".
-    let location =
-        post(&app, &app.manager, "/records/institutes/ne_egn/archive", &[("version", "1"), ("reason", "Merged")])
-            .await;
+    let location = post(
+        &app,
+        &app.manager,
+        "/records/institutes/ne_egn/archive",
+        &[("version", "1"), ("reason", "Merged")],
+    )
+    .await;
     assert_eq!(location, "/records/institutes?saved=archived");
     let (_, list) = app.get("/records/institutes").await;
     assert!(!list.contains("/records/institutes/ne_egn\""));

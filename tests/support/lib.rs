@@ -74,6 +74,7 @@ pub async fn spawn_app_with(options: AppOptions) -> TestApp {
     let data_dir = tempfile::tempdir().expect("temp dir");
     let db_url = format!("surrealkv://{}", data_dir.path().join("db").display());
     let site_root = site_root().display().to_string();
+    let files_dir = data_dir.path().join("files").display().to_string();
     let settings = Settings::from_lookup(|name| {
         if let Some((_, v)) = options.env.iter().find(|(k, _)| *k == name) {
             return Some(v.clone());
@@ -82,6 +83,7 @@ pub async fn spawn_app_with(options: AppOptions) -> TestApp {
             "AIDTRAIL_DB" => Some(db_url.clone()),
             "AIDTRAIL_ADDR" => Some("127.0.0.1:0".into()),
             "AIDTRAIL_SITE_ROOT" => Some(site_root.clone()),
+            "AIDTRAIL_FILES_DIR" => Some(files_dir.clone()),
             "AIDTRAIL_DEMO" => Some((!options.no_demo).to_string()),
             _ => None,
         }

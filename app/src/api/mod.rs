@@ -166,3 +166,9 @@ pub async fn get_record_history(
 ) -> Result<Vec<crate::domain::HistoryEntry>, AppError> {
     with_status(services::record_history(&*repo()?, signed_in().as_ref(), kind, &id).await)
 }
+
+/// The files attached to an activity.
+#[server]
+pub async fn list_attachments(id: String) -> Result<Vec<crate::domain::AttachmentRow>, AppError> {
+    with_status(services::attachments(&*repo()?, signed_in().as_ref(), &id).await)
+}

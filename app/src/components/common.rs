@@ -75,8 +75,7 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
 /// Previous / next links for a paginated list; the page lives in `?page=`.
 #[component]
 pub fn Pager(
-    #[prop(into)]
-    base: String,
+    #[prop(into)] base: String,
     /// The filter's query string, kept on every link.
     #[prop(optional)]
     query: String,

@@ -109,12 +109,17 @@ impl Choices {
     /// `(code, English, French)` for each choice, in display order.
     pub fn options(self) -> Vec<(String, &'static str, &'static str)> {
         use crate::i18n::{Label, Locale};
-        fn labelled<T: Label + Copy>(items: &[T], code: fn(T) -> &'static str) -> Vec<(String, &'static str, &'static str)> {
+        fn labelled<T: Label + Copy>(
+            items: &[T],
+            code: fn(T) -> &'static str,
+        ) -> Vec<(String, &'static str, &'static str)> {
             items.iter().map(|i| (code(*i).to_owned(), i.label(Locale::En), i.label(Locale::Fr))).collect()
         }
         match self {
             Choices::OrgType => ORG_TYPES.iter().map(|(c, p)| (c.to_string(), p.0, p.1)).collect(),
-            Choices::TransactionKind => TRANSACTION_KINDS.iter().map(|(c, p)| (c.to_string(), p.0, p.1)).collect(),
+            Choices::TransactionKind => {
+                TRANSACTION_KINDS.iter().map(|(c, p)| (c.to_string(), p.0, p.1)).collect()
+            }
             Choices::IndicatorUnit => UNITS.iter().map(|(c, p)| ((*c).to_owned(), p.0, p.1)).collect(),
             Choices::GrantStatus => labelled(GrantStatus::ALL, GrantStatus::code),
             Choices::InstituteKind => labelled(InstituteKind::ALL, InstituteKind::code),
@@ -135,7 +140,9 @@ impl Choices {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Input {
     /// Free text of at most `max` characters.
-    Text { max: usize },
+    Text {
+        max: usize,
+    },
     /// Long free text.
     LongText,
     Date,
@@ -146,7 +153,9 @@ pub enum Input {
     Countries,
     Currency,
     /// An amount in the currency typed in the field `currency`, stored in minor units.
-    Amount { currency: &'static str },
+    Amount {
+        currency: &'static str,
+    },
     /// An exchange rate (decimal > 0).
     Rate,
     Choice(Choices),
@@ -180,8 +189,20 @@ const CODE: Pair = Pair("Code", "Code");
 const DONOR: &[Field] = &[
     f("name", Pair("Name (English)", "Nom (anglais)"), Input::Text { max: 200 }, true, true),
     f("name_fr", Pair("Name (French)", "Nom (français)"), Input::Text { max: 200 }, false, false),
-    f("iati_ref", Pair("IATI organisation identifier", "Identifiant d’organisation IATI"), Input::Text { max: 60 }, true, true),
-    f("org_type", Pair("Organisation type", "Type d’organisation"), Input::Choice(Choices::OrgType), true, true),
+    f(
+        "iati_ref",
+        Pair("IATI organisation identifier", "Identifiant d’organisation IATI"),
+        Input::Text { max: 60 },
+        true,
+        true,
+    ),
+    f(
+        "org_type",
+        Pair("Organisation type", "Type d’organisation"),
+        Input::Choice(Choices::OrgType),
+        true,
+        true,
+    ),
     f("country", Pair("Country (ISO code)", "Pays (code ISO)"), Input::Country, true, true),
     f("currency", Pair("Reporting currency", "Monnaie de rapport"), Input::Currency, true, true),
 ];
@@ -192,7 +213,13 @@ const STRATEGY: &[Field] = &[
     f("title_fr", TITLE_FR, Input::Text { max: 300 }, false, false),
     f("period_start", Pair("Period start", "Début de la période"), Input::Date, true, true),
     f("period_end", Pair("Period end", "Fin de la période"), Input::Date, true, true),
-    f("countries", Pair("Countries (ISO codes, comma separated)", "Pays (codes ISO, séparés par des virgules)"), Input::Countries, true, true),
+    f(
+        "countries",
+        Pair("Countries (ISO codes, comma separated)", "Pays (codes ISO, séparés par des virgules)"),
+        Input::Countries,
+        true,
+        true,
+    ),
 ];
 
 const PILLAR: &[Field] = &[
@@ -209,7 +236,13 @@ const INDICATOR: &[Field] = &[
     f("title_fr", TITLE_FR, Input::Text { max: 300 }, false, false),
     f("unit", Pair("Unit", "Unité"), Input::Choice(Choices::IndicatorUnit), true, true),
     f("baseline", Pair("Baseline", "Valeur de référence"), Input::Integer, true, true),
-    f("targets", Pair("Targets by year and country", "Cibles par année et par pays"), Input::Targets, false, false),
+    f(
+        "targets",
+        Pair("Targets by year and country", "Cibles par année et par pays"),
+        Input::Targets,
+        false,
+        false,
+    ),
 ];
 
 const GRANT: &[Field] = &[
@@ -224,7 +257,13 @@ const GRANT: &[Field] = &[
     f("end_on", Pair("End", "Fin"), Input::Date, true, true),
     f("status", Pair("Status", "Statut"), Input::Choice(Choices::GrantStatus), true, true),
     f("pillars", Pair("Earmarked pillars", "Axes ciblés"), Input::References(Source::Pillars), false, false),
-    f("countries", Pair("Earmarked countries (ISO codes)", "Pays ciblés (codes ISO)"), Input::Countries, false, false),
+    f(
+        "countries",
+        Pair("Earmarked countries (ISO codes)", "Pays ciblés (codes ISO)"),
+        Input::Countries,
+        false,
+        false,
+    ),
 ];
 
 const TRANSACTION: &[Field] = &[
@@ -233,10 +272,28 @@ const TRANSACTION: &[Field] = &[
     f("value_date", Pair("Value date", "Date de valeur"), Input::Date, true, true),
     f("currency", Pair("Currency (ISO 4217)", "Monnaie (ISO 4217)"), Input::Currency, true, false),
     f("amount_minor", Pair("Amount", "Montant"), Input::Amount { currency: "currency" }, true, true),
-    f("rate_to_grant", Pair("Rate to the grant’s currency", "Taux vers la monnaie de la subvention"), Input::Rate, true, false),
+    f(
+        "rate_to_grant",
+        Pair("Rate to the grant’s currency", "Taux vers la monnaie de la subvention"),
+        Input::Rate,
+        true,
+        false,
+    ),
     f("rate_to_eur", Pair("Rate to EUR", "Taux vers l’euro"), Input::Rate, true, false),
-    f("activity", Pair("Paid for activity", "Activité payée"), Input::Reference(Source::Activities), false, false),
-    f("equipment", Pair("Paid for equipment", "Équipement payé"), Input::Reference(Source::Equipment), false, false),
+    f(
+        "activity",
+        Pair("Paid for activity", "Activité payée"),
+        Input::Reference(Source::Activities),
+        false,
+        false,
+    ),
+    f(
+        "equipment",
+        Pair("Paid for equipment", "Équipement payé"),
+        Input::Reference(Source::Equipment),
+        false,
+        false,
+    ),
     f("provider", Pair("Provider", "Fournisseur des fonds"), Input::Text { max: 200 }, true, false),
     f("receiver", Pair("Receiver", "Bénéficiaire"), Input::Text { max: 200 }, true, true),
     f("description", Pair("Description", "Description"), Input::Text { max: 500 }, false, true),
@@ -335,7 +392,9 @@ impl RecordKind {
             RecordKind::Pillar => (Pair("Pillars", "Axes"), Pair("pillar", "axe")),
             RecordKind::Indicator => (Pair("Indicators", "Indicateurs"), Pair("indicator", "indicateur")),
             RecordKind::Grant => (Pair("Grants", "Subventions"), Pair("grant", "subvention")),
-            RecordKind::Transaction => (Pair("Transactions", "Transactions"), Pair("transaction", "transaction")),
+            RecordKind::Transaction => {
+                (Pair("Transactions", "Transactions"), Pair("transaction", "transaction"))
+            }
             RecordKind::Institute => (Pair("Institutes", "Institutions"), Pair("institute", "institution")),
         }
     }
@@ -561,7 +620,8 @@ impl Checker<'_> {
     fn targets(&mut self) -> Vec<Target> {
         let mut targets: Vec<Target> = Vec::new();
         for i in 0..TARGET_ROWS {
-            let names = [format!("target_{i}_year"), format!("target_{i}_country"), format!("target_{i}_value")];
+            let names =
+                [format!("target_{i}_year"), format!("target_{i}_country"), format!("target_{i}_value")];
             let [year, country, value] = names.each_ref().map(|n| self.raw(n).to_owned());
             if year.is_empty() && country.is_empty() && value.is_empty() {
                 continue;
@@ -655,7 +715,8 @@ pub fn parse_record(kind: RecordKind, values: &FormValues) -> Result<RecordDraft
             },
             Input::Amount { currency } => {
                 // With an unreadable currency, at least check the shape of the amount.
-                let currency = Currency::parse(&c.raw(currency).to_ascii_uppercase()).unwrap_or_else(|_| Currency::eur());
+                let currency = Currency::parse(&c.raw(currency).to_ascii_uppercase())
+                    .unwrap_or_else(|_| Currency::eur());
                 match Money::parse(&raw, currency) {
                     Ok(money) => FieldValue::Minor(money.minor()),
                     Err(_) => {
@@ -813,12 +874,16 @@ mod tests {
 
     #[test]
     fn indicator_targets_are_whole_rows() {
-        let mut values = form(&[("pillar", "p2"), ("code", "X"), ("title", "T"), ("unit", "people"), ("baseline", "0")]);
+        let mut values =
+            form(&[("pillar", "p2"), ("code", "X"), ("title", "T"), ("unit", "people"), ("baseline", "0")]);
         values.insert("target_0_year".into(), "2018".into());
         values.insert("target_0_country".into(), "ml".into());
         values.insert("target_0_value".into(), "40".into());
         let draft = parse_record(RecordKind::Indicator, &values).unwrap();
-        assert_eq!(draft.values["targets"], FieldValue::Targets(vec![Target { year: 2018, country: "ML".into(), value: 40 }]));
+        assert_eq!(
+            draft.values["targets"],
+            FieldValue::Targets(vec![Target { year: 2018, country: "ML".into(), value: 40 }])
+        );
         values.insert("target_1_year".into(), "2018".into());
         values.insert("target_1_country".into(), "ML".into());
         values.insert("target_1_value".into(), "5".into());

@@ -236,6 +236,18 @@ pub struct FormState {
     pub conflict: bool,
 }
 
+/// A file attached to an activity.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachmentRow {
+    pub id: String,
+    pub name: String,
+    pub content_type: String,
+    pub size: u64,
+    /// RFC 3339, UTC.
+    pub uploaded_at: String,
+    pub uploaded_by: String,
+}
+
 /// One change in a record's history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryEntry {

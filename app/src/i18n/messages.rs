@@ -264,6 +264,14 @@ pub enum Msg {
     SectionRecord,
     BackToList,
     FilterParent,
+    SectionAttachments,
+    NoAttachments,
+    AttachFile,
+    AttachHint,
+    Upload,
+    FileTypeRefused,
+    FileEmpty,
+    SavedAttached,
 }
 
 impl Msg {
@@ -303,7 +311,8 @@ impl Msg {
         use crate::domain::records::{parse_amount_error, record_codes};
         match parse_amount_error(message) {
             Some((code, money)) => {
-                let msg = if code == record_codes::OVER_GRANT { Msg::ErrOverGrant } else { Msg::ErrBelowSpent };
+                let msg =
+                    if code == record_codes::OVER_GRANT { Msg::ErrOverGrant } else { Msg::ErrBelowSpent };
                 format!("{} {}.", msg.text(locale), super::fmt_money(locale, &money))
             }
             None => Msg::for_field_error(message).text(locale).to_owned(),
@@ -698,8 +707,14 @@ impl Msg {
                 ("No indicators have been recorded yet.", "Aucun indicateur n’a encore été enregistré.")
             }
             NotAvailable => ("—", "—"),
-            ErrRate => ("Enter a rate above 0, such as 1.0825.", "Saisissez un taux supérieur à 0, par exemple 1,0825."),
-            ErrCurrency => ("Enter a three-letter ISO 4217 code, such as EUR.", "Saisissez un code ISO 4217 de trois lettres, par exemple EUR."),
+            ErrRate => (
+                "Enter a rate above 0, such as 1.0825.",
+                "Saisissez un taux supérieur à 0, par exemple 1,0825.",
+            ),
+            ErrCurrency => (
+                "Enter a three-letter ISO 4217 code, such as EUR.",
+                "Saisissez un code ISO 4217 de trois lettres, par exemple EUR.",
+            ),
             ErrRateNotOne => (
                 "The amount is already in this currency: the rate must be 1.",
                 "Le montant est déjà dans cette monnaie : le taux doit être 1.",
@@ -750,6 +765,17 @@ impl Msg {
             SectionRecord => ("Details", "Détails"),
             BackToList => ("Back to the list", "Retour à la liste"),
             FilterParent => ("Belongs to", "Rattaché à"),
+            SectionAttachments => ("Photos and attendance sheets", "Photos et feuilles de présence"),
+            NoAttachments => ("No file is attached yet.", "Aucun fichier n’est encore joint."),
+            AttachFile => ("Attach a file", "Joindre un fichier"),
+            AttachHint => ("JPEG, PNG or PDF, up to 10 MB.", "JPEG, PNG ou PDF, 10 Mo au plus."),
+            Upload => ("Upload", "Envoyer"),
+            FileTypeRefused => (
+                "This file is not a JPEG, PNG or PDF (whatever its name says): it was not attached.",
+                "Ce fichier n’est ni un JPEG, ni un PNG, ni un PDF (quel que soit son nom) : il n’a pas été joint.",
+            ),
+            FileEmpty => ("Choose a file to attach.", "Choisissez un fichier à joindre."),
+            SavedAttached => ("The file is attached.", "Le fichier est joint."),
         }
     }
 }

@@ -4,13 +4,15 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::api::{get_activity, get_activity_history, get_current_user};
+use crate::api::{get_activity, get_activity_history, get_current_user, list_attachments};
 use crate::components::i18n::{tr, tr_fmt, tr_label, tr_text, use_locale};
 use crate::components::{ErrorView, loading};
 use crate::domain::{ActivityDetail, Instructor, Service};
-use crate::domain::{HistoryEntry, Permission};
+use crate::domain::{AttachmentRow, HistoryEntry, Permission};
 use crate::error::AppError;
-use crate::i18n::{Msg, country_name, fmt_date_range, fmt_instructors, fmt_int, fmt_money, fmt_percent};
+use crate::i18n::{
+    Msg, country_name, fmt_date_range, fmt_file_size, fmt_instructors, fmt_int, fmt_money, fmt_percent,
+};
 
 #[component]
 pub fn ActivityPage() -> impl IntoView {
@@ -21,15 +23,19 @@ pub fn ActivityPage() -> impl IntoView {
         move || id.get(),
         |id| async move {
             let activity = get_activity(id.clone()).await?;
-            let history = get_activity_history(id).await?;
+            let history = get_activity_history(id.clone()).await?;
+            let attachments = list_attachments(id).await?;
             let user = get_current_user().await?;
-            Ok::<_, AppError>((activity, history, user))
+            Ok::<_, AppError>((activity, history, attachments, user))
         },
     );
     let notice = move || {
         let q = query.read();
         match (q.get("saved").as_deref(), q.get("error").as_deref()) {
             (_, Some("conflict")) => Some(view! { <p class="notice notice-error" role="alert">{tr(Msg::ArchiveConflict)}</p> }.into_any()),
+            (_, Some("file_type")) => Some(view! { <p class="notice notice-error" role="alert" data-testid="file-error">{tr(Msg::FileTypeRefused)}</p> }.into_any()),
+            (_, Some("file_empty")) => Some(view! { <p class="notice notice-error" role="alert" data-testid="file-error">{tr(Msg::FileEmpty)}</p> }.into_any()),
+            (Some("attached"), _) => Some(view! { <p class="notice notice-ok" role="status" data-testid="saved">{tr(Msg::SavedAttached)}</p> }.into_any()),
             (_, Some(_)) => Some(view! { <p class="notice notice-error" role="alert">{tr(Msg::ErrorBody)}</p> }.into_any()),
             (Some("created"), _) => Some(view! { <p class="notice notice-ok" role="status" data-testid="saved">{tr(Msg::SavedCreated)}</p> }.into_any()),
             (Some("updated"), _) => Some(view! { <p class="notice notice-ok" role="status" data-testid="saved">{tr(Msg::SavedUpdated)}</p> }.into_any()),
@@ -42,11 +48,14 @@ pub fn ActivityPage() -> impl IntoView {
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok((activity, history, user)) => {
+                    Ok((activity, history, attachments, user)) => {
                         let editor = user.is_some_and(|u| u.can(Permission::EditProgramme) && !u.must_change_password);
+                        let upload = (editor && !activity.archived).then(|| activity.id.clone());
+                        let files = attachments_view(&activity.id, attachments, upload);
                         view! {
                             {editor.then(|| editor_actions(&activity))}
                             {activity_view(activity)}
+                            {files}
                             {history_view(history)}
                         }
                         .into_any()
@@ -76,6 +85,56 @@ fn editor_actions(a: &ActivityDetail) -> AnyView {
         </div>
     }
     .into_any()
+}
+
+/// Photos and attendance sheets, and for editors a form to add one (works without JavaScript).
+fn attachments_view(
+    activity: &str,
+    files: Vec<AttachmentRow>,
+    upload: Option<String>,
+) -> impl IntoView + use<> {
+    let list = if files.is_empty() {
+        view! { <p class="muted">{tr(Msg::NoAttachments)}</p> }.into_any()
+    } else {
+        let items = files
+            .into_iter()
+            .map(|f| {
+                let href = format!("/activities/{activity}/attachments/{}", f.id);
+                let kind = match f.content_type.as_str() {
+                    "application/pdf" => "PDF",
+                    "image/png" => "PNG",
+                    _ => "JPEG",
+                };
+                let size = f.size;
+                let date = f.uploaded_at.get(..10).unwrap_or_default().to_owned();
+                view! {
+                    <li>
+                        <a href=href download>{f.name}</a>
+                        " · " {kind} " · " {tr_fmt(move |l| fmt_file_size(l, size))}
+                        " · " <span class="muted">{date} " · " {f.uploaded_by}</span>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! { <ul class="attachments" data-testid="attachments">{items}</ul> }.into_any()
+    };
+    let form = upload.map(|id| {
+        view! {
+            <form method="post" action=format!("/activities/{id}/attachments") enctype="multipart/form-data" class="upload-form">
+                <label for="file">{tr(Msg::AttachFile)}</label>
+                <input id="file" type="file" name="file" accept=".jpg,.jpeg,.png,.pdf,image/jpeg,image/png,application/pdf" required/>
+                <button type="submit" class="button">{tr(Msg::Upload)}</button>
+                <p class="hint">{tr(Msg::AttachHint)}</p>
+            </form>
+        }
+    });
+    view! {
+        <section class="card" id="attachments">
+            <h2>{tr(Msg::SectionAttachments)}</h2>
+            {list}
+            {form}
+        </section>
+    }
 }
 
 /// Who changed the activity, when and why.

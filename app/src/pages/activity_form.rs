@@ -5,9 +5,9 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
+use super::form_fields::{Fields, error_line, error_of, input, select, textarea, value};
 use crate::api::{get_activity_edit, get_activity_form_options, take_form_state};
 use crate::components::i18n::{tr, tr_text};
-use super::form_fields::{Fields, error_line, error_of, input, select, textarea, value};
 use crate::components::{ErrorView, PageHeader, loading};
 use crate::domain::activity_form::{FUNDING_ROWS, FormValues, INSTRUCTOR_ROWS, activity_form_values};
 use crate::domain::{ActivityFormOptions, ActivityKind, ActivityStatus, Service, Text, Theme};

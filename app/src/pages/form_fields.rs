@@ -87,4 +87,3 @@ pub(crate) fn select(
         </div>
     }
 }
-

@@ -44,7 +44,9 @@ pub fn RecordsPage() -> impl IntoView {
         |_| async {
             match get_current_user().await? {
                 None => Err(AppError::Unauthorized),
-                Some(u) if u.must_change_password || !u.can(Permission::ViewRecords) => Err(AppError::Forbidden),
+                Some(u) if u.must_change_password || !u.can(Permission::ViewRecords) => {
+                    Err(AppError::Forbidden)
+                }
                 Some(u) => Ok(u.can(Permission::EditProgramme)),
             }
         },
@@ -134,7 +136,9 @@ fn list_view(
     let locale = use_locale();
     let (plural, _) = kind.names();
     let base = format!("/records/{}", kind.slug());
-    let title = move || format!("{} · aidtrail", if locale.get() == crate::i18n::Locale::Fr { plural.1 } else { plural.0 });
+    let title = move || {
+        format!("{} · aidtrail", if locale.get() == crate::i18n::Locale::Fr { plural.1 } else { plural.0 })
+    };
     let listed: Vec<&'static Field> = kind.fields().iter().filter(|f| f.listed).collect();
     let numeric = |f: &Field| matches!(f.input, Input::Amount { .. } | Input::Integer);
     let head = listed
@@ -175,7 +179,8 @@ fn list_view(
                     view! { <td class:num=numeric_cols[i] data-label=label>{content}</td> }
                 })
                 .collect_view();
-            let archived = row.archived.then(|| view! { <td><span class="badge">{tr(Msg::ArchivedBadge)}</span></td> });
+            let archived =
+                row.archived.then(|| view! { <td><span class="badge">{tr(Msg::ArchivedBadge)}</span></td> });
             view! { <tr>{cells}{archived}</tr> }
         })
         .collect_view();
@@ -410,8 +415,12 @@ fn form_view(form: RecordForm, id: Option<String>) -> impl IntoView {
     let heading = match id {
         Some(_) => {
             let name = form.values.get(kind.title_field()).filter(|t| !t.is_empty()).cloned();
-            let name = name.or_else(|| kind.unique().and_then(|u| form.values.get(u).cloned())).unwrap_or_default();
-            Text::new(format!("{} – {name}", capitalise(singular.0)), format!("{} – {name}", capitalise(singular.1)))
+            let name =
+                name.or_else(|| kind.unique().and_then(|u| form.values.get(u).cloned())).unwrap_or_default();
+            Text::new(
+                format!("{} – {name}", capitalise(singular.0)),
+                format!("{} – {name}", capitalise(singular.1)),
+            )
         }
         None => Text::new(format!("New {}", singular.0), format!("Nouveau : {}", singular.1)),
     };

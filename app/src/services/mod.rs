@@ -6,12 +6,12 @@
 
 use std::sync::Arc;
 
+use crate::domain::records::{RecordForm, RecordKind, RecordQuery, RecordRow};
 use crate::domain::{
     ActivityDetail, ActivityEdit, ActivityFilter, ActivityFilterOptions, ActivityFormOptions, ActivityRow,
     CurrentUser, EquipmentRow, GrantRow, HistoryEntry, IndicatorRow, InstituteRow, Overview, Page,
     PageRequest, Permission, Scope, UserFormOptions, UserRow,
 };
-use crate::domain::records::{RecordForm, RecordKind, RecordQuery, RecordRow};
 use crate::error::AppError;
 use crate::i18n::Locale;
 
@@ -42,6 +42,8 @@ pub trait Repo: Send + Sync + 'static {
     async fn activity_form_options(&self) -> Result<ActivityFormOptions, AppError>;
     /// The audit events of one record (`table:key`), newest first.
     async fn history(&self, record: &str) -> Result<Vec<HistoryEntry>, AppError>;
+    /// The files attached to an activity, oldest first.
+    async fn attachments(&self, activity: &str) -> Result<Vec<crate::domain::AttachmentRow>, AppError>;
     async fn list_records(
         &self,
         kind: RecordKind,
@@ -271,4 +273,14 @@ pub async fn record_history(
         return Err(AppError::NotFound);
     }
     repo.history(&format!("{}:{id}", kind.table())).await
+}
+
+/// The files attached to an activity, for those who may see the activity.
+pub async fn attachments(
+    repo: &dyn Repo,
+    user: Option<&CurrentUser>,
+    id: &str,
+) -> Result<Vec<crate::domain::AttachmentRow>, AppError> {
+    activity(repo, user, id).await?;
+    repo.attachments(id).await
 }

@@ -109,7 +109,10 @@ pub enum WriteError {
 pub fn classify(errors: Vec<String>) -> WriteError {
     if let Some(rule) = errors.iter().find_map(|e| {
         e.find(MARK).map(|i| {
-            e[i + MARK.len()..].chars().take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | ':')).collect()
+            e[i + MARK.len()..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | ':'))
+                .collect()
         })
     }) {
         return WriteError::Rule(rule);

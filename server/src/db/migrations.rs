@@ -24,6 +24,7 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "transaction_amounts",
         sql: include_str!("migrations/0003_transaction_amounts.surql"),
     },
+    Migration { version: 4, name: "attachments", sql: include_str!("migrations/0004_attachments.surql") },
 ];
 
 #[derive(Debug, SurrealValue)]

@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 
 use app::domain::activity_form::{FormValues, codes};
 use app::domain::records::{
-    EXPENDITURE, FieldValue, Input, RecordDraft, RecordForm, RecordKind, RecordQuery, RecordRow, Source, Target,
-    amount_error, record_codes, target_values,
+    EXPENDITURE, FieldValue, Input, RecordDraft, RecordForm, RecordKind, RecordQuery, RecordRow, Source,
+    Target, amount_error, record_codes, target_values,
 };
 use app::domain::{Currency, CurrentUser, Money, NamedRef, Page, PageRequest, Rate, Text};
 use app::error::{AppError, FieldError};
@@ -170,7 +170,8 @@ async fn transaction_amounts(
     };
     let grant_currency = Currency::parse(&info.currency).map_err(internal)?;
     let currency = Currency::parse(draft.text("currency")).map_err(internal)?;
-    let amount = Money::new(draft.int("amount_minor").unwrap_or_default(), currency.clone()).map_err(internal)?;
+    let amount =
+        Money::new(draft.int("amount_minor").unwrap_or_default(), currency.clone()).map_err(internal)?;
     let to_grant = draft.rate("rate_to_grant").cloned().unwrap_or_else(Rate::one);
     let to_eur = draft.rate("rate_to_eur").cloned().unwrap_or_else(Rate::one);
     if currency == grant_currency && !to_grant.is_one() {
@@ -223,14 +224,20 @@ fn guards(kind: RecordKind) -> String {
 }
 
 /// Turns a rule thrown by [`guards`] into the field error the form shows.
-fn rule_error(kind: RecordKind, draft: &RecordDraft, currency: Option<Currency>, rule: &str) -> Option<SaveError> {
+fn rule_error(
+    kind: RecordKind,
+    draft: &RecordDraft,
+    currency: Option<Currency>,
+    rule: &str,
+) -> Option<SaveError> {
     let (name, amount) = rule.split_once(':').map_or((rule, None), |(n, a)| (n, a.parse::<i64>().ok()));
     let error = match name {
         "duplicate" => field(kind.unique()?, record_codes::DUPLICATE),
         "over_grant" | "below_spent" => {
             let currency = currency.or_else(|| Currency::parse(draft.text("currency")).ok())?;
             let money = Money::new(amount?, currency).ok()?;
-            let code = if name == "over_grant" { record_codes::OVER_GRANT } else { record_codes::BELOW_SPENT };
+            let code =
+                if name == "over_grant" { record_codes::OVER_GRANT } else { record_codes::BELOW_SPENT };
             field("amount_minor", &amount_error(code, &money))
         }
         "currency_locked" => field("currency", record_codes::CURRENCY_LOCKED),
@@ -536,7 +543,8 @@ pub async fn list(
         }
         _ => None,
     };
-    let filter = if conditions.is_empty() { String::new() } else { format!("WHERE {}", conditions.join(" AND ")) };
+    let filter =
+        if conditions.is_empty() { String::new() } else { format!("WHERE {}", conditions.join(" AND ")) };
     let order = match query.sort_field(kind) {
         Some((name, descending)) => format!("{name} {}", if descending { "DESC" } else { "ASC" }),
         None => kind.fields().iter().find(|f| f.listed).map(|f| f.name).unwrap_or("id").to_owned() + " ASC",

@@ -529,4 +529,39 @@ impl Repo for SurrealRepo {
     ) -> Result<Option<app::domain::records::RecordForm>, AppError> {
         super::records::form(&self.db, kind, key, can_edit).await
     }
+
+    async fn attachments(&self, activity: &str) -> Result<Vec<app::domain::AttachmentRow>, AppError> {
+        #[derive(Debug, SurrealValue)]
+        #[surreal(crate = "surrealdb::types")]
+        struct Row {
+            id: RecordId,
+            name: String,
+            content_type: String,
+            size: i64,
+            uploaded_at: chrono::DateTime<chrono::Utc>,
+            by: Option<String>,
+        }
+        let rows: Vec<Row> = self
+            .db
+            .query(
+                "SELECT id, name, content_type, size, uploaded_at, uploaded_by.name AS by FROM attachment
+                 WHERE activity = $activity AND archived = false ORDER BY uploaded_at;",
+            )
+            .bind(("activity", RecordId::new("activity", activity)))
+            .await
+            .map_err(internal)?
+            .take(0)
+            .map_err(internal)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| app::domain::AttachmentRow {
+                id: super::rows::key_of(&r.id),
+                name: r.name,
+                content_type: r.content_type,
+                size: u64::try_from(r.size).unwrap_or_default(),
+                uploaded_at: r.uploaded_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                uploaded_by: r.by.unwrap_or_default(),
+            })
+            .collect())
+    }
 }

@@ -1,0 +1,258 @@
+//! Files attached to activities: photos and attendance sheets.
+//!
+//! An upload is accepted only if its bytes are a JPEG, PNG or PDF (whatever its name or the
+//! browser's content type say) and at most 10 MiB. The bytes are stored once under the files
+//! directory, named by their SHA-256, and the record that ties them to the activity is written
+//! with its audit event in one transaction. A download is served only to users who may see the
+//! activity.
+
+use std::path::{Path as FsPath, PathBuf};
+
+use app::domain::{CurrentUser, Permission};
+use app::services::{self, valid_key};
+use axum::body::Body;
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{Multipart, Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use sha2::{Digest, Sha256};
+use surrealdb::types::{RecordId, SurrealValue};
+
+use crate::auth::handlers;
+use crate::db::audit::{APPEND_EVENT, actor, execute, new_key};
+use crate::startup::AppState;
+
+/// The largest file accepted.
+pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
+/// Room for the multipart envelope around the file (boundaries, headers).
+pub const ENVELOPE_BYTES: usize = 64 * 1024;
+
+/// The content type the bytes really have, if it is one we accept.
+pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
+    match infer::get(bytes).map(|t| t.mime_type()) {
+        Some("image/jpeg") => Some("image/jpeg"),
+        Some("image/png") => Some("image/png"),
+        Some("application/pdf") => Some("application/pdf"),
+        _ => None,
+    }
+}
+
+/// Where the bytes with this hash live: `<files>/ab/abcdef…`.
+fn path_of(files: &FsPath, sha256: &str) -> PathBuf {
+    files.join(&sha256[..2]).join(sha256)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Writes the bytes under their hash (once: the same file uploaded twice is stored once),
+/// through a temporary file and a rename so that a half-written file is never served.
+async fn store(files: &FsPath, bytes: &[u8]) -> std::io::Result<String> {
+    let sha256 = hex(&Sha256::digest(bytes));
+    let path = path_of(files, &sha256);
+    if tokio::fs::try_exists(&path).await? {
+        return Ok(sha256);
+    }
+    let dir = path.parent().expect("hash paths have a parent");
+    tokio::fs::create_dir_all(dir).await?;
+    let temp = dir.join(format!(".{sha256}.{}", new_key()));
+    tokio::fs::write(&temp, bytes).await?;
+    tokio::fs::rename(&temp, &path).await?;
+    Ok(sha256)
+}
+
+/// A file name safe to keep and to send back in a header.
+fn clean_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or_default();
+    let cleaned: String =
+        base.chars().filter(|c| !c.is_control() && !matches!(c, '"' | '\\')).take(200).collect();
+    if cleaned.trim().is_empty() { "file".to_owned() } else { cleaned.trim().to_owned() }
+}
+
+fn back(activity: &str, outcome: &str) -> Response {
+    Redirect::to(&format!("/activities/{activity}?{outcome}#attachments")).into_response()
+}
+
+#[derive(Debug, SurrealValue)]
+#[surreal(crate = "surrealdb::types")]
+struct Open {
+    archived: bool,
+}
+
+/// `POST /activities/{id}/attachments` (multipart, field `file`).
+pub async fn upload(
+    State(state): State<AppState>,
+    user: Option<axum::Extension<CurrentUser>>,
+    Path(activity): Path<String>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let user = match handlers::require(user.as_ref().map(|e| &e.0), Permission::EditProgramme) {
+        Ok(user) => user,
+        Err(denied) => return denied.into_response(),
+    };
+    if !valid_key(&activity) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let activity_id = RecordId::new("activity", activity.as_str());
+    let open: Option<Open> =
+        match state.db.query("SELECT archived FROM ONLY $id;").bind(("id", activity_id.clone())).await {
+            Ok(mut response) => response.take(0).unwrap_or(None),
+            Err(error) => {
+                tracing::error!(%error, "reading an activity for an upload failed");
+                return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            }
+        };
+    if !matches!(open, Some(Open { archived: false })) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    // Who may upload is checked before the body is looked at.
+    let Ok(mut multipart) = multipart else { return back(&activity, "error=file_empty") };
+    let mut file = None;
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) if field.name() == Some("file") => {
+                let name = clean_name(field.file_name().unwrap_or("file"));
+                match field.bytes().await {
+                    Ok(bytes) => file = Some((name, bytes)),
+                    Err(error) => return error.into_response(),
+                }
+            }
+            Ok(Some(_)) => continue,
+            Ok(None) => break,
+            Err(error) => return error.into_response(),
+        }
+    }
+    let Some((name, bytes)) = file else { return back(&activity, "error=file_empty") };
+    if bytes.is_empty() {
+        return back(&activity, "error=file_empty");
+    }
+    if bytes.len() > MAX_FILE_BYTES {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    }
+    let Some(content_type) = sniff(&bytes) else {
+        tracing::warn!(user = %user.id, %activity, %name, "upload refused: not a JPEG, PNG or PDF");
+        return back(&activity, "error=file_type");
+    };
+    let sha256 = match store(&state.files, &bytes).await {
+        Ok(sha256) => sha256,
+        Err(error) => {
+            tracing::error!(%error, "storing an upload failed");
+            return back(&activity, "error=internal");
+        }
+    };
+    let sql = format!(
+        "BEGIN TRANSACTION;
+         IF (SELECT VALUE archived FROM ONLY $activity) != false {{ THROW 'aidtrail:not_found' }};
+         LET $after = (CREATE ONLY $id CONTENT {{
+             activity: $activity, name: $name, content_type: $content_type, size: $size, sha256: $sha256,
+             uploaded_by: $actor, uploaded_at: time::now()
+         }});
+         LET $action = 'create';
+         LET $record = <string> $id;
+         LET $before_text = NONE;
+         LET $after_text = <string> $after;
+         {APPEND_EVENT}
+         COMMIT TRANSACTION;"
+    );
+    let bindings = vec![
+        ("id", RecordId::new("attachment", new_key().as_str()).into_value()),
+        ("activity", activity_id.into_value()),
+        ("name", name.clone().into_value()),
+        ("content_type", content_type.to_owned().into_value()),
+        ("size", (bytes.len() as i64).into_value()),
+        ("sha256", sha256.into_value()),
+        ("actor", actor(user).into_value()),
+        ("reason", None::<String>.into_value()),
+    ];
+    match execute(&state.db, &sql, bindings, |_| None).await {
+        Ok(()) => {
+            tracing::info!(user = %user.id, %activity, %name, content_type, size = bytes.len(), "file attached");
+            back(&activity, "saved=attached")
+        }
+        Err(crate::db::audit::SaveError::NotFound) => StatusCode::NOT_FOUND.into_response(),
+        Err(_) => back(&activity, "error=internal"),
+    }
+}
+
+#[derive(Debug, SurrealValue)]
+#[surreal(crate = "surrealdb::types")]
+struct Stored {
+    name: String,
+    content_type: String,
+    sha256: String,
+}
+
+/// `GET /activities/{id}/attachments/{file}`: the file, to those who may see the activity.
+pub async fn download(
+    State(state): State<AppState>,
+    user: Option<axum::Extension<CurrentUser>>,
+    Path((activity, file)): Path<(String, String)>,
+) -> Response {
+    let user = user.map(|e| e.0);
+    // The same check as the activity's page: signed in, allowed, and within the user's scope.
+    if let Err(error) = services::activity(&*state.repo, user.as_ref(), &activity).await {
+        return StatusCode::from_u16(error.status()).unwrap_or(StatusCode::FORBIDDEN).into_response();
+    }
+    if !valid_key(&file) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let stored: Option<Stored> = match state
+        .db
+        .query("SELECT name, content_type, sha256 FROM ONLY $id WHERE activity = $activity AND archived = false;")
+        .bind(("id", RecordId::new("attachment", file.as_str())))
+        .bind(("activity", RecordId::new("activity", activity.as_str())))
+        .await
+    {
+        Ok(mut response) => response.take(0).unwrap_or(None),
+        Err(error) => {
+            tracing::error!(%error, "reading an attachment failed");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    let Some(stored) = stored else { return StatusCode::NOT_FOUND.into_response() };
+    let bytes = match tokio::fs::read(path_of(&state.files, &stored.sha256)).await {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            tracing::error!(%error, sha256 = %stored.sha256, "an attached file is missing from disk");
+            return StatusCode::NOT_FOUND.into_response();
+        }
+    };
+    let disposition = format!(
+        "attachment; filename=\"{}\"; filename*=UTF-8''{}",
+        stored.name.replace(|c: char| !c.is_ascii() || c == '"', "_"),
+        app::components::encode_component(&stored.name)
+    );
+    (
+        [
+            (header::CONTENT_TYPE, stored.content_type),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        Body::from(bytes),
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_real_jpeg_png_and_pdf_pass_whatever_their_name() {
+        assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F']), Some("image/jpeg"));
+        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"), Some("image/png"));
+        assert_eq!(sniff(b"%PDF-1.7\n"), Some("application/pdf"));
+        assert_eq!(sniff(b"MZ\x90\0\x03\0\0\0\x04\0"), None, "a Windows executable");
+        assert_eq!(sniff(b"\x7fELF\x02\x01\x01"), None, "a Linux executable");
+        assert_eq!(sniff(b"<html>"), None);
+    }
+
+    #[test]
+    fn names_lose_paths_and_header_breaking_characters() {
+        assert_eq!(clean_name("C:\\Users\\x\\liste.pdf"), "liste.pdf");
+        assert_eq!(clean_name("../../etc/passwd"), "passwd");
+        assert_eq!(clean_name("a\"b\r\n.jpg"), "ab.jpg");
+        assert_eq!(clean_name("   "), "file");
+    }
+}
