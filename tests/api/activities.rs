@@ -365,3 +365,23 @@ async fn indicator_actuals_are_counted_from_the_records_within_the_scope() {
     assert_eq!(status, 200);
     assert!(text_of_testid(&page, "indicator-IND-2.1").unwrap().contains("93%"), "14 of 15 in Niger");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn funding_shares_above_the_cost_are_refused_by_how_much_and_the_cost_reads_back() {
+    let app = spawn_app().await;
+    let before = count(&app.db, "activity").await;
+    let mut form = workshop_form();
+    form.insert("cost", "30 000");
+    assert_eq!(post(&app, &app.manager, "/activities/new", &form).await, "/activities/new");
+    let (_, html) = app.get("/activities/new").await;
+    let start = html.find("id=\"cost-error\"").expect("cost error");
+    let error = strip_tags(&html[start..start + html[start..].find("</p>").unwrap()]);
+    assert!(error.contains("8,500.00"), "{error}");
+    assert_eq!(count(&app.db, "activity").await, before);
+
+    form.insert("cost", "38 500");
+    let location = post(&app, &app.manager, "/activities/new", &form).await;
+    assert!(location.ends_with("?saved=created"), "{location}");
+    let (_, page) = app.get(location.trim_end_matches("?saved=created")).await;
+    assert!(text_of_testid(&page, "cost").unwrap().contains("38,500.00"));
+}

@@ -54,6 +54,8 @@ pub struct ActivityDraft {
     pub theme: Theme,
     pub pillar: Option<String>,
     pub funding: Vec<FundingDraft>,
+    /// The activity's total cost; the funding shares may not add up to more.
+    pub cost: Option<crate::domain::Money>,
     pub participants: Participants,
     pub participant_profile: String,
     pub participant_profile_fr: String,
@@ -224,6 +226,8 @@ pub fn parse_activity_form(values: &FormValues) -> Result<ActivityDraft, Vec<Fie
         }
     }
 
+    let cost = cost(&mut c, &funding);
+
     let mut instructors = Vec::new();
     for i in 0..INSTRUCTOR_ROWS {
         let name = c.raw(&format!("instructor_{i}_name")).to_owned();
@@ -264,6 +268,7 @@ pub fn parse_activity_form(values: &FormValues) -> Result<ActivityDraft, Vec<Fie
             theme,
             pillar,
             funding,
+            cost,
             participants,
             participant_profile,
             participant_profile_fr,
@@ -273,6 +278,41 @@ pub fn parse_activity_form(values: &FormValues) -> Result<ActivityDraft, Vec<Fie
         }),
         _ => Err(c.errors),
     }
+}
+
+/// The cost, if typed, and the rule that the funding shares do not add up to more. Here the
+/// shares are read in the cost's currency; the server checks them in each grant's currency.
+fn cost(c: &mut Checker<'_>, funding: &[FundingDraft]) -> Option<crate::domain::Money> {
+    use crate::domain::records::{amount_error, record_codes};
+    use crate::domain::{Currency, Money};
+    let (amount, currency) = (c.raw("cost"), c.raw("cost_currency"));
+    if amount.is_empty() {
+        return None;
+    }
+    let currency = if currency.is_empty() {
+        Ok(Currency::eur())
+    } else {
+        Currency::parse(&currency.to_ascii_uppercase())
+    };
+    let Ok(currency) = currency else {
+        c.error("cost_currency", record_codes::CURRENCY);
+        return None;
+    };
+    let Ok(cost) = Money::parse(amount, currency.clone()) else {
+        c.error("cost", codes::AMOUNT);
+        return None;
+    };
+    let shares: i64 = funding
+        .iter()
+        .filter_map(|f| Money::parse(&f.amount, currency.clone()).ok())
+        .map(|m| m.minor())
+        .sum();
+    if shares > cost.minor()
+        && let Ok(excess) = Money::new(shares - cost.minor(), currency)
+    {
+        c.error("cost", &amount_error(record_codes::OVER_COST, &excess));
+    }
+    Some(cost)
 }
 
 /// The form values that show an existing activity for editing.
@@ -317,6 +357,10 @@ pub fn activity_form_values(a: &super::ActivityEdit) -> FormValues {
         if ins.supervisor {
             set(&format!("instructor_{i}_supervisor"), "on".into());
         }
+    }
+    if let Some(cost) = &a.cost {
+        set("cost", cost.plain());
+        set("cost_currency", cost.currency().as_str().to_owned());
     }
     set("participant_profile", a.participant_profile.en.clone());
     set("participant_profile_fr", a.participant_profile.fr.clone());
@@ -393,5 +437,18 @@ mod tests {
         assert_eq!(by_field["funding_0_amount"], codes::AMOUNT);
         assert_eq!(by_field["country"], codes::COUNTRY);
         assert_eq!(by_field["instructor_2_institution"], codes::REQUIRED);
+    }
+
+    #[test]
+    fn funding_shares_may_not_exceed_the_cost() {
+        let mut v = workshop();
+        v.insert("cost".into(), "38 500".into());
+        assert_eq!(parse_activity_form(&v).unwrap().cost.map(|c| c.minor()), Some(3_850_000));
+        v.insert("cost".into(), "38 000".into());
+        let errors = parse_activity_form(&v).unwrap_err();
+        assert_eq!(errors[0].field, "cost");
+        assert_eq!(errors[0].message, "over_cost:EUR:50000");
+        v.insert("cost_currency".into(), "euros".into());
+        assert_eq!(parse_activity_form(&v).unwrap_err()[0].field, "cost_currency");
     }
 }

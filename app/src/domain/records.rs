@@ -577,6 +577,10 @@ pub mod record_codes {
     pub const BELOW_SPENT: &str = "below_spent";
     /// A grant's currency cannot change once transactions are recorded on it.
     pub const CURRENCY_LOCKED: &str = "currency_locked";
+    /// `over_cost:<currency>:<minor units>`: funding shares above the activity's cost.
+    pub const OVER_COST: &str = "over_cost";
+    /// A funding share in another currency than the activity's cost.
+    pub const COST_CURRENCY: &str = "cost_currency";
     /// Another record of the kind already has this reference or code.
     pub const DUPLICATE: &str = "duplicate_value";
 }

@@ -149,6 +149,8 @@ pub struct ActivityDetail {
     pub pillar: Option<Text>,
     pub institutes: Vec<NamedRef>,
     pub funding: Vec<FundingLine>,
+    /// What the activity cost in all, when recorded.
+    pub cost: Option<Money>,
     pub participants: Participants,
     pub participant_profile: Text,
     pub instructors: Vec<Instructor>,
@@ -212,6 +214,7 @@ pub struct ActivityEdit {
     pub theme: Theme,
     pub pillar: Option<String>,
     pub funding: Vec<super::activity_form::FundingDraft>,
+    pub cost: Option<Money>,
     pub participants: Participants,
     pub participant_profile: Text,
     pub instructors: Vec<super::activity_form::InstructorDraft>,

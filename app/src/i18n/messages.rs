@@ -272,6 +272,11 @@ pub enum Msg {
     FileTypeRefused,
     FileEmpty,
     SavedAttached,
+    ErrOverCost,
+    ErrCostCurrency,
+    FieldCost,
+    FieldCostCurrency,
+    ActivityCost,
 }
 
 impl Msg {
@@ -302,6 +307,7 @@ impl Msg {
             record_codes::DUPLICATE_TARGET => Msg::ErrDuplicateTarget,
             record_codes::CURRENCY_LOCKED => Msg::ErrCurrencyLocked,
             record_codes::DUPLICATE => Msg::ErrDuplicateValue,
+            record_codes::COST_CURRENCY => Msg::ErrCostCurrency,
             _ => Msg::ErrorBody,
         }
     }
@@ -311,8 +317,11 @@ impl Msg {
         use crate::domain::records::{parse_amount_error, record_codes};
         match parse_amount_error(message) {
             Some((code, money)) => {
-                let msg =
-                    if code == record_codes::OVER_GRANT { Msg::ErrOverGrant } else { Msg::ErrBelowSpent };
+                let msg = match code {
+                    record_codes::OVER_GRANT => Msg::ErrOverGrant,
+                    record_codes::OVER_COST => Msg::ErrOverCost,
+                    _ => Msg::ErrBelowSpent,
+                };
                 format!("{} {}.", msg.text(locale), super::fmt_money(locale, &money))
             }
             None => Msg::for_field_error(message).text(locale).to_owned(),
@@ -776,6 +785,17 @@ impl Msg {
             ),
             FileEmpty => ("Choose a file to attach.", "Choisissez un fichier à joindre."),
             SavedAttached => ("The file is attached.", "Le fichier est joint."),
+            ErrOverCost => (
+                "The funding shares add up to more than the activity’s cost, by",
+                "Les parts de financement dépassent le coût de l’activité de",
+            ),
+            ErrCostCurrency => (
+                "This grant is in another currency than the cost: record the cost in the grant’s currency.",
+                "Cette subvention est dans une autre monnaie que le coût : indiquez le coût dans la monnaie de la subvention.",
+            ),
+            FieldCost => ("Total cost", "Coût total"),
+            FieldCostCurrency => ("Currency of the cost", "Monnaie du coût"),
+            ActivityCost => ("Total cost", "Coût total"),
         }
     }
 }

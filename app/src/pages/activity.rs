@@ -215,6 +215,9 @@ fn activity_view(a: ActivityDetail) -> impl IntoView {
                 </section>
                 <section class="card">
                     <h2>{tr(Msg::SectionFunding)}</h2>
+                    {a.cost.clone().map(|cost| view! {
+                        <p data-testid="cost">{tr(Msg::ActivityCost)} ": " <strong>{tr_fmt(move |l| fmt_money(l, &cost))}</strong></p>
+                    })}
                     {funding_list(&a)}
                 </section>
             </div>

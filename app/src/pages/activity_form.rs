@@ -189,6 +189,10 @@ fn form_view(form: FormData, id: Option<String>) -> impl IntoView {
             </fieldset> }.into_any()}
             <fieldset class="card">
                 <legend>{tr(Msg::SectionMoney)}</legend>
+                <div class="row-fields">
+                    {input(&f, "cost", Msg::FieldCost.into(), "text")}
+                    {input(&f, "cost_currency", Msg::FieldCostCurrency.into(), "text")}
+                </div>
                 {funding}
             </fieldset>
             {view! { <fieldset class="card">

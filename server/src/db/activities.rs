@@ -2,6 +2,7 @@
 //! audit event in one transaction, with optimistic versioning and bounded retries.
 
 use app::domain::activity_form::{ActivityDraft, codes};
+use app::domain::records::{amount_error, record_codes};
 use app::domain::{Currency, CurrentUser, DateRange, Money};
 use app::error::FieldError;
 use chrono::NaiveDate;
@@ -92,6 +93,8 @@ struct ActivityContent {
     instructors: Vec<InstructorContent>,
     narrative: String,
     narrative_fr: String,
+    cost_minor: Option<i64>,
+    cost_currency: Option<String>,
     archived: bool,
     version: i64,
 }
@@ -161,6 +164,21 @@ async fn content(db: &Db, draft: &ActivityDraft, version: i64) -> Result<Activit
             Err(_) => errors.push(field(&format!("funding_{i}_amount"), codes::AMOUNT)),
         }
     }
+    // The shares, each in its grant's currency, may not add up to more than the cost.
+    if let Some(cost) = &draft.cost {
+        let mut shares = 0_i64;
+        for (i, line) in funding.iter().enumerate() {
+            if line.currency != cost.currency().as_str() {
+                errors.push(field(&format!("funding_{i}_amount"), record_codes::COST_CURRENCY));
+            }
+            shares = shares.saturating_add(line.amount_minor);
+        }
+        if shares > cost.minor()
+            && let Ok(excess) = Money::new(shares - cost.minor(), cost.currency().clone())
+        {
+            errors.push(field("cost", &amount_error(record_codes::OVER_COST, &excess)));
+        }
+    }
     if institutes.len() != institute_ids.len() {
         errors.push(field("institutes", codes::UNKNOWN));
     }
@@ -207,6 +225,8 @@ async fn content(db: &Db, draft: &ActivityDraft, version: i64) -> Result<Activit
             .collect(),
         narrative: draft.narrative.clone(),
         narrative_fr: draft.narrative_fr.clone(),
+        cost_minor: draft.cost.as_ref().map(Money::minor),
+        cost_currency: draft.cost.as_ref().map(|c| c.currency().as_str().to_owned()),
         archived: false,
         version,
     })

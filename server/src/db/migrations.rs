@@ -25,6 +25,7 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0003_transaction_amounts.surql"),
     },
     Migration { version: 4, name: "attachments", sql: include_str!("migrations/0004_attachments.surql") },
+    Migration { version: 5, name: "activity_cost", sql: include_str!("migrations/0005_activity_cost.surql") },
 ];
 
 #[derive(Debug, SurrealValue)]

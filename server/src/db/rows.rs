@@ -198,6 +198,17 @@ pub struct ActivityRecord {
     pub instructors: Vec<InstructorRecord>,
     pub narrative: String,
     pub narrative_fr: String,
+    pub cost_minor: Option<i64>,
+    pub cost_currency: Option<String>,
+}
+
+impl ActivityRecord {
+    fn cost(&self) -> Result<Option<Money>, DomainError> {
+        match (self.cost_minor, &self.cost_currency) {
+            (Some(minor), Some(currency)) => money(minor, currency).map(Some),
+            _ => Ok(None),
+        }
+    }
 }
 
 #[derive(Debug, SurrealValue)]
@@ -261,6 +272,7 @@ pub fn activity_detail(r: ActivityRecord, links: ActivityLinks) -> Result<Activi
         .map(|i| NamedRef { id: key_of(&i.id), name: Text::new(i.name.clone(), i.name_fr.clone()) })
         .collect();
     Ok(ActivityDetail {
+        cost: r.cost()?,
         id: key_of(&r.id),
         title: Text::new(r.title, r.title_fr),
         kind: ActivityKind::from_code(&r.kind)?,
@@ -374,12 +386,7 @@ impl TrainedRecord {
 
 /// An amount as a plain number for a form field: `38500.00`.
 fn plain_amount(minor: i64, currency: &str) -> String {
-    let exponent = Currency::parse(currency).map(|c| c.exponent()).unwrap_or(2);
-    if exponent == 0 {
-        return minor.to_string();
-    }
-    let scale = 10_i64.pow(exponent);
-    format!("{}.{:0width$}", minor / scale, minor % scale, width = exponent as usize)
+    money(minor, currency).map(|m| m.plain()).unwrap_or_else(|_| minor.to_string())
 }
 
 /// An activity's values for its edit form.
@@ -387,6 +394,7 @@ pub fn activity_edit(r: ActivityRecord) -> Result<app::domain::ActivityEdit, Dom
     use app::domain::activity_form::{FundingDraft, InstructorDraft};
     let (planned, actual) = dates(r.planned_start, r.planned_end, r.actual_start, r.actual_end)?;
     Ok(app::domain::ActivityEdit {
+        cost: r.cost()?,
         id: key_of(&r.id),
         code: r.code,
         title: Text::new(r.title, r.title_fr),
