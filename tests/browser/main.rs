@@ -381,4 +381,19 @@ async fn record_journey(client: Client, base: String, (email, password): (String
     let table = text(&client, "table.data").await;
     assert!(table.contains("Atelier de tutorat sur la traite et le trafic illicite"), "{table}");
     assert_eq!(client.find_all(Locator::Css("table.data tbody tr")).await.expect("rows").len(), 1);
+
+    // With JavaScript, a field is checked as soon as the user leaves it, before any submit.
+    client.goto(&format!("{base}/records/transactions/new")).await.expect("open the transaction form");
+    wait_for(&client, "return document.documentElement.dataset.hydrated === 'true';", "hydration").await;
+    assert!(client.find_all(Locator::Css("#currency-error")).await.expect("errors").is_empty());
+    type_into(&client, "#currency", "EURO").await;
+    client.find(Locator::Css("#rate_to_grant")).await.expect("next field").click().await.expect("leave");
+    wait_for(&client, "return !!document.querySelector('#currency-error');", "the inline currency error")
+        .await;
+    assert!(text(&client, "#currency-error").await.contains("ISO 4217"));
+    assert!(
+        client.find_all(Locator::Css("#amount_minor-error")).await.expect("errors").is_empty(),
+        "untouched fields stay quiet"
+    );
+    assert!(client.current_url().await.expect("url").path().ends_with("/records/transactions/new"));
 }

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
-use super::form_fields::{Fields, error_line, error_of, input, select, textarea, value};
+use super::form_fields::{Fields, error_line, has_error, input, live_check, select, textarea, value};
 use crate::api::{get_activity_edit, get_activity_form_options, take_form_state};
 use crate::components::i18n::{tr, tr_text};
 use crate::components::{ErrorView, PageHeader, loading};
@@ -72,7 +72,10 @@ fn labels<T: Label + Copy>(items: &[T], code: impl Fn(T) -> String) -> Vec<(Stri
 }
 
 fn form_view(form: FormData, id: Option<String>) -> impl IntoView {
-    let f = Fields { values: &form.values, errors: &form.errors };
+    let f = Fields { values: &form.values, errors: RwSignal::new(form.errors.clone()) };
+    let on_change = live_check(f.errors, |v| {
+        crate::domain::activity_form::parse_activity_form(v).err().unwrap_or_default()
+    });
     let action = match &id {
         Some(id) => format!("/activities/{id}/edit"),
         None => "/activities/new".to_owned(),
@@ -156,7 +159,7 @@ fn form_view(form: FormData, id: Option<String>) -> impl IntoView {
                 {tr(if general_error { Msg::ErrorBody } else { Msg::FormHasErrors })}
             </p>
         })}
-        <form method="post" action=action class="record-form" novalidate>
+        <form method="post" action=action class="record-form" novalidate on:change=on_change>
             {id.as_ref().map(|_| view! { <input type="hidden" name="version" value=value(&f, "version")/> })}
             {view! { <fieldset class="card">
                 <legend>{tr(Msg::SectionWhatWhen)}</legend>
@@ -181,7 +184,7 @@ fn form_view(form: FormData, id: Option<String>) -> impl IntoView {
                     {input(&f, "city", Msg::FieldCity.into(), "text")}
                     {input(&f, "venue", Msg::FieldVenue.into(), "text")}
                 </div>
-                <div class="field wide" class:has-error=error_of(&f, "institutes").is_some()>
+                <div class="field wide" class:has-error=has_error(&f, "institutes")>
                     <span class="label">{tr(Msg::FieldInstitutes)}</span>
                     <div class="checks">{institutes}</div>
                     {error_line(&f, "institutes")}

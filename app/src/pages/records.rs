@@ -8,12 +8,12 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::activity::history_view;
-use super::form_fields::{Fields, error_line, error_of, input, select, textarea, value};
+use super::form_fields::{Fields, error_line, has_error, input, live_check, select, textarea, value};
 use crate::api::{get_current_user, get_record_form, get_record_history, list_records, take_form_state};
 use crate::components::i18n::{tr, tr_text, use_locale};
 use crate::components::{ErrorView, PageHeader, Pager, loading};
 use crate::domain::records::{
-    Field, Input, RecordForm, RecordKind, RecordQuery, RecordRow, Source, TARGET_ROWS,
+    Field, Input, RecordForm, RecordKind, RecordQuery, RecordRow, Source, TARGET_ROWS, parse_record,
 };
 use crate::domain::{Page, PageRequest, Permission, Text};
 use crate::error::AppError;
@@ -354,7 +354,7 @@ fn field_view(f: &Fields<'_>, form: &RecordForm, field: &Field) -> AnyView {
                 })
                 .collect_view();
             view! {
-                <div class="field wide" class:has-error=error_of(f, field.name).is_some()>
+                <div class="field wide" class:has-error=has_error(f, field.name)>
                     <span class="label">{tr_text(label)}</span>
                     <div class="checks">{checks}</div>
                     {error_line(f, field.name)}
@@ -427,7 +427,8 @@ fn form_view(form: RecordForm, id: Option<String>) -> impl IntoView {
     let page_title = heading.clone();
     let title = move || format!("{} · aidtrail", page_title.get(locale.get()));
     let editable = form.can_edit && !form.archived;
-    let f = Fields { values: &form.values, errors: &form.errors };
+    let f = Fields { values: &form.values, errors: RwSignal::new(form.errors.clone()) };
+    let on_change = live_check(f.errors, move |v| parse_record(kind, v).err().unwrap_or_default());
     let fields = kind.fields().iter().map(|field| field_view(&f, &form, field)).collect_view();
     let general_error = form.errors.iter().any(|e| e.field.is_empty());
     let archive = match (&id, form.version) {
@@ -453,7 +454,7 @@ fn form_view(form: RecordForm, id: Option<String>) -> impl IntoView {
                 {tr(if general_error { Msg::ErrorBody } else { Msg::FormHasErrors })}
             </p>
         })}
-        <form method="post" action=action class="record-form" novalidate>
+        <form method="post" action=action class="record-form" novalidate on:change=on_change>
             <fieldset class="card" disabled=!editable>
                 <legend>{tr(Msg::SectionRecord)}</legend>
                 {form.version.map(|_| view! { <input type="hidden" name="version" value=value(&f, "version")/> })}
