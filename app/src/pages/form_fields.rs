@@ -117,7 +117,7 @@ where
     C: Fn(&FormValues) -> Vec<FieldError> + Clone + 'static,
 {
     let server = errors.get_untracked();
-    let touched = StoredValue::new_local(BTreeSet::<String>::new());
+    let touched = StoredValue::new(BTreeSet::<String>::new());
     move |event: leptos::ev::Event| {
         let Some((values, changed)) = form_values(&event) else { return };
         if let Some(name) = changed {
