@@ -8,9 +8,9 @@ use leptos_router::{SsrMode, path};
 use crate::components::Layout;
 use crate::components::i18n::{I18n, initial_locale};
 use crate::pages::{
-    ActivitiesPage, ActivityPage, EditActivityPage, EquipmentPage, GrantsPage, HomePage, IndicatorsPage,
-    InstitutesPage, LoginPage, NewActivityPage, NewRecordPage, NotFoundPage, PasswordPage, RecordListPage,
-    RecordPage, RecordsPage, UsersPage,
+    ActivitiesPage, ActivityPage, CertificatePage, EditActivityPage, EquipmentPage, GrantsPage, HandoverPage,
+    HandoversPage, HomePage, IndicatorsPage, InstitutesPage, LoginPage, NewActivityPage, NewHandoverPage,
+    NewRecordPage, NotFoundPage, PasswordPage, RecordListPage, RecordPage, RecordsPage, UsersPage,
 };
 
 /// The whole HTML document, rendered on the server only.
@@ -60,6 +60,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account/password") view=PasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/users") view=UsersPage ssr=SsrMode::Async/>
                     <Route path=path!("/records") view=RecordsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/handovers") view=HandoversPage ssr=SsrMode::Async/>
+                    <Route path=path!("/handovers/new") view=NewHandoverPage ssr=SsrMode::Async/>
+                    <Route path=path!("/handovers/:id") view=HandoverPage ssr=SsrMode::Async/>
+                    <Route path=path!("/handovers/:id/certificate") view=CertificatePage ssr=SsrMode::Async/>
                     <Route path=path!("/records/:kind") view=RecordListPage ssr=SsrMode::Async/>
                     <Route path=path!("/records/:kind/new") view=NewRecordPage ssr=SsrMode::Async/>
                     <Route path=path!("/records/:kind/:id") view=RecordPage ssr=SsrMode::Async/>

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod db;
 mod forms;
+mod handover_forms;
 mod routes;
 pub mod startup;
 pub mod telemetry;

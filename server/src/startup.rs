@@ -181,6 +181,10 @@ fn plain_routes() -> Routes {
         .post("/records/{kind}/{id}/edit", crate::forms::update_record)
         .post("/records/{kind}/{id}/archive", crate::forms::archive_record)
         .get("/activities/{id}/attachments/{file}", crate::attachments::download)
+        .post("/handovers/new", crate::handover_forms::create)
+        .post("/handovers/confirm", crate::handover_forms::confirm_many)
+        .post("/handovers/{id}/confirm", crate::handover_forms::confirm)
+        .post("/handovers/{id}/correct", crate::handover_forms::correct)
 }
 
 /// Routes that take larger bodies than the rest: file uploads.

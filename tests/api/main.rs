@@ -4,6 +4,7 @@ mod activities;
 mod attachments;
 mod auth;
 mod demo;
+mod handovers;
 mod lifecycle;
 mod pages;
 mod permissions;

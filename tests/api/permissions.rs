@@ -97,6 +97,71 @@ fn matrix() -> Vec<Row> {
             expect: PAGE,
         },
         Row { method: "GET", path: "/records", call: Page("/records"), expect: STAFF_PAGE },
+        Row { method: "GET", path: "/handovers", call: Page("/handovers"), expect: PAGE },
+        Row { method: "GET", path: "/handovers/new", call: Page("/handovers/new"), expect: EDITORS_PAGE },
+        // HO-2018-002 is ML-ENP's, paid by Germany: the Netherlands donor may not see it.
+        Row {
+            method: "GET",
+            path: "/handovers/{id}",
+            call: Page("/handovers/ml_enp_2018"),
+            expect: [401, 200, 200, 200, 403, 200],
+        },
+        Row {
+            method: "GET",
+            path: "/handovers/{id}/certificate",
+            call: Page("/handovers/ml_enp_2018/certificate"),
+            expect: [401, 200, 200, 200, 403, 200],
+        },
+        Row {
+            method: "POST",
+            path: "list_handovers",
+            call: ServerFn("list_handovers", PAGE_ARGS),
+            expect: PAGE,
+        },
+        Row {
+            method: "POST",
+            path: "get_handover",
+            call: ServerFn("get_handover", &[("id", "ml_enp_2018")]),
+            expect: [401, 200, 200, 200, 403, 200],
+        },
+        Row {
+            method: "POST",
+            path: "get_handover_form_options",
+            call: ServerFn("get_handover_form_options", &[]),
+            expect: EDITORS_PAGE,
+        },
+        Row { method: "POST", path: "get_form_token", call: ServerFn("get_form_token", &[]), expect: PAGE },
+        // Only the institute itself confirms; here with nothing received, so nothing is saved.
+        Row {
+            method: "POST",
+            path: "/handovers/{id}/confirm",
+            call: Post(
+                "/handovers/ml_enp_2018/confirm",
+                &[("token", "matrix-token-0123456789"), ("version", "1")],
+            ),
+            expect: [401, 403, 403, 403, 403, 303],
+        },
+        Row {
+            method: "POST",
+            path: "/handovers/{id}/correct",
+            call: Post(
+                "/handovers/ml_enp_2018/correct",
+                &[("token", "matrix-token-0123456789"), ("version", "1")],
+            ),
+            expect: [401, 403, 403, 403, 403, 303],
+        },
+        Row {
+            method: "POST",
+            path: "/handovers/confirm",
+            call: Post("/handovers/confirm", &[("token", "matrix-token-0123456789")]),
+            expect: [401, 403, 403, 403, 403, 303],
+        },
+        Row {
+            method: "POST",
+            path: "/handovers/new",
+            call: Post("/handovers/new", &[("code", "")]),
+            expect: EDITORS_POST,
+        },
         Row {
             method: "POST",
             path: "list_attachments",

@@ -172,3 +172,30 @@ pub async fn get_record_history(
 pub async fn list_attachments(id: String) -> Result<Vec<crate::domain::AttachmentRow>, AppError> {
     with_status(services::attachments(&*repo()?, signed_in().as_ref(), &id).await)
 }
+
+/// One page of handovers, optionally of one status.
+#[server]
+pub async fn list_handovers(
+    #[server(default)] status: Option<crate::domain::HandoverStatus>,
+    page: PageRequest,
+) -> Result<Page<crate::domain::handovers::HandoverRow>, AppError> {
+    with_status(services::list_handovers(&*repo()?, signed_in().as_ref(), status, page).await)
+}
+
+/// One handover with its lines and confirmations.
+#[server]
+pub async fn get_handover(id: String) -> Result<crate::domain::handovers::HandoverDetail, AppError> {
+    with_status(services::handover(&*repo()?, signed_in().as_ref(), &id).await)
+}
+
+/// The choices of the new-handover form.
+#[server]
+pub async fn get_handover_form_options() -> Result<crate::domain::handovers::HandoverFormOptions, AppError> {
+    with_status(services::handover_form_options(&*repo()?, signed_in().as_ref()).await)
+}
+
+/// A fresh token for a form that must be recorded once.
+#[server]
+pub async fn get_form_token() -> Result<String, AppError> {
+    with_status(services::form_token(&*repo()?, signed_in().as_ref()))
+}

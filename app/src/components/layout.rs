@@ -9,12 +9,13 @@ use crate::api::get_current_user;
 use crate::domain::{CurrentUser, Permission};
 use crate::i18n::{Locale, Msg};
 
-const NAV: [(&str, Msg, Permission); 8] = [
+const NAV: [(&str, Msg, Permission); 9] = [
     ("/", Msg::NavHome, Permission::ViewOverview),
     ("/grants", Msg::NavGrants, Permission::ViewGrants),
     ("/activities", Msg::NavActivities, Permission::ViewActivities),
     ("/institutes", Msg::NavInstitutes, Permission::ViewInstitutes),
     ("/equipment", Msg::NavEquipment, Permission::ViewEquipment),
+    ("/handovers", Msg::NavHandovers, Permission::ViewEquipment),
     ("/indicators", Msg::NavIndicators, Permission::ViewActivities),
     ("/records", Msg::NavRecords, Permission::ViewRecords),
     ("/admin/users", Msg::NavUsers, Permission::ManageUsers),

@@ -67,11 +67,13 @@ pub enum Permission {
     ViewRecords,
     /// Create, edit and archive the programme's records.
     EditProgramme,
+    /// Confirm (or dispute) the receipt of equipment handed over to one's own institute.
+    ConfirmReceipt,
     ManageUsers,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 8] = [
+    pub const ALL: [Permission; 9] = [
         Permission::ViewOverview,
         Permission::ViewGrants,
         Permission::ViewActivities,
@@ -79,6 +81,7 @@ impl Permission {
         Permission::ViewEquipment,
         Permission::ViewRecords,
         Permission::EditProgramme,
+        Permission::ConfirmReceipt,
         Permission::ManageUsers,
     ];
 }
@@ -114,6 +117,8 @@ impl CurrentUser {
     pub fn can(&self, permission: Permission) -> bool {
         use Permission::*;
         match (self.role, permission) {
+            // Only an institute speaks for what it received.
+            (role, ConfirmReceipt) => role == Role::Institute,
             (Role::Admin, _) => true,
             (Role::ProgrammeManager | Role::Auditor, ManageUsers) => false,
             (Role::Auditor, EditProgramme) => false,

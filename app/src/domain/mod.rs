@@ -8,6 +8,7 @@ mod auth;
 mod codes;
 mod dates;
 mod filters;
+pub mod handovers;
 mod money;
 mod participants;
 pub mod records;

@@ -12,7 +12,9 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::activity_form::{FormValues, codes};
-use super::{Country, Currency, DateRange, GrantStatus, InstituteKind, Money, Rate, parse_date};
+use super::{
+    Country, Currency, DateRange, EquipmentCategory, GrantStatus, InstituteKind, Money, Rate, parse_date,
+};
 use crate::error::FieldError;
 
 /// Rows offered for an indicator's targets.
@@ -32,28 +34,33 @@ pub enum RecordKind {
     Grant,
     Transaction,
     Institute,
+    Equipment,
 }
 
 /// Where the choices of a reference field come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Source {
+    Institutes,
     Donors,
     Strategies,
     Pillars,
     Grants,
     Activities,
     Equipment,
+    Transactions,
 }
 
 impl Source {
     pub fn table(self) -> &'static str {
         match self {
+            Source::Institutes => "institute",
             Source::Donors => "donor",
             Source::Strategies => "strategy",
             Source::Pillars => "pillar",
             Source::Grants => "donor_grant",
             Source::Activities => "activity",
             Source::Equipment => "equipment",
+            Source::Transactions => "transaction",
         }
     }
 }
@@ -68,6 +75,7 @@ pub enum Choices {
     GrantStatus,
     InstituteKind,
     IndicatorUnit,
+    EquipmentCategory,
 }
 
 const ORG_TYPES: &[(i64, Pair)] = &[
@@ -123,6 +131,7 @@ impl Choices {
             Choices::IndicatorUnit => UNITS.iter().map(|(c, p)| ((*c).to_owned(), p.0, p.1)).collect(),
             Choices::GrantStatus => labelled(GrantStatus::ALL, GrantStatus::code),
             Choices::InstituteKind => labelled(InstituteKind::ALL, InstituteKind::code),
+            Choices::EquipmentCategory => labelled(EquipmentCategory::ALL, EquipmentCategory::code),
         }
     }
 
@@ -151,6 +160,8 @@ pub enum Input {
     Country,
     /// Several countries, comma separated.
     Countries,
+    /// Several short texts (serial numbers), comma separated.
+    List,
     Currency,
     /// An amount in the currency typed in the field `currency`, stored in minor units.
     Amount {
@@ -308,10 +319,56 @@ const INSTITUTE: &[Field] = &[
     f("city", Pair("City", "Ville"), Input::Text { max: 120 }, true, true),
 ];
 
+const EQUIPMENT: &[Field] = &[
+    f("donor_grant", Pair("Grant", "Subvention"), Input::Reference(Source::Grants), true, true),
+    f("category", Pair("Category", "Catégorie"), Input::Choice(Choices::EquipmentCategory), true, true),
+    f(
+        "description",
+        Pair("Description (English)", "Description (anglais)"),
+        Input::Text { max: 300 },
+        true,
+        true,
+    ),
+    f(
+        "description_fr",
+        Pair("Description (French)", "Description (français)"),
+        Input::Text { max: 300 },
+        false,
+        false,
+    ),
+    f("quantity", Pair("Quantity", "Quantité"), Input::Integer, true, true),
+    f("currency", Pair("Currency (ISO 4217)", "Monnaie (ISO 4217)"), Input::Currency, true, false),
+    f(
+        "unit_cost_minor",
+        Pair("Unit cost", "Coût unitaire"),
+        Input::Amount { currency: "currency" },
+        true,
+        true,
+    ),
+    f("supplier", Pair("Supplier", "Fournisseur"), Input::Text { max: 200 }, false, false),
+    f("purchase_date", Pair("Purchase date", "Date d’achat"), Input::Date, true, true),
+    f(
+        "serials",
+        Pair("Serial numbers (comma separated)", "Numéros de série (séparés par des virgules)"),
+        Input::List,
+        false,
+        false,
+    ),
+    f(
+        "transaction",
+        Pair("Paid by transaction", "Payé par la transaction"),
+        Input::Reference(Source::Transactions),
+        false,
+        false,
+    ),
+    f("next_verification_on", Pair("Next verification", "Prochaine vérification"), Input::Date, false, true),
+];
+
 impl RecordKind {
     pub const ALL: &'static [RecordKind] = &[
         RecordKind::Grant,
         RecordKind::Transaction,
+        RecordKind::Equipment,
         RecordKind::Donor,
         RecordKind::Institute,
         RecordKind::Strategy,
@@ -329,6 +386,7 @@ impl RecordKind {
             RecordKind::Grant => "grants",
             RecordKind::Transaction => "transactions",
             RecordKind::Institute => "institutes",
+            RecordKind::Equipment => "equipment",
         }
     }
 
@@ -346,6 +404,7 @@ impl RecordKind {
             RecordKind::Grant => "donor_grant",
             RecordKind::Transaction => "transaction",
             RecordKind::Institute => "institute",
+            RecordKind::Equipment => "equipment",
         }
     }
 
@@ -358,6 +417,7 @@ impl RecordKind {
             RecordKind::Grant => GRANT,
             RecordKind::Transaction => TRANSACTION,
             RecordKind::Institute => INSTITUTE,
+            RecordKind::Equipment => EQUIPMENT,
         }
     }
 
@@ -370,7 +430,7 @@ impl RecordKind {
         match self {
             RecordKind::Donor => Some("iati_ref"),
             RecordKind::Grant => Some("reference"),
-            RecordKind::Transaction => None,
+            RecordKind::Transaction | RecordKind::Equipment => None,
             _ => Some("code"),
         }
     }
@@ -379,7 +439,7 @@ impl RecordKind {
     pub fn title_field(self) -> &'static str {
         match self {
             RecordKind::Donor | RecordKind::Institute => "name",
-            RecordKind::Transaction => "description",
+            RecordKind::Transaction | RecordKind::Equipment => "description",
             _ => "title",
         }
     }
@@ -396,6 +456,9 @@ impl RecordKind {
                 (Pair("Transactions", "Transactions"), Pair("transaction", "transaction"))
             }
             RecordKind::Institute => (Pair("Institutes", "Institutions"), Pair("institute", "institution")),
+            RecordKind::Equipment => {
+                (Pair("Equipment register", "Registre du matériel"), Pair("item", "article"))
+            }
         }
     }
 
@@ -403,7 +466,7 @@ impl RecordKind {
     pub fn parent(self) -> Option<(&'static str, Source)> {
         match self {
             RecordKind::Grant => Some(("donor", Source::Donors)),
-            RecordKind::Transaction => Some(("donor_grant", Source::Grants)),
+            RecordKind::Transaction | RecordKind::Equipment => Some(("donor_grant", Source::Grants)),
             RecordKind::Pillar => Some(("strategy", Source::Strategies)),
             RecordKind::Indicator => Some(("pillar", Source::Pillars)),
             _ => None,
@@ -676,7 +739,7 @@ pub fn parse_record(kind: RecordKind, values: &FormValues) -> Result<RecordDraft
             _ if empty => match field.input {
                 Input::Reference(_) => FieldValue::Ref(None),
                 Input::References(_) => FieldValue::Refs(Vec::new()),
-                Input::Countries => FieldValue::Codes(Vec::new()),
+                Input::Countries | Input::List => FieldValue::Codes(Vec::new()),
                 _ => continue,
             },
             Input::Date => match parse_date(&raw) {
@@ -709,6 +772,13 @@ pub fn parse_record(kind: RecordKind, values: &FormValues) -> Result<RecordDraft
                     }
                 }
                 FieldValue::Codes(countries)
+            }
+            Input::List => {
+                let items = c.list(name);
+                if items.iter().any(|i| i.chars().count() > 100) || items.len() > 10_000 {
+                    c.error(name, codes::TOO_LONG);
+                }
+                FieldValue::Codes(items)
             }
             Input::Currency => match Currency::parse(&raw.to_ascii_uppercase()) {
                 Ok(currency) => FieldValue::Text(currency.as_str().to_owned()),
@@ -772,6 +842,18 @@ fn cross_checks(c: &mut Checker<'_>, draft: &RecordDraft) {
             period("signed_on", "end_on");
         }
         RecordKind::Strategy => period("period_start", "period_end"),
+        RecordKind::Equipment => {
+            if draft.int("quantity") == Some(0) {
+                c.error("quantity", codes::COUNT);
+            }
+            let serials = match draft.values.get("serials") {
+                Some(FieldValue::Codes(s)) => s.len(),
+                _ => 0,
+            };
+            if draft.int("quantity").is_some_and(|q| serials as i64 > q) {
+                c.error("serials", crate::domain::handovers::confirm_codes::TOO_MANY);
+            }
+        }
         RecordKind::Transaction => {
             if draft.text("currency") == "EUR" && draft.rate("rate_to_eur").is_some_and(|r| !r.is_one()) {
                 c.error("rate_to_eur", record_codes::RATE_NOT_ONE);

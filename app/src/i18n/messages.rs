@@ -277,12 +277,57 @@ pub enum Msg {
     FieldCost,
     FieldCostCurrency,
     ActivityCost,
+    NavHandovers,
+    HandoversTitle,
+    HandoversIntro,
+    SavedConfirmed,
+    AlreadyConfirmed,
+    HandoverConflict,
+    ColInstitute,
+    ColOutstanding,
+    ColReceived,
+    Select,
+    EmptyHandovers,
+    ConfirmSelected,
+    ConfirmSelectedHint,
+    NewHandover,
+    FileCorrection,
+    Correction,
+    DisputeReason,
+    Certificate,
+    CertificateTitle,
+    HandedOverOn,
+    HandedOverBy,
+    ReceivedBy,
+    ReceivedOn,
+    Confirmations,
+    NoConfirmations,
+    ReceivedNow,
+    Condition,
+    ConditionGood,
+    ConditionDamaged,
+    FieldRemark,
+    FieldRemarks,
+    SerialsChecked,
+    ConfirmReceipt,
+    ConfirmHint,
+    DisputeLabel,
+    ConfirmButton,
+    Print,
+    FieldSerials,
+    HandoverItems,
+    ErrTooMany,
+    ErrDisputeReason,
+    ErrNothingReceived,
+    ErrUnknownSerial,
+    ErrMoreThanBought,
 }
 
 impl Msg {
     /// The message for a field error code of the forms.
     pub fn for_field_error(code: &str) -> Msg {
         use crate::domain::activity_form::codes;
+        use crate::domain::handovers::confirm_codes;
         use crate::domain::records::record_codes;
         match code {
             codes::REQUIRED => Msg::ErrRequired,
@@ -308,6 +353,11 @@ impl Msg {
             record_codes::CURRENCY_LOCKED => Msg::ErrCurrencyLocked,
             record_codes::DUPLICATE => Msg::ErrDuplicateValue,
             record_codes::COST_CURRENCY => Msg::ErrCostCurrency,
+            confirm_codes::TOO_MANY => Msg::ErrTooMany,
+            confirm_codes::REASON => Msg::ErrDisputeReason,
+            confirm_codes::NOTHING => Msg::ErrNothingReceived,
+            confirm_codes::UNKNOWN_SERIAL => Msg::ErrUnknownSerial,
+            confirm_codes::MORE_THAN_BOUGHT => Msg::ErrMoreThanBought,
             _ => Msg::ErrorBody,
         }
     }
@@ -796,6 +846,83 @@ impl Msg {
             FieldCost => ("Total cost", "Coût total"),
             FieldCostCurrency => ("Currency of the cost", "Monnaie du coût"),
             ActivityCost => ("Total cost", "Coût total"),
+            NavHandovers => ("Handovers", "Remises"),
+            HandoversTitle => ("Handovers", "Remises de matériel"),
+            HandoversIntro => (
+                "Equipment handed over to institutes, and what each institute confirmed it received.",
+                "Le matériel remis aux institutions, et ce que chaque institution a confirmé avoir reçu.",
+            ),
+            SavedConfirmed => ("The receipt is recorded.", "La réception est enregistrée."),
+            AlreadyConfirmed => (
+                "This confirmation was already recorded; nothing was recorded twice.",
+                "Cette confirmation était déjà enregistrée ; rien n’a été enregistré deux fois.",
+            ),
+            HandoverConflict => (
+                "This handover changed meanwhile or no longer awaits this confirmation; nothing was recorded.",
+                "Cette remise a changé entre-temps ou n’attend plus cette confirmation ; rien n’a été enregistré.",
+            ),
+            ColInstitute => ("Institute", "Institution"),
+            ColOutstanding => ("Outstanding", "En attente"),
+            ColReceived => ("Received", "Reçu"),
+            Select => ("Select", "Sélection"),
+            EmptyHandovers => ("No handover is recorded here.", "Aucune remise n’est enregistrée ici."),
+            ConfirmSelected => ("Confirm the selected handovers", "Confirmer les remises sélectionnées"),
+            ConfirmSelectedHint => (
+                "Only when everything arrived exactly as listed.",
+                "Seulement si tout est arrivé exactement comme prévu.",
+            ),
+            NewHandover => ("New handover", "Nouvelle remise"),
+            FileCorrection => ("Correct the last confirmation", "Corriger la dernière confirmation"),
+            Correction => ("correction", "correction"),
+            DisputeReason => ("Reason for the dispute", "Motif de la contestation"),
+            Certificate => ("Certificate", "Certificat"),
+            CertificateTitle => ("Equipment handover certificate", "Certificat de remise de matériel"),
+            HandedOverOn => ("Handed over on", "Remis le"),
+            HandedOverBy => ("Handed over by", "Remis par"),
+            ReceivedBy => ("Received by", "Reçu par"),
+            ReceivedOn => ("Received on", "Reçu le"),
+            Confirmations => ("Confirmations", "Confirmations"),
+            NoConfirmations => {
+                ("The institute has not confirmed anything yet.", "L’institution n’a encore rien confirmé.")
+            }
+            ReceivedNow => ("Received now", "Reçu maintenant"),
+            Condition => ("Condition", "État"),
+            ConditionGood => ("Good", "Bon"),
+            ConditionDamaged => ("Damaged", "Endommagé"),
+            FieldRemark => ("Remark", "Remarque"),
+            FieldRemarks => ("Remarks", "Remarques"),
+            SerialsChecked => ("Serial numbers checked", "Numéros de série vérifiés"),
+            ConfirmReceipt => ("Confirm what you received", "Confirmer ce que vous avez reçu"),
+            ConfirmHint => (
+                "Count what arrived, tick the serial numbers you checked, then confirm. A confirmation cannot be changed afterwards; a correction is recorded beside it.",
+                "Comptez ce qui est arrivé, cochez les numéros de série vérifiés, puis confirmez. Une confirmation ne peut plus être modifiée ; une correction est enregistrée à côté.",
+            ),
+            DisputeLabel => (
+                "Dispute this handover (a reason is required)",
+                "Contester cette remise (un motif est requis)",
+            ),
+            ConfirmButton => ("Confirm", "Confirmer"),
+            Print => ("Print or save as PDF", "Imprimer ou enregistrer en PDF"),
+            FieldSerials => {
+                ("Serial numbers (comma separated)", "Numéros de série (séparés par des virgules)")
+            }
+            HandoverItems => ("Items", "Articles"),
+            ErrTooMany => ("More than is outstanding.", "Plus que ce qui est en attente."),
+            ErrDisputeReason => {
+                ("Say why you dispute this handover.", "Indiquez pourquoi vous contestez cette remise.")
+            }
+            ErrNothingReceived => (
+                "Enter what arrived, or dispute the handover.",
+                "Indiquez ce qui est arrivé, ou contestez la remise.",
+            ),
+            ErrUnknownSerial => (
+                "This serial number is not on the handover.",
+                "Ce numéro de série ne figure pas sur la remise.",
+            ),
+            ErrMoreThanBought => (
+                "More items would be handed over than were bought.",
+                "Plus d’articles seraient remis qu’il n’en a été acheté.",
+            ),
         }
     }
 }

@@ -31,7 +31,8 @@ fn kind_of_source(source: Source) -> Option<RecordKind> {
         Source::Strategies => Some(RecordKind::Strategy),
         Source::Pillars => Some(RecordKind::Pillar),
         Source::Grants => Some(RecordKind::Grant),
-        Source::Activities | Source::Equipment => None,
+        Source::Institutes => Some(RecordKind::Institute),
+        Source::Activities | Source::Equipment | Source::Transactions => None,
     }
 }
 

@@ -42,6 +42,21 @@ pub trait Repo: Send + Sync + 'static {
     async fn activity_form_options(&self) -> Result<ActivityFormOptions, AppError>;
     /// The audit events of one record (`table:key`), newest first.
     async fn history(&self, record: &str) -> Result<Vec<HistoryEntry>, AppError>;
+    async fn list_handovers(
+        &self,
+        scope: &Scope,
+        status: Option<crate::domain::HandoverStatus>,
+        page: PageRequest,
+    ) -> Result<Page<crate::domain::handovers::HandoverRow>, AppError>;
+    /// `Ok(None)` when there is no such handover, `Err(Forbidden)` outside the scope.
+    async fn handover(
+        &self,
+        scope: &Scope,
+        id: &str,
+    ) -> Result<Option<crate::domain::handovers::HandoverDetail>, AppError>;
+    async fn handover_form_options(&self) -> Result<crate::domain::handovers::HandoverFormOptions, AppError>;
+    /// A fresh random token for a form that must be recorded once.
+    fn form_token(&self) -> String;
     /// The files attached to an activity, oldest first.
     async fn attachments(&self, activity: &str) -> Result<Vec<crate::domain::AttachmentRow>, AppError>;
     async fn list_records(
@@ -283,4 +298,51 @@ pub async fn attachments(
 ) -> Result<Vec<crate::domain::AttachmentRow>, AppError> {
     activity(repo, user, id).await?;
     repo.attachments(id).await
+}
+
+/// One page of handovers within the user's scope.
+pub async fn list_handovers(
+    repo: &dyn Repo,
+    user: Option<&CurrentUser>,
+    status: Option<crate::domain::HandoverStatus>,
+    page: PageRequest,
+) -> Result<Page<crate::domain::handovers::HandoverRow>, AppError> {
+    let user = require(user, Permission::ViewEquipment)?;
+    repo.list_handovers(&user.scope(), status, page.clamped()).await
+}
+
+/// One handover within the user's scope, with what this user may do with it.
+pub async fn handover(
+    repo: &dyn Repo,
+    user: Option<&CurrentUser>,
+    id: &str,
+) -> Result<crate::domain::handovers::HandoverDetail, AppError> {
+    use crate::domain::HandoverStatus::*;
+    let user = require(user, Permission::ViewEquipment)?;
+    if !valid_key(id) {
+        return Err(AppError::NotFound);
+    }
+    let mut handover = repo.handover(&user.scope(), id).await?.ok_or(AppError::NotFound)?;
+    let own = user.can(Permission::ConfirmReceipt)
+        && user.institute.as_deref() == Some(handover.institute.id.as_str());
+    handover.can_confirm = own && matches!(handover.status, HandedOver | PartiallyReceived);
+    handover.can_correct = own
+        && matches!(handover.status, Received | PartiallyReceived | Disputed)
+        && !handover.confirmations.is_empty();
+    Ok(handover)
+}
+
+/// Institutes, activities and equipment for the new-handover form.
+pub async fn handover_form_options(
+    repo: &dyn Repo,
+    user: Option<&CurrentUser>,
+) -> Result<crate::domain::handovers::HandoverFormOptions, AppError> {
+    require(user, Permission::EditProgramme)?;
+    repo.handover_form_options().await
+}
+
+/// A token for a form that must be recorded once, for any signed-in user.
+pub fn form_token(repo: &dyn Repo, user: Option<&CurrentUser>) -> Result<String, AppError> {
+    user.ok_or(AppError::Unauthorized)?;
+    Ok(repo.form_token())
 }

@@ -26,6 +26,11 @@ pub const MIGRATIONS: &[Migration] = &[
     },
     Migration { version: 4, name: "attachments", sql: include_str!("migrations/0004_attachments.surql") },
     Migration { version: 5, name: "activity_cost", sql: include_str!("migrations/0005_activity_cost.surql") },
+    Migration {
+        version: 6,
+        name: "handover_confirmations",
+        sql: include_str!("migrations/0006_handover_confirmations.surql"),
+    },
 ];
 
 #[derive(Debug, SurrealValue)]

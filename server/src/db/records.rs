@@ -28,22 +28,25 @@ fn field(field: &str, code: &str) -> FieldError {
 /// The field shown to name a record of `source` in lists and choices.
 fn display_field(source: Source) -> &'static str {
     match source {
-        Source::Donors => "name",
+        Source::Donors | Source::Institutes => "name",
         Source::Grants => "reference",
         Source::Strategies | Source::Pillars | Source::Activities => "code",
-        Source::Equipment => "description",
+        Source::Equipment | Source::Transactions => "description",
     }
 }
 
 /// The (English, French) name of a record of `source`, in SurrealQL.
 fn display_sql(source: Source) -> &'static str {
     match source {
-        Source::Donors => "name AS en, name_fr AS fr",
+        Source::Donors | Source::Institutes => "name AS en, name_fr AS fr",
         Source::Grants => "reference AS en, reference AS fr",
         Source::Strategies | Source::Pillars | Source::Activities => {
             "string::concat(code, ' – ', title) AS en, string::concat(code, ' – ', title_fr ?: title) AS fr"
         }
         Source::Equipment => "description AS en, description_fr ?: description AS fr",
+        Source::Transactions => {
+            "string::concat(<string> value_date, ' – ', description) AS en, string::concat(<string> value_date, ' – ', description) AS fr"
+        }
     }
 }
 
@@ -56,7 +59,7 @@ struct Choice {
 }
 
 /// The records a reference field may point to (not archived), by name.
-async fn choices(db: &Db, source: Source) -> Result<Vec<NamedRef>, AppError> {
+pub(crate) async fn choices(db: &Db, source: Source) -> Result<Vec<NamedRef>, AppError> {
     let sql = format!(
         "SELECT id, {} FROM {} WHERE archived = false ORDER BY en LIMIT 1000;",
         display_sql(source),

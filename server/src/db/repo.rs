@@ -564,4 +564,38 @@ impl Repo for SurrealRepo {
             })
             .collect())
     }
+
+    async fn list_handovers(
+        &self,
+        scope: &Scope,
+        status: Option<app::domain::HandoverStatus>,
+        page: PageRequest,
+    ) -> Result<Page<app::domain::handovers::HandoverRow>, AppError> {
+        super::handovers::list(&self.db, scope, status, page).await
+    }
+
+    async fn handover(
+        &self,
+        scope: &Scope,
+        id: &str,
+    ) -> Result<Option<app::domain::handovers::HandoverDetail>, AppError> {
+        let mut found = super::handovers::detail(&self.db, scope, id).await?;
+        if let Some(handover) = found.as_mut() {
+            handover.form_token = self.form_token();
+        }
+        Ok(found)
+    }
+
+    async fn handover_form_options(&self) -> Result<app::domain::handovers::HandoverFormOptions, AppError> {
+        use app::domain::records::Source;
+        Ok(app::domain::handovers::HandoverFormOptions {
+            institutes: super::records::choices(&self.db, Source::Institutes).await?,
+            activities: super::records::choices(&self.db, Source::Activities).await?,
+            equipment: super::records::choices(&self.db, Source::Equipment).await?,
+        })
+    }
+
+    fn form_token(&self) -> String {
+        format!("{}{}", super::audit::new_key(), super::audit::new_key())
+    }
 }

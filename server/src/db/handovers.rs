@@ -1,0 +1,511 @@
+//! Handovers of equipment to institutes and the institutes' confirmations: reading them within a
+//! user's scope, creating them, and recording confirmations once each, audited, in one
+//! transaction with the handover's new status.
+
+use app::domain::handovers::{
+    Confirmation, ConfirmationDraft, ConfirmationLine, HandoverDetail, HandoverLine, HandoverRow,
+    status_after,
+};
+use app::domain::{CurrentUser, HandoverStatus, Money, NamedRef, Page, PageRequest, Scope, Text};
+use app::error::{AppError, FieldError};
+use chrono::{DateTime, NaiveDate, Utc};
+use surrealdb::types::{Object, RecordId, SurrealValue, Value};
+
+use super::Db;
+use super::audit::{APPEND_EVENT, SaveError, actor, execute, new_key};
+use super::repo::internal as read_error;
+use super::rows::key_of;
+
+#[derive(Debug, Clone, SurrealValue)]
+#[surreal(crate = "surrealdb::types")]
+struct LineRecord {
+    equipment: RecordId,
+    quantity: i64,
+    serials: Option<Vec<String>>,
+    received: Option<i64>,
+    serials_checked: Option<Vec<String>>,
+}
+
+#[derive(Debug, SurrealValue)]
+#[surreal(crate = "surrealdb::types")]
+struct HandoverRecord {
+    id: RecordId,
+    code: String,
+    institute: RecordId,
+    institute_name: String,
+    institute_name_fr: String,
+    institute_city: String,
+    activity: Option<RecordId>,
+    activity_title: Option<String>,
+    activity_title_fr: Option<String>,
+    handed_over_on: NaiveDate,
+    handed_over_by: String,
+    status: String,
+    lines: Vec<LineRecord>,
+    version: i64,
+}
+
+#[derive(Debug, SurrealValue)]
+#[surreal(crate = "surrealdb::types")]
+struct ItemRecord {
+    id: RecordId,
+    description: String,
+    description_fr: String,
+    unit_cost_minor: i64,
+    currency: String,
+    grant_reference: String,
+    donor: RecordId,
+    donor_name: String,
+    donor_name_fr: String,
+}
+
+#[derive(Debug, SurrealValue)]
+#[surreal(crate = "surrealdb::types")]
+struct ConfirmationLineRecord {
+    equipment: RecordId,
+    received: i64,
+    serials_checked: Vec<String>,
+    condition: String,
+    remark: String,
+}
+
+#[derive(Debug, SurrealValue)]
+#[surreal(crate = "surrealdb::types")]
+struct ConfirmationRecord {
+    id: RecordId,
+    outcome: String,
+    reason: Option<String>,
+    remarks: String,
+    corrects: Option<RecordId>,
+    lines: Vec<ConfirmationLineRecord>,
+    by_name: Option<String>,
+    confirmed_at: DateTime<Utc>,
+}
+
+fn count(n: i64) -> u32 {
+    u32::try_from(n.max(0)).unwrap_or(u32::MAX)
+}
+
+/// A handover, with its lines limited to what the scope may see (a donor sees the items its own
+/// grants paid for); `Err(Forbidden)` outside the scope.
+pub async fn detail(db: &Db, scope: &Scope, key: &str) -> Result<Option<HandoverDetail>, AppError> {
+    let id = RecordId::new("handover", key);
+    let found: Option<HandoverRecord> = db
+        .query(
+            "SELECT id, code, institute, institute.name AS institute_name, institute.name_fr AS institute_name_fr,
+                    institute.city AS institute_city, activity, activity.title AS activity_title,
+                    activity.title_fr AS activity_title_fr, handed_over_on, handed_over_by, status, lines, version
+             FROM ONLY $id WHERE archived = false;",
+        )
+        .bind(("id", id.clone()))
+        .await
+        .map_err(read_error)?
+        .take(0)
+        .map_err(read_error)?;
+    let Some(h) = found else { return Ok(None) };
+    if let Scope::Institute(own) = scope
+        && h.institute != RecordId::new("institute", own.as_str())
+    {
+        return Err(AppError::Forbidden);
+    }
+    let ids: Vec<RecordId> = h.lines.iter().map(|l| l.equipment.clone()).collect();
+    let mut response = db
+        .query(
+            "SELECT id, description, description_fr, unit_cost_minor, currency, donor_grant.reference AS grant_reference,
+                    donor_grant.donor AS donor, donor_grant.donor.name AS donor_name,
+                    donor_grant.donor.name_fr AS donor_name_fr
+             FROM $ids;
+             SELECT id, outcome, reason, remarks, corrects, lines, confirmed_by.name AS by_name, confirmed_at
+             FROM handover_confirmation WHERE handover = $id ORDER BY confirmed_at;",
+        )
+        .bind(("ids", ids))
+        .bind(("id", id))
+        .await
+        .map_err(read_error)?;
+    let items: Vec<ItemRecord> = response.take(0).map_err(read_error)?;
+    let confirmations: Vec<ConfirmationRecord> = response.take(1).map_err(read_error)?;
+    let own_donor = match scope {
+        Scope::Donor(key) => Some(RecordId::new("donor", key.as_str())),
+        _ => None,
+    };
+    let mut lines = Vec::new();
+    let (mut donors, mut grants): (Vec<Text>, Vec<String>) = (Vec::new(), Vec::new());
+    for line in &h.lines {
+        let Some(item) = items.iter().find(|i| i.id == line.equipment) else { continue };
+        if own_donor.as_ref().is_some_and(|d| *d != item.donor) {
+            continue;
+        }
+        let donor = Text::new(item.donor_name.clone(), item.donor_name_fr.clone());
+        if !donors.contains(&donor) {
+            donors.push(donor);
+        }
+        if !grants.contains(&item.grant_reference) {
+            grants.push(item.grant_reference.clone());
+        }
+        let currency = app::domain::Currency::parse(&item.currency).map_err(super::repo::invalid_row)?;
+        lines.push(HandoverLine {
+            equipment: key_of(&item.id),
+            description: Text::new(item.description.clone(), item.description_fr.clone()),
+            quantity: count(line.quantity),
+            serials: line.serials.clone().unwrap_or_default(),
+            unit_cost: Money::new(item.unit_cost_minor, currency).map_err(super::repo::invalid_row)?,
+            grant_reference: item.grant_reference.clone(),
+            received: count(line.received.unwrap_or(0)),
+            serials_checked: line.serials_checked.clone().unwrap_or_default(),
+        });
+    }
+    if own_donor.is_some() && lines.is_empty() {
+        return Err(AppError::Forbidden);
+    }
+    let confirmations = confirmations
+        .into_iter()
+        .map(|c| {
+            Ok(Confirmation {
+                id: key_of(&c.id),
+                outcome: HandoverStatus::from_code(&c.outcome).map_err(super::repo::invalid_row)?,
+                confirmed_by: c.by_name.unwrap_or_default(),
+                confirmed_at: c.confirmed_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                remarks: c.remarks,
+                reason: c.reason,
+                corrects: c.corrects.as_ref().map(key_of),
+                lines: c
+                    .lines
+                    .into_iter()
+                    .map(|l| ConfirmationLine {
+                        equipment: key_of(&l.equipment),
+                        received: count(l.received),
+                        serials_checked: l.serials_checked,
+                        condition: l.condition,
+                        remark: l.remark,
+                    })
+                    .collect(),
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+    Ok(Some(HandoverDetail {
+        id: key_of(&h.id),
+        code: h.code,
+        institute: NamedRef {
+            id: key_of(&h.institute),
+            name: Text::new(h.institute_name, h.institute_name_fr),
+        },
+        institute_city: h.institute_city,
+        activity: h.activity.as_ref().map(|a| NamedRef {
+            id: key_of(a),
+            name: Text::new(
+                h.activity_title.clone().unwrap_or_default(),
+                h.activity_title_fr.clone().unwrap_or_default(),
+            ),
+        }),
+        handed_over_on: h.handed_over_on.to_string(),
+        handed_over_by: h.handed_over_by,
+        status: HandoverStatus::from_code(&h.status).map_err(super::repo::invalid_row)?,
+        lines,
+        confirmations,
+        donors,
+        grants,
+        version: h.version,
+        can_confirm: false,
+        can_correct: false,
+        form_token: String::new(),
+    }))
+}
+
+#[derive(Debug, SurrealValue)]
+#[surreal(crate = "surrealdb::types")]
+struct RowRecord {
+    id: RecordId,
+    code: String,
+    institute_name: String,
+    institute_name_fr: String,
+    handed_over_on: NaiveDate,
+    status: String,
+    items: Option<i64>,
+    received: Option<i64>,
+}
+
+/// The `WHERE` condition that keeps handovers inside `scope`, on the bound `$scope`.
+fn condition(scope: &Scope) -> &'static str {
+    match scope {
+        Scope::All => "true",
+        Scope::Institute(_) => "institute = $scope",
+        Scope::Donor(_) => "$scope IN lines.equipment.donor_grant.donor",
+    }
+}
+
+/// One page of handovers within the scope, the ones awaiting confirmation first.
+pub async fn list(
+    db: &Db,
+    scope: &Scope,
+    status: Option<HandoverStatus>,
+    page: PageRequest,
+) -> Result<Page<HandoverRow>, AppError> {
+    let page = page.clamped();
+    let status_filter = if status.is_some() { "AND status = $status" } else { "" };
+    let filter = format!("archived = false AND ({}) {status_filter}", condition(scope));
+    let sql = format!(
+        "SELECT id, code, institute.name AS institute_name, institute.name_fr AS institute_name_fr, handed_over_on,
+                status, math::sum(lines.quantity) AS items, math::sum(lines.received) AS received,
+                status IN ['handed_over', 'partially_received'] AS pending
+         FROM handover WHERE {filter}
+         ORDER BY pending DESC, handed_over_on DESC, code LIMIT $limit START $start;
+         SELECT count() AS n FROM handover WHERE {filter} GROUP ALL;"
+    );
+    let scope_value = match scope {
+        Scope::All => None,
+        Scope::Donor(key) => Some(RecordId::new("donor", key.as_str())),
+        Scope::Institute(key) => Some(RecordId::new("institute", key.as_str())),
+    };
+    let mut response = db
+        .query(sql)
+        .bind(("scope", scope_value))
+        .bind(("status", status.map(|s| s.code().to_owned())))
+        .bind(("limit", i64::from(page.per_page)))
+        .bind(("start", i64::try_from(page.offset()).unwrap_or(i64::MAX)))
+        .await
+        .map_err(read_error)?;
+    let rows: Vec<RowRecord> = response.take(0).map_err(read_error)?;
+    let total: Option<i64> = response.take((1, "n")).map_err(read_error)?;
+    let items = rows
+        .into_iter()
+        .map(|r| {
+            let (items, received) = (count(r.items.unwrap_or(0)), count(r.received.unwrap_or(0)));
+            Ok(HandoverRow {
+                id: key_of(&r.id),
+                code: r.code,
+                institute: Text::new(r.institute_name, r.institute_name_fr),
+                handed_over_on: r.handed_over_on.to_string(),
+                status: HandoverStatus::from_code(&r.status).map_err(super::repo::invalid_row)?,
+                items,
+                outstanding: items.saturating_sub(received),
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+    Ok(Page { items, page: page.page, per_page: page.per_page, total: total.unwrap_or(0).max(0) as u64 })
+}
+
+/// What confirming did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Confirmed {
+    /// Recorded now.
+    Recorded(HandoverStatus),
+    /// The same form was already recorded (a second click, a retry): nothing new.
+    AlreadyRecorded,
+}
+
+fn line_value(line: &HandoverLine, received: u32, checked: &[String]) -> Value {
+    let mut o = Object::new();
+    o.insert("equipment", RecordId::new("equipment", line.equipment.as_str()));
+    o.insert("quantity", i64::from(line.quantity));
+    o.insert("serials", line.serials.clone());
+    o.insert("received", i64::from(received));
+    let mut serials: Vec<String> = line.serials_checked.clone();
+    serials.extend(checked.iter().filter(|s| !line.serials_checked.contains(s)).cloned());
+    o.insert("serials_checked", serials);
+    Value::Object(o)
+}
+
+pub(crate) async fn token_recorded(db: &Db, token: &str) -> bool {
+    let found: Option<RecordId> = db
+        .query("SELECT VALUE id FROM handover_confirmation WHERE token = $form_token LIMIT 1;")
+        .bind(("form_token", token.to_owned()))
+        .await
+        .ok()
+        .and_then(|mut r| r.take::<Vec<RecordId>>(0).ok())
+        .and_then(|v| v.into_iter().next());
+    found.is_some()
+}
+
+/// Records an institute's confirmation (or its correction of the last one) of `handover`, which
+/// the caller read at `handover.version` with the user's institute scope. Once per token.
+pub async fn confirm(
+    db: &Db,
+    user: &CurrentUser,
+    handover: &HandoverDetail,
+    draft: &ConfirmationDraft,
+    correcting: Option<&Confirmation>,
+) -> Result<Confirmed, SaveError> {
+    if draft.token.len() < 16 {
+        return Err(SaveError::Invalid(vec![FieldError { field: String::new(), message: "token".into() }]));
+    }
+    if token_recorded(db, &draft.token).await {
+        return Ok(Confirmed::AlreadyRecorded);
+    }
+    // A correction replaces what the corrected confirmation said.
+    let base: Vec<u32> = handover
+        .lines
+        .iter()
+        .map(|l| {
+            let replaced = correcting
+                .and_then(|c| c.lines.iter().find(|cl| cl.equipment == l.equipment))
+                .map_or(0, |cl| cl.received);
+            l.received.saturating_sub(replaced)
+        })
+        .collect();
+    let before: Vec<HandoverLine> =
+        handover.lines.iter().zip(&base).map(|(l, b)| HandoverLine { received: *b, ..l.clone() }).collect();
+    let received_now: Vec<u32> = handover
+        .lines
+        .iter()
+        .map(|l| draft.lines.iter().find(|d| d.equipment == l.equipment).map_or(0, |d| d.received))
+        .collect();
+    let status = status_after(&before, &received_now, draft.dispute);
+    let lines: Vec<Value> = before
+        .iter()
+        .zip(&received_now)
+        .map(|(line, now)| {
+            let checked =
+                draft.lines.iter().find(|d| d.equipment == line.equipment).map(|d| d.serials_checked.clone());
+            line_value(line, line.received + now, &checked.unwrap_or_default())
+        })
+        .collect();
+    let confirmation_lines: Vec<Value> = draft
+        .lines
+        .iter()
+        .map(|l| {
+            let mut o = Object::new();
+            o.insert("equipment", RecordId::new("equipment", l.equipment.as_str()));
+            o.insert("received", i64::from(l.received));
+            o.insert("serials_checked", l.serials_checked.clone());
+            o.insert("condition", l.condition.clone());
+            o.insert("remark", l.remark.clone());
+            Value::Object(o)
+        })
+        .collect();
+    let allowed: Vec<&str> = match correcting {
+        None => vec!["handed_over", "partially_received"],
+        Some(_) => vec!["received", "partially_received", "disputed"],
+    };
+    let sql = format!(
+        "BEGIN TRANSACTION;
+         LET $before = (SELECT * FROM ONLY $id);
+         IF $before = NONE OR $before.archived {{ THROW 'aidtrail:not_found' }};
+         IF $before.version != $version {{ THROW 'aidtrail:version_conflict' }};
+         IF $before.institute != $institute {{ THROW 'aidtrail:forbidden' }};
+         IF $before.status NOTINSIDE $allowed {{ THROW 'aidtrail:not_pending' }};
+         CREATE $confirmation CONTENT {{
+             handover: $id, token: $form_token, outcome: $status, reason: $reason_text, remarks: $remarks,
+             corrects: $corrects, lines: $confirmation_lines, confirmed_by: $actor, confirmed_at: time::now()
+         }};
+         LET $after = (UPDATE ONLY $id SET lines = $lines, status = $status, confirmed_by = $actor,
+             confirmed_at = time::now(), version = $version + 1 RETURN AFTER);
+         LET $action = 'confirm';
+         LET $record = <string> $id;
+         LET $before_text = <string> $before;
+         LET $after_text = <string> $after;
+         {APPEND_EVENT}
+         COMMIT TRANSACTION;"
+    );
+    let institute = RecordId::new("institute", user.institute.clone().unwrap_or_default().as_str());
+    let bindings = vec![
+        ("id", RecordId::new("handover", handover.id.as_str()).into_value()),
+        ("confirmation", RecordId::new("handover_confirmation", new_key().as_str()).into_value()),
+        ("version", handover.version.into_value()),
+        ("institute", institute.into_value()),
+        ("allowed", allowed.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>().into_value()),
+        ("form_token", draft.token.clone().into_value()),
+        ("status", status.code().to_owned().into_value()),
+        ("reason_text", draft.reason.clone().into_value()),
+        ("reason", draft.reason.clone().into_value()),
+        ("remarks", draft.remarks.clone().into_value()),
+        ("corrects", correcting.map(|c| RecordId::new("handover_confirmation", c.id.as_str())).into_value()),
+        ("confirmation_lines", confirmation_lines.into_value()),
+        ("lines", lines.into_value()),
+        ("actor", actor(user).into_value()),
+    ];
+    let outcome = execute(db, &sql, bindings, |rule| match rule {
+        "forbidden" => Some(SaveError::NotFound),
+        "not_pending" => Some(SaveError::Conflict),
+        _ => None,
+    })
+    .await;
+    match outcome {
+        Ok(()) => Ok(Confirmed::Recorded(status)),
+        // Two submissions of one form racing: the loser finds the winner's record.
+        Err(error) if token_recorded(db, &draft.token).await => {
+            tracing::info!(?error, "a confirmation was submitted twice; recorded once");
+            Ok(Confirmed::AlreadyRecorded)
+        }
+        Err(error) => Err(error),
+    }
+}
+
+/// A handover as a programme manager enters it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewHandover {
+    pub code: String,
+    pub institute: String,
+    pub activity: Option<String>,
+    pub handed_over_on: NaiveDate,
+    pub handed_over_by: String,
+    pub status: HandoverStatus,
+    /// (equipment key, quantity, serials)
+    pub lines: Vec<(String, u32, Vec<String>)>,
+}
+
+/// Creates a handover; the items handed over may not exceed what was bought, counted over every
+/// handover in the same transaction.
+pub async fn create(db: &Db, user: &CurrentUser, new: &NewHandover) -> Result<String, SaveError> {
+    let key = new_key();
+    let lines: Vec<Value> = new
+        .lines
+        .iter()
+        .map(|(equipment, quantity, serials)| {
+            let mut o = Object::new();
+            o.insert("equipment", RecordId::new("equipment", equipment.as_str()));
+            o.insert("quantity", i64::from(*quantity));
+            o.insert("serials", serials.clone());
+            o.insert("received", 0_i64);
+            o.insert("serials_checked", Vec::<String>::new());
+            Value::Object(o)
+        })
+        .collect();
+    let sql = format!(
+        "BEGIN TRANSACTION;
+         IF (SELECT id FROM handover WHERE code = $code LIMIT 1) {{ THROW 'aidtrail:duplicate' }};
+         IF (SELECT VALUE archived FROM ONLY $institute) != false {{ THROW 'aidtrail:unknown_institute' }};
+         FOR $line IN $lines {{
+             LET $bought = (SELECT VALUE quantity FROM ONLY $line.equipment WHERE archived = false);
+             IF $bought = NONE {{ THROW 'aidtrail:unknown_equipment' }};
+             LET $given = math::sum(array::flatten(
+                 SELECT VALUE lines[WHERE equipment = $line.equipment].quantity FROM handover WHERE archived = false));
+             IF $given + $line.quantity > $bought {{ THROW 'aidtrail:more_than_bought' }};
+         }};
+         LET $after = (CREATE ONLY $id CONTENT {{
+             code: $code, institute: $institute, activity: $activity, handed_over_on: $date,
+             handed_over_by: $by, status: $status, lines: $lines
+         }});
+         LET $action = 'create';
+         LET $record = <string> $id;
+         LET $before_text = NONE;
+         LET $after_text = <string> $after;
+         {APPEND_EVENT}
+         COMMIT TRANSACTION;"
+    );
+    let bindings = vec![
+        ("id", RecordId::new("handover", key.as_str()).into_value()),
+        ("code", new.code.clone().into_value()),
+        ("institute", RecordId::new("institute", new.institute.as_str()).into_value()),
+        ("activity", new.activity.as_ref().map(|a| RecordId::new("activity", a.as_str())).into_value()),
+        ("date", new.handed_over_on.into_value()),
+        ("by", new.handed_over_by.clone().into_value()),
+        ("status", new.status.code().to_owned().into_value()),
+        ("lines", lines.into_value()),
+        ("actor", actor(user).into_value()),
+        ("reason", None::<String>.into_value()),
+    ];
+    let field = |field: &str, code: &str| FieldError { field: field.to_owned(), message: code.to_owned() };
+    execute(db, &sql, bindings, |rule| {
+        Some(SaveError::Invalid(vec![match rule {
+            "duplicate" => field("code", app::domain::records::record_codes::DUPLICATE),
+            "unknown_institute" => field("institute", app::domain::activity_form::codes::UNKNOWN),
+            "unknown_equipment" => field("line_0_equipment", app::domain::activity_form::codes::UNKNOWN),
+            "more_than_bought" => {
+                field("line_0_quantity", app::domain::handovers::confirm_codes::MORE_THAN_BOUGHT)
+            }
+            _ => return None,
+        }]))
+    })
+    .await?;
+    Ok(key)
+}

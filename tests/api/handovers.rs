@@ -1,0 +1,278 @@
+//! Equipment handed over to institutes and confirmed by them: the whole lifecycle, who may see
+//! and confirm what, and a confirmation recorded once however often it is sent.
+
+use aidtrail_tests::{
+    DONOR_DE, DONOR_NL, INSTITUTE_ML_ENP, INSTITUTE_ML_INFJ, TestApp, count, spawn_app, strip_tags,
+    text_of_testid,
+};
+
+async fn post(app: &TestApp, client: &reqwest::Client, path: &str, form: &[(&str, &str)]) -> (u16, String) {
+    let response = app.post_form(client, path, form).await;
+    let status = response.status().as_u16();
+    let location =
+        response.headers().get("location").map(|l| l.to_str().unwrap().to_owned()).unwrap_or_default();
+    (status, location)
+}
+
+async fn one(app: &TestApp, sql: &str) -> serde_json::Value {
+    let value: Option<serde_json::Value> = app.db.query(sql).await.unwrap().take(0).unwrap();
+    value.unwrap_or(serde_json::Value::Null)
+}
+
+/// The token the handover's page hands out with its confirmation form.
+fn form_token(html: &str) -> String {
+    let marker = "name=\"token\" value=\"";
+    let start = html.find(marker).expect("a token on the form") + marker.len();
+    html[start..].split('"').next().unwrap().to_owned()
+}
+
+fn key_after(location: &str, prefix: &str, suffix: &str) -> String {
+    assert!(location.starts_with(prefix) && location.ends_with(suffix), "{location}");
+    location[prefix.len()..location.len() - suffix.len()].to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn register_hand_over_confirm_four_of_five_then_the_last_one() {
+    let app = spawn_app().await;
+    // Register five laptops bought with the Netherlands grant.
+    let (status, location) = post(
+        &app,
+        &app.manager,
+        "/records/equipment/new",
+        &[
+            ("donor_grant", "nl_2018"),
+            ("category", "computer"),
+            ("description", "Laptop for the judicial police course"),
+            ("description_fr", "Ordinateur portable pour le cours de police judiciaire"),
+            ("quantity", "5"),
+            ("currency", "EUR"),
+            ("unit_cost_minor", "900"),
+            ("supplier", "Bamako supplier"),
+            ("purchase_date", "2018-06-01"),
+            ("serials", "NL-LT-1, NL-LT-2, NL-LT-3, NL-LT-4, NL-LT-5"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 303);
+    let item = key_after(&location, "/records/equipment/", "?saved=created");
+
+    // Hand them over to the National Judicial Training Institute.
+    let (_, location) = post(
+        &app,
+        &app.manager,
+        "/handovers/new",
+        &[
+            ("code", "HO-2018-010"),
+            ("institute", "ml_infj"),
+            ("handed_over_on", "2018-06-15"),
+            ("handed_over_by", "Awa Traoré, UNODC"),
+            ("status", "handed_over"),
+            ("line_0_equipment", &item),
+            ("line_0_quantity", "5"),
+            ("line_0_serials", "NL-LT-1, NL-LT-2, NL-LT-3, NL-LT-4, NL-LT-5"),
+        ],
+    )
+    .await;
+    let handover = key_after(&location, "/handovers/", "?saved=created");
+    let page = format!("/handovers/{handover}");
+
+    // Not one more than was bought can be handed over.
+    let (_, back) = post(
+        &app,
+        &app.manager,
+        "/handovers/new",
+        &[
+            ("code", "HO-2018-011"),
+            ("institute", "ml_enp"),
+            ("handed_over_on", "2018-06-15"),
+            ("handed_over_by", "UNODC"),
+            ("line_0_equipment", &item),
+            ("line_0_quantity", "1"),
+        ],
+    )
+    .await;
+    assert_eq!(back, "/handovers/new");
+
+    // The institute confirms four of the five.
+    let infj = app.sign_in(INSTITUTE_ML_INFJ).await;
+    let (status, html) = app.get_with(&infj, &page).await;
+    assert_eq!(status, 200);
+    let token = form_token(&html);
+    let version = one(&app, &format!("SELECT VALUE version FROM ONLY handover:{handover};")).await;
+    let version = version.to_string();
+    let (_, location) = post(
+        &app,
+        &infj,
+        &format!("{page}/confirm"),
+        &[
+            ("token", &token),
+            ("version", &version),
+            ("line_0_received", "4"),
+            ("line_0_serials", "NL-LT-1"),
+            ("line_0_serials", "NL-LT-2"),
+            ("line_0_serials", "NL-LT-3"),
+            ("line_0_serials", "NL-LT-4"),
+            ("line_0_condition", "good"),
+            ("remarks", "One laptop missing from the box"),
+        ],
+    )
+    .await;
+    assert_eq!(location, format!("{page}?saved=confirmed"));
+    let stored = one(&app, &format!("SELECT status, lines FROM ONLY handover:{handover};")).await;
+    assert_eq!(stored["status"], "partially_received");
+    assert_eq!(stored["lines"][0]["received"], 4);
+
+    // The manager sees one outstanding, on the page and in the list.
+    let (_, html) = app.get(&page).await;
+    assert_eq!(text_of_testid(&html, "outstanding-total").as_deref(), Some("1"));
+    let (_, list) = app.get("/handovers?status=partially_received").await;
+    assert!(strip_tags(&list).contains("HO-2018-010"));
+
+    // A dispute without a reason is refused, and records nothing.
+    let confirmations = count(&app.db, "handover_confirmation").await;
+    let (_, html) = app.get_with(&infj, &page).await;
+    let (_, location) = post(
+        &app,
+        &infj,
+        &format!("{page}/confirm"),
+        &[("token", &form_token(&html)), ("version", "2"), ("dispute", "on"), ("line_0_received", "0")],
+    )
+    .await;
+    assert_eq!(location, format!("{page}#confirm"));
+    let (_, html) = app.get_with(&infj, &page).await;
+    assert!(html.contains("id=\"reason-error\""), "the reason is asked for");
+    assert_eq!(count(&app.db, "handover_confirmation").await, confirmations);
+
+    // Later, the last one arrives.
+    let (_, html) = app.get_with(&infj, &page).await;
+    let (_, location) = post(
+        &app,
+        &infj,
+        &format!("{page}/confirm"),
+        &[
+            ("token", &form_token(&html)),
+            ("version", "2"),
+            ("line_0_received", "1"),
+            ("line_0_serials", "NL-LT-5"),
+        ],
+    )
+    .await;
+    assert_eq!(location, format!("{page}?saved=confirmed"));
+    let stored = one(&app, &format!("SELECT status, lines FROM ONLY handover:{handover};")).await;
+    assert_eq!(stored["status"], "received");
+    assert_eq!(stored["lines"][0]["received"], 5);
+    assert_eq!(stored["lines"][0]["serials_checked"].as_array().unwrap().len(), 5);
+
+    // A received handover takes no further confirmation, and a confirmation cannot be edited,
+    // not even directly in the database.
+    let (_, location) = post(
+        &app,
+        &infj,
+        &format!("{page}/confirm"),
+        &[("token", "another-token-0123456789"), ("version", "3"), ("line_0_received", "1")],
+    )
+    .await;
+    assert_eq!(location, format!("{page}?error=conflict"));
+    let edited =
+        app.db.query("UPDATE handover_confirmation SET remarks = 'rewritten';").await.unwrap().check();
+    assert!(edited.is_err(), "the database refuses to change a confirmation");
+    let remarks: Vec<String> = app
+        .db
+        .query("SELECT VALUE remarks FROM handover_confirmation ORDER BY confirmed_at;")
+        .await
+        .unwrap()
+        .take(0)
+        .unwrap();
+    assert_eq!(remarks[0], "One laptop missing from the box");
+
+    // Every step is in the audit trail.
+    let actions: Vec<String> = app
+        .db
+        .query("SELECT VALUE action FROM audit_event WHERE record = $r ORDER BY seq;")
+        .bind(("r", format!("handover:{handover}")))
+        .await
+        .unwrap()
+        .take(0)
+        .unwrap();
+    assert_eq!(actions, ["create", "confirm", "confirm"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_institute_cannot_see_or_confirm_another_institutes_handover() {
+    let app = spawn_app().await;
+    // HO-2018-001 is the National Judicial Training Institute's; ML-ENP is the police school.
+    let enp = app.sign_in(INSTITUTE_ML_ENP).await;
+    assert_eq!(app.get_with(&enp, "/handovers/ml_infj_2018").await.0, 403);
+    let (status, _) = post(
+        &app,
+        &enp,
+        "/handovers/ml_infj_2018/confirm",
+        &[
+            ("token", "0123456789abcdef0123"),
+            ("version", "1"),
+            ("line_0_received", "4"),
+            ("line_1_received", "1"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 403);
+    assert_eq!(one(&app, "SELECT VALUE status FROM ONLY handover:ml_infj_2018;").await, "handed_over");
+    assert_eq!(count(&app.db, "handover_confirmation").await, 0);
+    // Its own list shows only its own handover.
+    let (_, list) = app.get_with(&enp, "/handovers").await;
+    let text = strip_tags(&list);
+    assert!(text.contains("HO-2018-002") && !text.contains("HO-2018-001"), "{text}");
+    // A programme manager cannot confirm for an institute.
+    let (status, _) = post(&app, &app.manager, "/handovers/ml_infj_2018/confirm", &[("token", "x")]).await;
+    assert_eq!(status, 403);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn donors_see_only_the_equipment_their_grants_paid_for() {
+    let app = spawn_app().await;
+    // The demo's computers and projector were paid by Germany.
+    let germany = app.sign_in(DONOR_DE).await;
+    let (status, html) = app.get_with(&germany, "/handovers/ml_infj_2018").await;
+    assert_eq!(status, 200);
+    assert!(strip_tags(&html).contains("DE-11"));
+    let netherlands = app.sign_in(DONOR_NL).await;
+    assert_eq!(app.get_with(&netherlands, "/handovers/ml_infj_2018").await.0, 403);
+    let (_, list) = app.get_with(&netherlands, "/handovers").await;
+    assert!(!strip_tags(&list).contains("HO-2018-001"));
+    let (_, equipment) = app.get_with(&netherlands, "/equipment").await;
+    assert!(!strip_tags(&equipment).contains("Video projector"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_confirmation_sent_twice_is_recorded_once() {
+    let app = spawn_app().await;
+    let infj = app.sign_in(INSTITUTE_ML_INFJ).await;
+    let (_, html) = app.get_with(&infj, "/handovers/ml_infj_2018").await;
+    let token = form_token(&html);
+    let form = [
+        ("token", token.as_str()),
+        ("version", "1"),
+        ("line_0_received", "3"),
+        ("line_1_received", "1"),
+        ("remarks", "One computer missing"),
+    ];
+    let first = post(&app, &infj, "/handovers/ml_infj_2018/confirm", &form).await;
+    // The same form again: a second click, or a retry after the network failed.
+    let second = post(&app, &infj, "/handovers/ml_infj_2018/confirm", &form).await;
+    assert_eq!(first.1, "/handovers/ml_infj_2018?saved=confirmed");
+    assert_eq!(second.1, "/handovers/ml_infj_2018?saved=already");
+    assert_eq!(count(&app.db, "handover_confirmation").await, 1);
+    let stored = one(&app, "SELECT status, lines FROM ONLY handover:ml_infj_2018;").await;
+    assert_eq!(stored["status"], "partially_received");
+    assert_eq!(stored["lines"][0]["received"], 3);
+
+    // Several pending handovers confirmed in one go, once even if sent twice.
+    let egn = app.sign_in("ml-egn@aidtrail.demo").await;
+    let (_, list) = app.get_with(&egn, "/handovers").await;
+    let batch = form_token(&list);
+    let form = [("token", batch.as_str()), ("handover", "ml_egn_2018")];
+    assert_eq!(post(&app, &egn, "/handovers/confirm", &form).await.1, "/handovers?confirmed=1");
+    assert_eq!(post(&app, &egn, "/handovers/confirm", &form).await.1, "/handovers?confirmed=0");
+    assert_eq!(one(&app, "SELECT VALUE status FROM ONLY handover:ml_egn_2018;").await, "received");
+    assert_eq!(count(&app.db, "handover_confirmation").await, 2);
+}
