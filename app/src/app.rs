@@ -9,8 +9,9 @@ use crate::components::Layout;
 use crate::components::i18n::{I18n, initial_locale};
 use crate::pages::{
     ActivitiesPage, ActivityPage, CertificatePage, EditActivityPage, EquipmentPage, GrantsPage, HandoverPage,
-    HandoversPage, HomePage, IndicatorsPage, InstitutesPage, LoginPage, NewActivityPage, NewHandoverPage,
-    NewRecordPage, NotFoundPage, PasswordPage, RecordListPage, RecordPage, RecordsPage, UsersPage,
+    HandoverReportPage, HandoversPage, HomePage, IndicatorsPage, InstitutesPage, LoginPage, NewActivityPage,
+    NewHandoverPage, NewRecordPage, NotFoundPage, PasswordPage, RecordListPage, RecordPage, RecordsPage,
+    UsersPage,
 };
 
 /// The whole HTML document, rendered on the server only.
@@ -62,6 +63,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/records") view=RecordsPage ssr=SsrMode::Async/>
                     <Route path=path!("/handovers") view=HandoversPage ssr=SsrMode::Async/>
                     <Route path=path!("/handovers/new") view=NewHandoverPage ssr=SsrMode::Async/>
+                    <Route path=path!("/handovers/report") view=HandoverReportPage ssr=SsrMode::Async/>
                     <Route path=path!("/handovers/:id") view=HandoverPage ssr=SsrMode::Async/>
                     <Route path=path!("/handovers/:id/certificate") view=CertificatePage ssr=SsrMode::Async/>
                     <Route path=path!("/records/:kind") view=RecordListPage ssr=SsrMode::Async/>

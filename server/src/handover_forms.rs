@@ -304,3 +304,53 @@ pub async fn create(
         }
     }
 }
+
+/// `POST /equipment/state`: an institute (on items it received) or a programme manager reports
+/// an item's state; back to the handover it was reported from.
+pub async fn report_state(
+    State(state): State<AppState>,
+    user: Option<axum::Extension<CurrentUser>>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let Some(user) = user.map(|e| e.0) else { return StatusCode::UNAUTHORIZED.into_response() };
+    if user.must_change_password
+        || !(user.can(Permission::ConfirmReceipt) || user.can(Permission::EditProgramme))
+    {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    let values = values(pairs);
+    let raw = |name: &str| values.get(name).map(|v| v.trim().to_owned()).unwrap_or_default();
+    let (handover, equipment) = (raw("handover"), raw("equipment"));
+    if !valid_key(&handover) || !valid_key(&equipment) {
+        return StatusCode::BAD_REQUEST.into_response();
+    }
+    // The handover must be readable by this user, and hold the item.
+    let detail = match readable(&state, &user, &handover).await {
+        Ok(detail) => detail,
+        Err(response) => return response,
+    };
+    let page = format!("/handovers/{handover}");
+    let parsed = (
+        app::domain::EquipmentState::from_code(&raw("state")),
+        parse_date(&raw("reported_on")),
+        raw("remark"),
+    );
+    let (Ok(item_state), Ok(on), remark) = parsed else {
+        return Redirect::to(&format!("{page}?error=state#states")).into_response();
+    };
+    if !detail.can_report
+        || !detail.lines.iter().any(|l| l.equipment == equipment)
+        || remark.chars().count() > 500
+    {
+        return Redirect::to(&format!("{page}?error=state#states")).into_response();
+    }
+    match crate::db::handover_report::report_state(&state.db, &user, &equipment, item_state, on, remark).await
+    {
+        Ok(()) => {
+            tracing::info!(user = %user.id, %equipment, state = item_state.code(), "equipment state reported");
+            Redirect::to(&format!("{page}?saved=state#states")).into_response()
+        }
+        Err(SaveError::NotFound) => StatusCode::FORBIDDEN.into_response(),
+        Err(_) => Redirect::to(&format!("{page}?error=internal")).into_response(),
+    }
+}

@@ -185,6 +185,7 @@ fn plain_routes() -> Routes {
         .post("/handovers/confirm", crate::handover_forms::confirm_many)
         .post("/handovers/{id}/confirm", crate::handover_forms::confirm)
         .post("/handovers/{id}/correct", crate::handover_forms::correct)
+        .post("/equipment/state", crate::handover_forms::report_state)
 }
 
 /// Routes that take larger bodies than the rest: file uploads.

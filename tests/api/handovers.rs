@@ -276,3 +276,89 @@ async fn the_same_confirmation_sent_twice_is_recorded_once() {
     assert_eq!(one(&app, "SELECT VALUE status FROM ONLY handover:ml_egn_2018;").await, "received");
     assert_eq!(count(&app.db, "handover_confirmation").await, 2);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_report_counts_outstanding_value_states_and_overdue_verifications() {
+    let app = spawn_app().await;
+    let infj = app.sign_in(INSTITUTE_ML_INFJ).await;
+    let (_, html) = app.get_with(&infj, "/handovers/ml_infj_2018").await;
+    let form = [
+        ("token", form_token(&html)),
+        ("version", "1".to_owned()),
+        ("line_0_received", "3".to_owned()),
+        ("line_1_received", "1".to_owned()),
+    ];
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    post(&app, &infj, "/handovers/ml_infj_2018/confirm", &form).await;
+
+    // After receipt the institute reports a laptop that needs repair.
+    let (_, location) = post(
+        &app,
+        &infj,
+        "/equipment/state",
+        &[
+            ("handover", "ml_infj_2018"),
+            ("equipment", "ml_laptops_2018"),
+            ("state", "needs_repair"),
+            ("reported_on", "2019-02-01"),
+            ("remark", "Screen cracked"),
+        ],
+    )
+    .await;
+    assert_eq!(location, "/handovers/ml_infj_2018?saved=state#states");
+    assert_eq!(one(&app, "SELECT VALUE state FROM ONLY equipment:ml_laptops_2018;").await, "needs_repair");
+    // Another institute cannot report on it.
+    let enp = app.sign_in(INSTITUTE_ML_ENP).await;
+    let (status, _) = post(
+        &app,
+        &enp,
+        "/equipment/state",
+        &[
+            ("handover", "ml_infj_2018"),
+            ("equipment", "ml_laptops_2018"),
+            ("state", "in_use"),
+            ("reported_on", "2019-02-02"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 403);
+
+    // The projector's verification was due in 2019.
+    let (_, edit) = app.get("/records/equipment/ml_projector_2018").await;
+    assert!(edit.contains("DEMO-VP-01"));
+    let (_, location) = post(
+        &app,
+        &app.manager,
+        "/records/equipment/ml_projector_2018/edit",
+        &[
+            ("version", "1"),
+            ("donor_grant", "de_2017"),
+            ("category", "projector"),
+            ("description", "Video projector"),
+            ("description_fr", "Vidéoprojecteur"),
+            ("quantity", "1"),
+            ("currency", "EUR"),
+            ("unit_cost_minor", "650"),
+            ("purchase_date", "2018-04-20"),
+            ("serials", "DEMO-VP-01"),
+            ("next_verification_on", "2019-05-11"),
+        ],
+    )
+    .await;
+    assert_eq!(location, "/records/equipment/ml_projector_2018?saved=updated");
+
+    let (status, html) = app.get("/handovers/report").await;
+    assert_eq!(status, 200);
+    let text = strip_tags(&html);
+    // HO-2018-001: one laptop (EUR 850) outstanding; the other two handovers wait for all four.
+    assert!(text.contains("HO-2018-001"), "{text}");
+    let values = text_of_testid(&html, "grant-values").unwrap();
+    // DE-11: 12 × 850 + 650 = 10,850 handed over; 3 × 850 + 650 = 3,200 confirmed.
+    assert!(values.contains("10,850.00") && values.contains("3,200.00"), "{values}");
+    assert!(text.contains("Needs repair"), "items by state");
+    assert!(text_of_testid(&html, "overdue").unwrap().contains("Video projector"));
+    // The Netherlands donor paid for none of it.
+    let netherlands = app.sign_in(DONOR_NL).await;
+    let (_, html) = app.get_with(&netherlands, "/handovers/report").await;
+    assert!(!strip_tags(&html).contains("HO-2018-001"));
+}

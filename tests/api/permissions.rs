@@ -131,6 +131,23 @@ fn matrix() -> Vec<Row> {
             expect: EDITORS_PAGE,
         },
         Row { method: "POST", path: "get_form_token", call: ServerFn("get_form_token", &[]), expect: PAGE },
+        Row { method: "GET", path: "/handovers/report", call: Page("/handovers/report"), expect: PAGE },
+        Row {
+            method: "POST",
+            path: "get_handover_report",
+            call: ServerFn("get_handover_report", &[]),
+            expect: PAGE,
+        },
+        // A state that does not exist: allowed callers are sent back with an error.
+        Row {
+            method: "POST",
+            path: "/equipment/state",
+            call: Post(
+                "/equipment/state",
+                &[("handover", "ml_enp_2018"), ("equipment", "ml_laptops_2018"), ("state", "bogus")],
+            ),
+            expect: [401, 303, 303, 403, 403, 303],
+        },
         // Only the institute itself confirms; here with nothing received, so nothing is saved.
         Row {
             method: "POST",

@@ -199,3 +199,9 @@ pub async fn get_handover_form_options() -> Result<crate::domain::handovers::Han
 pub async fn get_form_token() -> Result<String, AppError> {
     with_status(services::form_token(&*repo()?, signed_in().as_ref()))
 }
+
+/// The report across handovers, within the user's scope.
+#[server]
+pub async fn get_handover_report() -> Result<crate::domain::handovers::HandoverReport, AppError> {
+    with_status(services::handover_report(&*repo()?, signed_in().as_ref()).await)
+}

@@ -62,6 +62,16 @@ coded_enum!(
 );
 
 coded_enum!(
+    /// What an institute reports about an item after receipt.
+    EquipmentState {
+        InUse = "in_use",
+        NeedsRepair = "needs_repair",
+        LostStolen = "lost_stolen",
+        Disposed = "disposed",
+    }
+);
+
+coded_enum!(
     /// Where a funding agreement stands.
     GrantStatus {
         Pipeline = "pipeline",

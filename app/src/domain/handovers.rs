@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::activity_form::{FormValues, codes};
-use super::{HandoverStatus, Money, NamedRef, Text};
+use super::{EquipmentState, HandoverStatus, Money, NamedRef, Text};
 use crate::error::FieldError;
 
 /// Rows offered for the lines of a new handover.
@@ -36,6 +36,8 @@ pub struct HandoverLine {
     pub received: u32,
     /// Serial numbers checked present by the institute.
     pub serials_checked: Vec<String>,
+    /// The item's state as last reported.
+    pub state: Option<EquipmentState>,
 }
 
 impl HandoverLine {
@@ -107,6 +109,65 @@ pub struct HandoverDetail {
     pub can_correct: bool,
     /// A fresh token for the confirmation form: the same form submitted twice counts once.
     pub form_token: String,
+    /// What was reported about the items since, newest first.
+    pub state_reports: Vec<StateReport>,
+    /// The signed-in user may report the items' state (their institute after receipt, or staff).
+    pub can_report: bool,
+}
+
+/// A report on an item's state after receipt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StateReport {
+    pub equipment: String,
+    pub state: EquipmentState,
+    /// ISO date.
+    pub reported_on: String,
+    pub remark: String,
+    pub reported_by: String,
+}
+
+/// A handover with items still outstanding, or disputed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenHandover {
+    pub id: String,
+    pub code: String,
+    pub institute: Text,
+    pub status: HandoverStatus,
+    pub outstanding: u32,
+    pub outstanding_value: Option<Money>,
+}
+
+/// How many registered items are in a state (`None`: never reported).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StateCount {
+    pub state: Option<EquipmentState>,
+    pub items: u64,
+}
+
+/// Value handed over and value confirmed received, per grant, in the grant's currency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GrantEquipmentValue {
+    pub reference: String,
+    pub handed_over: Money,
+    pub confirmed: Money,
+}
+
+/// An item whose verification date has passed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OverdueItem {
+    pub id: String,
+    pub description: Text,
+    /// ISO date.
+    pub due: String,
+}
+
+/// The report across handovers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HandoverReport {
+    pub open: Vec<OpenHandover>,
+    pub states: Vec<StateCount>,
+    pub grants: Vec<GrantEquipmentValue>,
+    pub overdue: Vec<OverdueItem>,
 }
 
 /// What the new-handover form offers.
@@ -256,6 +317,7 @@ mod tests {
             grant_reference: "DE-11".into(),
             received,
             serials_checked: Vec::new(),
+            state: None,
         }
     }
 

@@ -2,8 +2,8 @@
 
 use super::Locale;
 use crate::domain::{
-    ActivityKind, ActivityStatus, Country, EquipmentCategory, GrantStatus, HandoverStatus, InstituteKind,
-    Role, Service, Theme,
+    ActivityKind, ActivityStatus, Country, EquipmentCategory, EquipmentState, GrantStatus, HandoverStatus,
+    InstituteKind, Role, Service, Theme,
 };
 
 /// A coded value that has a name in each language.
@@ -107,6 +107,20 @@ impl Label for EquipmentCategory {
                 EquipmentCategory::Furniture => ("Furniture", "Mobilier"),
                 EquipmentCategory::Vehicle => ("Vehicle", "Véhicule"),
                 EquipmentCategory::Other => ("Other", "Autre"),
+            },
+        )
+    }
+}
+
+impl Label for EquipmentState {
+    fn label(&self, locale: Locale) -> &'static str {
+        pick(
+            locale,
+            match self {
+                EquipmentState::InUse => ("In use", "En service"),
+                EquipmentState::NeedsRepair => ("Needs repair", "À réparer"),
+                EquipmentState::LostStolen => ("Lost or stolen", "Perdu ou volé"),
+                EquipmentState::Disposed => ("Disposed of", "Mis au rebut"),
             },
         )
     }

@@ -321,6 +321,25 @@ pub enum Msg {
     ErrNothingReceived,
     ErrUnknownSerial,
     ErrMoreThanBought,
+    HandoverReport,
+    HandoverReportIntro,
+    NothingOutstanding,
+    ColValue,
+    StateNotReported,
+    NoOverdue,
+    DueOn,
+    OutstandingAndDisputed,
+    ItemsByState,
+    ColState,
+    OverdueVerifications,
+    ValueConfirmed,
+    ColHandedOverValue,
+    ColConfirmedValue,
+    ItemStates,
+    ReportState,
+    ReportedOn,
+    NoStateReports,
+    SavedState,
 }
 
 impl Msg {
@@ -923,6 +942,34 @@ impl Msg {
                 "More items would be handed over than were bought.",
                 "Plus d’articles seraient remis qu’il n’en a été acheté.",
             ),
+            HandoverReport => ("Equipment report", "Rapport sur le matériel"),
+            HandoverReportIntro => (
+                "Outstanding and disputed items across institutes, the state of the items, and the value confirmed received per grant.",
+                "Articles en attente ou contestés dans les institutions, état du matériel et valeur dont la réception est confirmée, par subvention.",
+            ),
+            NothingOutstanding => {
+                ("Nothing is outstanding or disputed.", "Rien n’est en attente ni contesté.")
+            }
+            ColValue => ("Value", "Valeur"),
+            StateNotReported => ("Not reported yet", "Pas encore signalé"),
+            NoOverdue => ("No verification is overdue.", "Aucune vérification n’est en retard."),
+            DueOn => ("due on", "prévue le"),
+            OutstandingAndDisputed => ("Outstanding and disputed", "En attente et contesté"),
+            ItemsByState => ("Items by state", "Articles par état"),
+            ColState => ("State", "État"),
+            OverdueVerifications => ("Overdue verifications", "Vérifications en retard"),
+            ValueConfirmed => {
+                ("Value handed over and confirmed, per grant", "Valeur remise et confirmée, par subvention")
+            }
+            ColHandedOverValue => ("Handed over", "Remis"),
+            ColConfirmedValue => ("Confirmed received", "Réception confirmée"),
+            ItemStates => ("State of the items", "État du matériel"),
+            ReportState => ("Report a state", "Signaler un état"),
+            ReportedOn => ("Date", "Date"),
+            NoStateReports => {
+                ("Nothing reported since receipt.", "Rien n’a été signalé depuis la réception.")
+            }
+            SavedState => ("The state is recorded.", "L’état est enregistré."),
         }
     }
 }

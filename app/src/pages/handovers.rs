@@ -144,6 +144,7 @@ pub fn HandoversPage() -> impl IntoView {
                                 <div class="form-actions">
                                     <button type="submit" class="button">{tr(Msg::FilterApply)}</button>
                                     {editor.then(|| view! { <a class="button secondary" href="/handovers/new" data-testid="new-handover">{tr(Msg::NewHandover)}</a> })}
+                                    <a href="/handovers/report" data-testid="report-link">{tr(Msg::HandoverReport)}</a>
                                 </div>
                             </form>
                             {body}
@@ -176,6 +177,8 @@ pub fn HandoverPage() -> impl IntoView {
         let q = query.read();
         let (class, msg) = match (q.get("saved").as_deref(), q.get("error").as_deref()) {
             (_, Some("conflict")) => ("notice notice-error", Msg::HandoverConflict),
+            (_, Some("state")) => ("notice notice-error", Msg::FormHasErrors),
+            (Some("state"), _) => ("notice notice-ok", Msg::SavedState),
             (_, Some(_)) => ("notice notice-error", Msg::ErrorBody),
             (Some("confirmed"), _) => ("notice notice-ok", Msg::SavedConfirmed),
             (Some("already"), _) => ("notice notice-ok", Msg::AlreadyConfirmed),
@@ -295,6 +298,7 @@ fn handover_view(
             {lines_table(&h.lines)}
         </section>
         {confirm}
+        {states_view(&h)}
         <section class="card">
             <h2>{tr(Msg::Confirmations)}</h2>
             {if h.confirmations.is_empty() {
@@ -302,6 +306,85 @@ fn handover_view(
             } else {
                 view! { <ol class="history" data-testid="confirmations">{history}</ol> }.into_any()
             }}
+        </section>
+    }
+}
+
+/// Each item's state since receipt, what was reported, and the form to report a new state.
+fn states_view(h: &HandoverDetail) -> impl IntoView + use<> {
+    let current = h
+        .lines
+        .iter()
+        .map(|l| {
+            let state = match l.state {
+                Some(state) => tr_label(state).into_any(),
+                None => tr(Msg::StateNotReported).into_any(),
+            };
+            view! { <li>{tr_text(l.description.clone())} ": " <strong>{state}</strong></li> }
+        })
+        .collect_view();
+    let reports = h
+        .state_reports
+        .iter()
+        .cloned()
+        .map(|r| {
+            let item = h.lines.iter().find(|l| l.equipment == r.equipment).map(|l| l.description.clone()).unwrap_or_default();
+            view! {
+                <li>
+                    <span class="mono">{r.reported_on}</span> " · " {tr_text(item)} " · " <strong>{tr_label(r.state)}</strong>
+                    " · " {r.reported_by} {(!r.remark.is_empty()).then(|| view! { " · " <em>{r.remark.clone()}</em> })}
+                </li>
+            }
+        })
+        .collect_view();
+    let form = h.can_report.then(|| {
+        let items = h
+            .lines
+            .iter()
+            .map(|l| view! { <option value=l.equipment.clone()>{tr_text(l.description.clone())}</option> })
+            .collect_view();
+        let states = crate::domain::EquipmentState::ALL
+            .iter()
+            .map(|s| view! { <option value=s.code()>{tr_label(*s)}</option> })
+            .collect_view();
+        view! {
+            <form method="post" action="/equipment/state" class="record-form state-form">
+                <input type="hidden" name="handover" value=h.id.clone()/>
+                <div class="fields">
+                    <div class="field">
+                        <label for="state-item">{tr(Msg::HandoverItems)}</label>
+                        <select id="state-item" name="equipment">{items}</select>
+                    </div>
+                    <div class="field">
+                        <label for="state">{tr(Msg::ColState)}</label>
+                        <select id="state" name="state">{states}</select>
+                    </div>
+                    <div class="field">
+                        <label for="reported_on">{tr(Msg::ReportedOn)}</label>
+                        <input id="reported_on" name="reported_on" type="date" required/>
+                    </div>
+                    <div class="field">
+                        <label for="state-remark">{tr(Msg::FieldRemark)}</label>
+                        <input id="state-remark" name="remark" type="text"/>
+                    </div>
+                </div>
+                <div class="form-actions">
+                    <button type="submit" class="button secondary" data-testid="report-state">{tr(Msg::ReportState)}</button>
+                </div>
+            </form>
+        }
+    });
+    let empty = h.state_reports.is_empty();
+    view! {
+        <section class="card" id="states">
+            <h2>{tr(Msg::ItemStates)}</h2>
+            <ul class="plain">{current}</ul>
+            {if empty {
+                view! { <p class="muted">{tr(Msg::NoStateReports)}</p> }.into_any()
+            } else {
+                view! { <ol class="history" data-testid="state-reports">{reports}</ol> }.into_any()
+            }}
+            {form}
         </section>
     }
 }

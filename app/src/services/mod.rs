@@ -54,6 +54,10 @@ pub trait Repo: Send + Sync + 'static {
         scope: &Scope,
         id: &str,
     ) -> Result<Option<crate::domain::handovers::HandoverDetail>, AppError>;
+    async fn handover_report(
+        &self,
+        scope: &Scope,
+    ) -> Result<crate::domain::handovers::HandoverReport, AppError>;
     async fn handover_form_options(&self) -> Result<crate::domain::handovers::HandoverFormOptions, AppError>;
     /// A fresh random token for a form that must be recorded once.
     fn form_token(&self) -> String;
@@ -329,6 +333,8 @@ pub async fn handover(
     handover.can_correct = own
         && matches!(handover.status, Received | PartiallyReceived | Disputed)
         && !handover.confirmations.is_empty();
+    handover.can_report = (own && matches!(handover.status, Received | PartiallyReceived | Disputed))
+        || user.can(Permission::EditProgramme);
     Ok(handover)
 }
 
@@ -345,4 +351,13 @@ pub async fn handover_form_options(
 pub fn form_token(repo: &dyn Repo, user: Option<&CurrentUser>) -> Result<String, AppError> {
     user.ok_or(AppError::Unauthorized)?;
     Ok(repo.form_token())
+}
+
+/// Outstanding and disputed items, items by state, values per grant, overdue verifications.
+pub async fn handover_report(
+    repo: &dyn Repo,
+    user: Option<&CurrentUser>,
+) -> Result<crate::domain::handovers::HandoverReport, AppError> {
+    let user = require(user, Permission::ViewEquipment)?;
+    repo.handover_report(&user.scope()).await
 }

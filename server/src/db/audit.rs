@@ -126,12 +126,9 @@ pub fn classify(errors: Vec<String>) -> WriteError {
     }) {
         return WriteError::Retry;
     }
-    WriteError::Other(
-        errors
-            .into_iter()
-            .find(|e| !e.contains("not executed due to a failed transaction"))
-            .unwrap_or_else(|| "unknown database error".into()),
-    )
+    let telling: Vec<String> =
+        errors.into_iter().filter(|e| !e.contains("not executed due to a failed transaction")).collect();
+    WriteError::Other(if telling.is_empty() { "unknown database error".into() } else { telling.join(" | ") })
 }
 
 #[cfg(test)]

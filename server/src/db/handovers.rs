@@ -57,6 +57,7 @@ struct ItemRecord {
     donor: RecordId,
     donor_name: String,
     donor_name_fr: String,
+    state: Option<String>,
 }
 
 #[derive(Debug, SurrealValue)]
@@ -111,7 +112,7 @@ pub async fn detail(db: &Db, scope: &Scope, key: &str) -> Result<Option<Handover
     let ids: Vec<RecordId> = h.lines.iter().map(|l| l.equipment.clone()).collect();
     let mut response = db
         .query(
-            "SELECT id, description, description_fr, unit_cost_minor, currency, donor_grant.reference AS grant_reference,
+            "SELECT id, description, description_fr, unit_cost_minor, currency, state, donor_grant.reference AS grant_reference,
                     donor_grant.donor AS donor, donor_grant.donor.name AS donor_name,
                     donor_grant.donor.name_fr AS donor_name_fr
              FROM $ids;
@@ -152,6 +153,12 @@ pub async fn detail(db: &Db, scope: &Scope, key: &str) -> Result<Option<Handover
             grant_reference: item.grant_reference.clone(),
             received: count(line.received.unwrap_or(0)),
             serials_checked: line.serials_checked.clone().unwrap_or_default(),
+            state: item
+                .state
+                .as_deref()
+                .map(app::domain::EquipmentState::from_code)
+                .transpose()
+                .map_err(super::repo::invalid_row)?,
         });
     }
     if own_donor.is_some() && lines.is_empty() {
@@ -208,6 +215,8 @@ pub async fn detail(db: &Db, scope: &Scope, key: &str) -> Result<Option<Handover
         can_confirm: false,
         can_correct: false,
         form_token: String::new(),
+        state_reports: Vec::new(),
+        can_report: false,
     }))
 }
 

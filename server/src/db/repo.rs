@@ -582,8 +582,17 @@ impl Repo for SurrealRepo {
         let mut found = super::handovers::detail(&self.db, scope, id).await?;
         if let Some(handover) = found.as_mut() {
             handover.form_token = self.form_token();
+            let items = handover.lines.iter().map(|l| l.equipment.clone()).collect();
+            handover.state_reports = super::handover_report::state_history(&self.db, items).await?;
         }
         Ok(found)
+    }
+
+    async fn handover_report(
+        &self,
+        scope: &Scope,
+    ) -> Result<app::domain::handovers::HandoverReport, AppError> {
+        super::handover_report::report(&self.db, scope, chrono::Utc::now().date_naive()).await
     }
 
     async fn handover_form_options(&self) -> Result<app::domain::handovers::HandoverFormOptions, AppError> {
