@@ -362,3 +362,32 @@ async fn the_report_counts_outstanding_value_states_and_overdue_verifications() 
     let (_, html) = app.get_with(&netherlands, "/handovers/report").await;
     assert!(!strip_tags(&html).contains("HO-2018-001"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_register_filters_by_grant_category_institute_and_state_and_totals_per_grant() {
+    let app = spawn_app().await;
+    let (_, html) = app.get("/equipment").await;
+    let totals = text_of_testid(&html, "equipment-totals").expect("totals");
+    // 12 laptops at EUR 850 and a projector at EUR 650, paid by the German grant, in euros.
+    assert!(totals.contains("DE-11") && totals.matches("10,850.00").count() == 2, "{totals}");
+
+    let (_, html) = app.get("/equipment?category=projector").await;
+    let text = strip_tags(&html);
+    assert!(text.contains("Video projector") && !text.contains("Laptop computer"), "{text}");
+    assert!(text_of_testid(&html, "equipment-totals").unwrap().contains("650.00"));
+
+    // Handed to the police school: the laptops only.
+    let (_, html) = app.get("/equipment?institute=ml_enp").await;
+    let text = strip_tags(&html);
+    assert!(text.contains("Laptop computer") && !text.contains("Video projector"), "{text}");
+
+    // Nothing is reported as lost yet; an unknown state is ignored, not an error.
+    let (_, html) = app.get("/equipment?state=lost_stolen").await;
+    assert!(text_of_testid(&html, "equipment-totals").is_none());
+    assert_eq!(app.get("/equipment?state=melted").await.0, 200);
+
+    // The Netherlands donor paid for no equipment: nothing to total.
+    let netherlands = app.sign_in(DONOR_NL).await;
+    let (_, html) = app.get_with(&netherlands, "/equipment").await;
+    assert!(text_of_testid(&html, "equipment-totals").is_none());
+}

@@ -134,6 +134,18 @@ fn matrix() -> Vec<Row> {
         Row { method: "GET", path: "/handovers/report", call: Page("/handovers/report"), expect: PAGE },
         Row {
             method: "POST",
+            path: "get_equipment_totals",
+            call: ServerFn("get_equipment_totals", &[]),
+            expect: PAGE,
+        },
+        Row {
+            method: "POST",
+            path: "get_equipment_filter_options",
+            call: ServerFn("get_equipment_filter_options", &[]),
+            expect: PAGE,
+        },
+        Row {
+            method: "POST",
             path: "get_handover_report",
             call: ServerFn("get_handover_report", &[]),
             expect: PAGE,

@@ -57,8 +57,25 @@ pub async fn list_institutes(page: PageRequest) -> Result<Page<InstituteRow>, Ap
 
 /// One page of the equipment register.
 #[server]
-pub async fn list_equipment(page: PageRequest) -> Result<Page<EquipmentRow>, AppError> {
-    with_status(services::list_equipment(&*repo()?, signed_in().as_ref(), page).await)
+pub async fn list_equipment(
+    #[server(default)] filter: crate::domain::EquipmentFilter,
+    page: PageRequest,
+) -> Result<Page<EquipmentRow>, AppError> {
+    with_status(services::list_equipment(&*repo()?, signed_in().as_ref(), &filter, page).await)
+}
+
+/// The value of the filtered equipment register per grant.
+#[server]
+pub async fn get_equipment_totals(
+    #[server(default)] filter: crate::domain::EquipmentFilter,
+) -> Result<Vec<crate::domain::GrantEquipmentTotal>, AppError> {
+    with_status(services::equipment_totals(&*repo()?, signed_in().as_ref(), &filter).await)
+}
+
+/// The choices of the equipment register's filters.
+#[server]
+pub async fn get_equipment_filter_options() -> Result<crate::domain::EquipmentFilterOptions, AppError> {
+    with_status(services::equipment_filter_options(&*repo()?, signed_in().as_ref()).await)
 }
 
 /// Every user, for admins.

@@ -117,9 +117,60 @@ impl ActivityFilter {
     }
 }
 
+/// The equipment register's filters, from the URL: grant, category, the institute the items
+/// were handed to, and the state reported since.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default)]
+pub struct EquipmentFilter {
+    pub grant: Option<String>,
+    pub category: Option<String>,
+    pub institute: Option<String>,
+    pub state: Option<String>,
+}
+
+impl EquipmentFilter {
+    pub fn from_query(get: impl Fn(&str) -> Option<String>) -> Self {
+        Self {
+            grant: key(get("grant").as_deref()),
+            category: get("category").filter(|c| super::EquipmentCategory::from_code(c).is_ok()),
+            institute: key(get("institute").as_deref()),
+            state: get("state").filter(|s| super::EquipmentState::from_code(s).is_ok()),
+        }
+    }
+
+    /// The query string of this filter (without the page).
+    pub fn to_query(&self) -> String {
+        [
+            ("grant", &self.grant),
+            ("category", &self.category),
+            ("institute", &self.institute),
+            ("state", &self.state),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}={}", crate::components::encode_component(v))))
+        .collect::<Vec<_>>()
+        .join("&")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn equipment_filters_drop_what_they_do_not_know() {
+        let query = |k: &str| match k {
+            "grant" => Some("de_2017".to_owned()),
+            "category" => Some("spaceship".to_owned()),
+            "state" => Some("needs_repair".to_owned()),
+            "institute" => Some("x y".to_owned()),
+            _ => None,
+        };
+        let filter = EquipmentFilter::from_query(query);
+        assert_eq!(filter.category, None);
+        assert_eq!(filter.institute, None);
+        assert_eq!(filter.to_query(), "grant=de_2017&state=needs_repair");
+    }
     use std::collections::HashMap;
 
     fn filter(pairs: &[(&str, &str)]) -> ActivityFilter {

@@ -17,7 +17,7 @@ mod views;
 pub use auth::{AdminFlash, Binding, CurrentUser, Permission, Role, Scope, UserFormOptions, UserRow};
 pub use codes::*;
 pub use dates::{DateRange, parse_date};
-pub use filters::{ActivityFilter, ActivitySort};
+pub use filters::{ActivityFilter, ActivitySort, EquipmentFilter};
 pub use money::{Currency, Money, Rate};
 pub use participants::{Headcount, Participants, Service};
 pub use views::*;

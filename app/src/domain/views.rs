@@ -184,6 +184,23 @@ pub struct EquipmentRow {
     pub purchase_date: NaiveDate,
 }
 
+/// The value of the registered items of one grant: in their currency, and in euros where the
+/// paying transaction's rate (or the euro itself) allows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GrantEquipmentTotal {
+    pub reference: String,
+    pub total: Money,
+    /// `None` when some item has no rate to the euro.
+    pub eur: Option<Money>,
+}
+
+/// The choices of the equipment register's filters, within the user's scope.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct EquipmentFilterOptions {
+    pub grants: Vec<NamedRef>,
+    pub institutes: Vec<NamedRef>,
+}
+
 /// Headline counts for the home page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Overview {

@@ -340,6 +340,8 @@ pub enum Msg {
     ReportedOn,
     NoStateReports,
     SavedState,
+    ValuePerGrant,
+    ColValueEur,
 }
 
 impl Msg {
@@ -970,6 +972,8 @@ impl Msg {
                 ("Nothing reported since receipt.", "Rien n’a été signalé depuis la réception.")
             }
             SavedState => ("The state is recorded.", "L’état est enregistré."),
+            ValuePerGrant => ("Value per grant", "Valeur par subvention"),
+            ColValueEur => ("In euros", "En euros"),
         }
     }
 }

@@ -33,7 +33,22 @@ pub trait Repo: Send + Sync + 'static {
     async fn activity(&self, scope: &Scope, id: &str) -> Result<Option<ActivityDetail>, AppError>;
     async fn list_institutes(&self, scope: &Scope, page: PageRequest)
     -> Result<Page<InstituteRow>, AppError>;
-    async fn list_equipment(&self, scope: &Scope, page: PageRequest) -> Result<Page<EquipmentRow>, AppError>;
+    async fn list_equipment(
+        &self,
+        scope: &Scope,
+        filter: &crate::domain::EquipmentFilter,
+        page: PageRequest,
+    ) -> Result<Page<EquipmentRow>, AppError>;
+    /// The value of the filtered register per grant.
+    async fn equipment_totals(
+        &self,
+        scope: &Scope,
+        filter: &crate::domain::EquipmentFilter,
+    ) -> Result<Vec<crate::domain::GrantEquipmentTotal>, AppError>;
+    async fn equipment_filter_options(
+        &self,
+        scope: &Scope,
+    ) -> Result<crate::domain::EquipmentFilterOptions, AppError>;
     async fn list_users(&self) -> Result<Vec<UserRow>, AppError>;
     async fn user_form_options(&self) -> Result<UserFormOptions, AppError>;
     async fn set_language(&self, user_id: &str, locale: Locale) -> Result<(), AppError>;
@@ -170,10 +185,30 @@ pub async fn list_institutes(
 pub async fn list_equipment(
     repo: &dyn Repo,
     user: Option<&CurrentUser>,
+    filter: &crate::domain::EquipmentFilter,
     page: PageRequest,
 ) -> Result<Page<EquipmentRow>, AppError> {
     let user = require(user, Permission::ViewEquipment)?;
-    repo.list_equipment(&user.scope(), page.clamped()).await
+    repo.list_equipment(&user.scope(), filter, page.clamped()).await
+}
+
+/// The value of the filtered register per grant, within the user's scope.
+pub async fn equipment_totals(
+    repo: &dyn Repo,
+    user: Option<&CurrentUser>,
+    filter: &crate::domain::EquipmentFilter,
+) -> Result<Vec<crate::domain::GrantEquipmentTotal>, AppError> {
+    let user = require(user, Permission::ViewEquipment)?;
+    repo.equipment_totals(&user.scope(), filter).await
+}
+
+/// The choices of the register's filters, within the user's scope.
+pub async fn equipment_filter_options(
+    repo: &dyn Repo,
+    user: Option<&CurrentUser>,
+) -> Result<crate::domain::EquipmentFilterOptions, AppError> {
+    let user = require(user, Permission::ViewEquipment)?;
+    repo.equipment_filter_options(&user.scope()).await
 }
 
 pub async fn list_users(repo: &dyn Repo, user: Option<&CurrentUser>) -> Result<Vec<UserRow>, AppError> {

@@ -3,6 +3,7 @@
 pub mod activities;
 pub mod audit;
 pub mod demo;
+pub mod equipment;
 pub mod handover_report;
 pub mod handovers;
 pub mod indicators;

@@ -13,9 +13,8 @@ use surrealdb::types::{RecordId, SurrealValue};
 
 use super::Db;
 use super::rows::{
-    ActivityLinks, ActivityListRecord, ActivityRecord, CountRow, EquipmentRecord, GrantRecord,
-    GrantRefRecord, InstituteRecord, NameRecord, TitleRecord, TrainedRecord, activity_detail, first_count,
-    key_of,
+    ActivityLinks, ActivityListRecord, ActivityRecord, CountRow, GrantRecord, GrantRefRecord,
+    InstituteRecord, NameRecord, TitleRecord, TrainedRecord, activity_detail, first_count, key_of,
 };
 
 /// Reads the programme's records from SurrealDB.
@@ -26,7 +25,7 @@ pub struct SurrealRepo {
 
 /// The record kinds a scope filters.
 #[derive(Clone, Copy)]
-enum Records {
+pub(super) enum Records {
     Grants,
     Activities,
     Institutes,
@@ -34,7 +33,7 @@ enum Records {
 }
 
 /// The `WHERE` condition that keeps `records` inside `scope`, using the bound `$scope`.
-fn condition(scope: &Scope, records: Records) -> &'static str {
+pub(super) fn condition(scope: &Scope, records: Records) -> &'static str {
     match (scope, records) {
         (Scope::All, _) => "true",
         (Scope::Donor(_), Records::Grants) => "donor = $scope",
@@ -53,7 +52,7 @@ fn condition(scope: &Scope, records: Records) -> &'static str {
 }
 
 /// The value bound to `$scope`.
-fn scope_value(scope: &Scope) -> Option<RecordId> {
+pub(super) fn scope_value(scope: &Scope) -> Option<RecordId> {
     match scope {
         Scope::All => None,
         Scope::Donor(key) => Some(RecordId::new("donor", key.as_str())),
@@ -402,19 +401,28 @@ impl Repo for SurrealRepo {
         .await
     }
 
-    async fn list_equipment(&self, scope: &Scope, page: PageRequest) -> Result<Page<EquipmentRow>, AppError> {
-        self.page::<EquipmentRecord, _>(
-            "SELECT id, description, description_fr, category, quantity, unit_cost_minor, currency,
-                    donor_grant.reference AS grant_reference, donor_grant.donor.name AS donor_name,
-                    donor_grant.donor.name_fr AS donor_name_fr, supplier, purchase_date
-             FROM equipment WHERE archived = false AND ({scope})
-             ORDER BY purchase_date DESC, description LIMIT $limit START $start;",
-            "SELECT count() AS n FROM equipment WHERE archived = false AND ({scope}) GROUP ALL;",
-            scope,
-            Records::Equipment,
-            page,
-        )
-        .await
+    async fn list_equipment(
+        &self,
+        scope: &Scope,
+        filter: &app::domain::EquipmentFilter,
+        page: PageRequest,
+    ) -> Result<Page<EquipmentRow>, AppError> {
+        super::equipment::list(&self.db, scope, filter, page).await
+    }
+
+    async fn equipment_totals(
+        &self,
+        scope: &Scope,
+        filter: &app::domain::EquipmentFilter,
+    ) -> Result<Vec<app::domain::GrantEquipmentTotal>, AppError> {
+        super::equipment::totals(&self.db, scope, filter).await
+    }
+
+    async fn equipment_filter_options(
+        &self,
+        scope: &Scope,
+    ) -> Result<app::domain::EquipmentFilterOptions, AppError> {
+        super::equipment::filter_options(&self.db, scope).await
     }
 
     async fn list_users(&self) -> Result<Vec<UserRow>, AppError> {
