@@ -1,10 +1,11 @@
-//! Files attached to activities: photos and attendance sheets.
+//! Files attached to activities (photos, attendance sheets) and to handovers (photos of what
+//! arrived).
 //!
 //! An upload is accepted only if its bytes are a JPEG, PNG or PDF (whatever its name or the
 //! browser's content type say) and at most 10 MiB. The bytes are stored once under the files
-//! directory, named by their SHA-256, and the record that ties them to the activity is written
-//! with its audit event in one transaction. A download is served only to users who may see the
-//! activity.
+//! directory, named by their SHA-256, and the record that ties them to their activity or
+//! handover is written with its audit event in one transaction. A download is served only to
+//! users who may see that activity or handover.
 
 use std::path::{Path as FsPath, PathBuf};
 
@@ -70,44 +71,60 @@ fn clean_name(name: &str) -> String {
     if cleaned.trim().is_empty() { "file".to_owned() } else { cleaned.trim().to_owned() }
 }
 
-fn back(activity: &str, outcome: &str) -> Response {
-    Redirect::to(&format!("/activities/{activity}?{outcome}#attachments")).into_response()
+/// What a file is attached to: an activity (photos, attendance sheets) or a handover (a photo of
+/// what arrived).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Owner<'a> {
+    Activity(&'a str),
+    Handover(&'a str),
 }
 
-#[derive(Debug, SurrealValue)]
-#[surreal(crate = "surrealdb::types")]
-struct Open {
-    archived: bool,
+impl Owner<'_> {
+    /// The attachment's field that names the owner, and the owner's table.
+    fn field(self) -> &'static str {
+        match self {
+            Owner::Activity(_) => "activity",
+            Owner::Handover(_) => "handover",
+        }
+    }
+
+    fn id(self) -> RecordId {
+        match self {
+            Owner::Activity(key) => RecordId::new("activity", key),
+            Owner::Handover(key) => RecordId::new("handover", key),
+        }
+    }
+
+    /// Back to the owner's page, at its files, with an outcome for the notice.
+    fn back(self, outcome: &str) -> Response {
+        let location = match self {
+            Owner::Activity(key) => format!("/activities/{key}?{outcome}#attachments"),
+            Owner::Handover(key) => format!("/handovers/{key}?{outcome}#photos"),
+        };
+        Redirect::to(&location).into_response()
+    }
 }
 
-/// `POST /activities/{id}/attachments` (multipart, field `file`).
-pub async fn upload(
-    State(state): State<AppState>,
-    user: Option<axum::Extension<CurrentUser>>,
-    Path(activity): Path<String>,
+/// Reads the `file` field of an upload, checks its size and what its bytes are, stores it, and
+/// records it against `owner` with its audit event. The caller has checked who may upload.
+async fn receive(
+    state: &AppState,
+    user: &CurrentUser,
+    owner: Owner<'_>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let user = match handlers::require(user.as_ref().map(|e| &e.0), Permission::EditProgramme) {
-        Ok(user) => user,
-        Err(denied) => return denied.into_response(),
-    };
-    if !valid_key(&activity) {
-        return StatusCode::NOT_FOUND.into_response();
-    }
-    let activity_id = RecordId::new("activity", activity.as_str());
-    let open: Option<Open> =
-        match state.db.query("SELECT archived FROM ONLY $id;").bind(("id", activity_id.clone())).await {
+    let open: Option<bool> =
+        match state.db.query("SELECT VALUE archived FROM ONLY $owner;").bind(("owner", owner.id())).await {
             Ok(mut response) => response.take(0).unwrap_or(None),
             Err(error) => {
-                tracing::error!(%error, "reading an activity for an upload failed");
+                tracing::error!(%error, "reading the owner of an upload failed");
                 return StatusCode::INTERNAL_SERVER_ERROR.into_response();
             }
         };
-    if !matches!(open, Some(Open { archived: false })) {
+    if open != Some(false) {
         return StatusCode::NOT_FOUND.into_response();
     }
-    // Who may upload is checked before the body is looked at.
-    let Ok(mut multipart) = multipart else { return back(&activity, "error=file_empty") };
+    let Ok(mut multipart) = multipart else { return owner.back("error=file_empty") };
     let mut file = None;
     loop {
         match multipart.next_field().await {
@@ -123,29 +140,29 @@ pub async fn upload(
             Err(error) => return error.into_response(),
         }
     }
-    let Some((name, bytes)) = file else { return back(&activity, "error=file_empty") };
-    if bytes.is_empty() {
-        return back(&activity, "error=file_empty");
-    }
+    let Some((name, bytes)) = file.filter(|(_, bytes)| !bytes.is_empty()) else {
+        return owner.back("error=file_empty");
+    };
     if bytes.len() > MAX_FILE_BYTES {
         return StatusCode::PAYLOAD_TOO_LARGE.into_response();
     }
     let Some(content_type) = sniff(&bytes) else {
-        tracing::warn!(user = %user.id, %activity, %name, "upload refused: not a JPEG, PNG or PDF");
-        return back(&activity, "error=file_type");
+        tracing::warn!(user = %user.id, ?owner, %name, "upload refused: not a JPEG, PNG or PDF");
+        return owner.back("error=file_type");
     };
     let sha256 = match store(&state.files, &bytes).await {
         Ok(sha256) => sha256,
         Err(error) => {
             tracing::error!(%error, "storing an upload failed");
-            return back(&activity, "error=internal");
+            return owner.back("error=internal");
         }
     };
+    let field = owner.field();
     let sql = format!(
         "BEGIN TRANSACTION;
-         IF (SELECT VALUE archived FROM ONLY $activity) != false {{ THROW 'aidtrail:not_found' }};
+         IF (SELECT VALUE archived FROM ONLY $owner) != false {{ THROW 'aidtrail:not_found' }};
          LET $after = (CREATE ONLY $id CONTENT {{
-             activity: $activity, name: $name, content_type: $content_type, size: $size, sha256: $sha256,
+             {field}: $owner, name: $name, content_type: $content_type, size: $size, sha256: $sha256,
              uploaded_by: $actor, uploaded_at: time::now()
          }});
          LET $action = 'create';
@@ -157,7 +174,7 @@ pub async fn upload(
     );
     let bindings = vec![
         ("id", RecordId::new("attachment", new_key().as_str()).into_value()),
-        ("activity", activity_id.into_value()),
+        ("owner", owner.id().into_value()),
         ("name", name.clone().into_value()),
         ("content_type", content_type.to_owned().into_value()),
         ("size", (bytes.len() as i64).into_value()),
@@ -167,12 +184,50 @@ pub async fn upload(
     ];
     match execute(&state.db, &sql, bindings, |_| None).await {
         Ok(()) => {
-            tracing::info!(user = %user.id, %activity, %name, content_type, size = bytes.len(), "file attached");
-            back(&activity, "saved=attached")
+            tracing::info!(user = %user.id, ?owner, %name, content_type, size = bytes.len(), "file attached");
+            owner.back("saved=attached")
         }
         Err(crate::db::audit::SaveError::NotFound) => StatusCode::NOT_FOUND.into_response(),
-        Err(_) => back(&activity, "error=internal"),
+        Err(_) => owner.back("error=internal"),
     }
+}
+
+/// `POST /activities/{id}/attachments` (multipart, field `file`): editors only.
+pub async fn upload(
+    State(state): State<AppState>,
+    user: Option<axum::Extension<CurrentUser>>,
+    Path(activity): Path<String>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Response {
+    // Who may upload is checked before the body is looked at.
+    let user = match handlers::require(user.as_ref().map(|e| &e.0), Permission::EditProgramme) {
+        Ok(user) => user,
+        Err(denied) => return denied.into_response(),
+    };
+    if !valid_key(&activity) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    receive(&state, user, Owner::Activity(&activity), multipart).await
+}
+
+/// `POST /handovers/{id}/photos` (multipart, field `file`): the receiving institute, or editors.
+pub async fn upload_photo(
+    State(state): State<AppState>,
+    user: Option<axum::Extension<CurrentUser>>,
+    Path(handover): Path<String>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let Some(user) = user.map(|e| e.0) else { return StatusCode::UNAUTHORIZED.into_response() };
+    let detail = match services::handover(&*state.repo, Some(&user), &handover).await {
+        Ok(detail) => detail,
+        Err(error) => {
+            return StatusCode::from_u16(error.status()).unwrap_or(StatusCode::FORBIDDEN).into_response();
+        }
+    };
+    if !detail.can_add_photo {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    receive(&state, &user, Owner::Handover(&handover), multipart).await
 }
 
 #[derive(Debug, SurrealValue)]
@@ -183,25 +238,20 @@ struct Stored {
     sha256: String,
 }
 
-/// `GET /activities/{id}/attachments/{file}`: the file, to those who may see the activity.
-pub async fn download(
-    State(state): State<AppState>,
-    user: Option<axum::Extension<CurrentUser>>,
-    Path((activity, file)): Path<(String, String)>,
-) -> Response {
-    let user = user.map(|e| e.0);
-    // The same check as the activity's page: signed in, allowed, and within the user's scope.
-    if let Err(error) = services::activity(&*state.repo, user.as_ref(), &activity).await {
-        return StatusCode::from_u16(error.status()).unwrap_or(StatusCode::FORBIDDEN).into_response();
-    }
-    if !valid_key(&file) {
+/// Sends a stored file of `owner`; the caller has checked that the user may see the owner.
+async fn serve(state: &AppState, owner: Owner<'_>, file: &str) -> Response {
+    if !valid_key(file) {
         return StatusCode::NOT_FOUND.into_response();
     }
+    let sql = format!(
+        "SELECT name, content_type, sha256 FROM ONLY $id WHERE {} = $owner AND archived = false;",
+        owner.field()
+    );
     let stored: Option<Stored> = match state
         .db
-        .query("SELECT name, content_type, sha256 FROM ONLY $id WHERE activity = $activity AND archived = false;")
-        .bind(("id", RecordId::new("attachment", file.as_str())))
-        .bind(("activity", RecordId::new("activity", activity.as_str())))
+        .query(sql)
+        .bind(("id", RecordId::new("attachment", file)))
+        .bind(("owner", owner.id()))
         .await
     {
         Ok(mut response) => response.take(0).unwrap_or(None),
@@ -232,6 +282,35 @@ pub async fn download(
         Body::from(bytes),
     )
         .into_response()
+}
+
+fn refused(error: app::error::AppError) -> Response {
+    StatusCode::from_u16(error.status()).unwrap_or(StatusCode::FORBIDDEN).into_response()
+}
+
+/// `GET /activities/{id}/attachments/{file}`: the file, to those who may see the activity.
+pub async fn download(
+    State(state): State<AppState>,
+    user: Option<axum::Extension<CurrentUser>>,
+    Path((activity, file)): Path<(String, String)>,
+) -> Response {
+    // The same check as the activity's page: signed in, allowed, and within the user's scope.
+    match services::activity(&*state.repo, user.as_ref().map(|e| &e.0), &activity).await {
+        Ok(_) => serve(&state, Owner::Activity(&activity), &file).await,
+        Err(error) => refused(error),
+    }
+}
+
+/// `GET /handovers/{id}/photos/{file}`: the photo, to those who may see the handover.
+pub async fn download_photo(
+    State(state): State<AppState>,
+    user: Option<axum::Extension<CurrentUser>>,
+    Path((handover, file)): Path<(String, String)>,
+) -> Response {
+    match services::handover(&*state.repo, user.as_ref().map(|e| &e.0), &handover).await {
+        Ok(_) => serve(&state, Owner::Handover(&handover), &file).await,
+        Err(error) => refused(error),
+    }
 }
 
 #[cfg(test)]

@@ -354,3 +354,31 @@ pub async fn report_state(
         Err(_) => Redirect::to(&format!("{page}?error=internal")).into_response(),
     }
 }
+
+/// `POST /handovers/{id}/hand-over`: a planned handover took place.
+pub async fn hand_over(
+    State(state): State<AppState>,
+    user: Option<axum::Extension<CurrentUser>>,
+    Path(key): Path<String>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let user = match handlers::require(user.as_ref().map(|e| &e.0), Permission::EditProgramme) {
+        Ok(user) => user,
+        Err(denied) => return denied.into_response(),
+    };
+    if !valid_key(&key) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let Some(version) =
+        pairs.iter().find(|(k, _)| k == "version").and_then(|(_, v)| v.trim().parse::<i64>().ok())
+    else {
+        return StatusCode::BAD_REQUEST.into_response();
+    };
+    let page = format!("/handovers/{key}");
+    match handovers::mark_handed_over(&state.db, user, &key, version).await {
+        Ok(()) => Redirect::to(&format!("{page}?saved=handed_over")).into_response(),
+        Err(SaveError::Conflict) => Redirect::to(&format!("{page}?error=conflict")).into_response(),
+        Err(SaveError::NotFound) => StatusCode::NOT_FOUND.into_response(),
+        Err(_) => Redirect::to(&format!("{page}?error=internal")).into_response(),
+    }
+}

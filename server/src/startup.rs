@@ -186,12 +186,15 @@ fn plain_routes() -> Routes {
         .post("/handovers/{id}/confirm", crate::handover_forms::confirm)
         .post("/handovers/{id}/correct", crate::handover_forms::correct)
         .post("/equipment/state", crate::handover_forms::report_state)
+        .post("/handovers/{id}/hand-over", crate::handover_forms::hand_over)
+        .get("/handovers/{id}/photos/{file}", crate::attachments::download_photo)
 }
 
 /// Routes that take larger bodies than the rest: file uploads.
 fn upload_routes() -> Routes {
     Routes { router: Router::new(), listed: Vec::new() }
         .post("/activities/{id}/attachments", crate::attachments::upload)
+        .post("/handovers/{id}/photos", crate::attachments::upload_photo)
 }
 
 /// Every endpoint the server answers besides static files: (method, path, kind).

@@ -391,3 +391,96 @@ async fn the_register_filters_by_grant_category_institute_and_state_and_totals_p
     let (_, html) = app.get_with(&netherlands, "/equipment").await;
     assert!(text_of_testid(&html, "equipment-totals").is_none());
 }
+
+/// A tiny but real PNG (1×1 pixel).
+const PNG: &[u8] = &[
+    0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52, 0x00,
+    0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4, 0x89, 0x00,
+    0x00, 0x00, 0x0A, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x00, 0x01, 0x00, 0x00, 0x05, 0x00, 0x01,
+    0x0D, 0x0A, 0x2D, 0xB4, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
+];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_institute_adds_a_photo_that_only_those_who_see_the_handover_download() {
+    let app = spawn_app().await;
+    let infj = app.sign_in(INSTITUTE_ML_INFJ).await;
+    let part = reqwest::multipart::Part::bytes(PNG.to_vec()).file_name("boxes.png");
+    let response = infj
+        .post(app.url("/handovers/ml_infj_2018/photos"))
+        .multipart(reqwest::multipart::Form::new().part("file", part))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["location"], "/handovers/ml_infj_2018?saved=attached#photos");
+    let (_, html) = app.get("/handovers/ml_infj_2018").await;
+    let start = html.find("href=\"/handovers/ml_infj_2018/photos/").expect("a photo link") + "href=\"".len();
+    let link = html[start..].split('"').next().unwrap().to_owned();
+    let germany = app.sign_in(DONOR_DE).await;
+    assert_eq!(germany.get(app.url(&link)).send().await.unwrap().bytes().await.unwrap().as_ref(), PNG);
+    let netherlands = app.sign_in(DONOR_NL).await;
+    assert_eq!(netherlands.get(app.url(&link)).send().await.unwrap().status(), 403);
+    let enp = app.sign_in(INSTITUTE_ML_ENP).await;
+    assert_eq!(enp.get(app.url(&link)).send().await.unwrap().status(), 403);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_planned_handover_is_marked_handed_over_before_it_can_be_confirmed() {
+    let app = spawn_app().await;
+    let (_, location) = post(
+        &app,
+        &app.manager,
+        "/handovers/new",
+        &[
+            ("code", "HO-2019-001"),
+            ("institute", "ml_infj"),
+            ("handed_over_on", "2019-03-01"),
+            ("handed_over_by", "UNODC"),
+            ("status", "planned"),
+            ("line_0_equipment", "ml_projector_2018"),
+            ("line_0_quantity", "1"),
+        ],
+    )
+    .await;
+    // The demo already hands over the only projector.
+    assert_eq!(location, "/handovers/new");
+    let (_, location) = post(
+        &app,
+        &app.manager,
+        "/records/equipment/new",
+        &[
+            ("donor_grant", "de_2017"),
+            ("category", "printer"),
+            ("description", "Printer"),
+            ("quantity", "1"),
+            ("currency", "EUR"),
+            ("unit_cost_minor", "300"),
+            ("purchase_date", "2019-02-01"),
+        ],
+    )
+    .await;
+    let printer = key_after(&location, "/records/equipment/", "?saved=created");
+    let (_, location) = post(
+        &app,
+        &app.manager,
+        "/handovers/new",
+        &[
+            ("code", "HO-2019-001"),
+            ("institute", "ml_infj"),
+            ("handed_over_on", "2019-03-01"),
+            ("handed_over_by", "UNODC"),
+            ("status", "planned"),
+            ("line_0_equipment", &printer),
+            ("line_0_quantity", "1"),
+        ],
+    )
+    .await;
+    let key = key_after(&location, "/handovers/", "?saved=created");
+    let infj = app.sign_in(INSTITUTE_ML_INFJ).await;
+    let (_, html) = app.get_with(&infj, &format!("/handovers/{key}")).await;
+    assert!(!html.contains("id=\"line_0_received\""), "nothing to confirm before it is handed over");
+    let (_, location) =
+        post(&app, &app.manager, &format!("/handovers/{key}/hand-over"), &[("version", "1")]).await;
+    assert_eq!(location, format!("/handovers/{key}?saved=handed_over"));
+    let (_, html) = app.get_with(&infj, &format!("/handovers/{key}")).await;
+    assert!(html.contains("id=\"line_0_received\""), "now the institute confirms");
+}

@@ -132,6 +132,26 @@ fn matrix() -> Vec<Row> {
         },
         Row { method: "POST", path: "get_form_token", call: ServerFn("get_form_token", &[]), expect: PAGE },
         Row { method: "GET", path: "/handovers/report", call: Page("/handovers/report"), expect: PAGE },
+        // An upload without a file is sent back: nothing is saved.
+        Row {
+            method: "POST",
+            path: "/handovers/{id}/photos",
+            call: Post("/handovers/ml_enp_2018/photos", &[]),
+            expect: [401, 303, 303, 403, 403, 303],
+        },
+        Row {
+            method: "GET",
+            path: "/handovers/{id}/photos/{file}",
+            call: Get("/handovers/ml_enp_2018/photos/none"),
+            expect: [401, 404, 404, 404, 403, 404],
+        },
+        // A stale version: refused as a conflict, nothing changes.
+        Row {
+            method: "POST",
+            path: "/handovers/{id}/hand-over",
+            call: Post("/handovers/ml_enp_2018/hand-over", &[("version", "999")]),
+            expect: EDITORS_POST,
+        },
         Row {
             method: "POST",
             path: "get_equipment_totals",

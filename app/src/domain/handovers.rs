@@ -113,6 +113,11 @@ pub struct HandoverDetail {
     pub state_reports: Vec<StateReport>,
     /// The signed-in user may report the items' state (their institute after receipt, or staff).
     pub can_report: bool,
+    /// The signed-in user may add a photo (the receiving institute, or editors).
+    pub can_add_photo: bool,
+    /// The handover is planned and the signed-in user may mark it handed over.
+    pub can_hand_over: bool,
+    pub photos: Vec<super::AttachmentRow>,
 }
 
 /// A report on an item's state after receipt.

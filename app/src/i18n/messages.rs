@@ -342,6 +342,9 @@ pub enum Msg {
     SavedState,
     ValuePerGrant,
     ColValueEur,
+    MarkHandedOver,
+    Photos,
+    NoPhotos,
 }
 
 impl Msg {
@@ -974,6 +977,9 @@ impl Msg {
             SavedState => ("The state is recorded.", "L’état est enregistré."),
             ValuePerGrant => ("Value per grant", "Valeur par subvention"),
             ColValueEur => ("In euros", "En euros"),
+            MarkHandedOver => ("Mark as handed over", "Marquer comme remise"),
+            Photos => ("Photos of what arrived", "Photos de ce qui est arrivé"),
+            NoPhotos => ("No photo yet.", "Pas encore de photo."),
         }
     }
 }

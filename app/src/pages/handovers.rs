@@ -179,6 +179,10 @@ pub fn HandoverPage() -> impl IntoView {
             (_, Some("conflict")) => ("notice notice-error", Msg::HandoverConflict),
             (_, Some("state")) => ("notice notice-error", Msg::FormHasErrors),
             (Some("state"), _) => ("notice notice-ok", Msg::SavedState),
+            (Some("handed_over"), _) => ("notice notice-ok", Msg::SavedUpdated),
+            (Some("attached"), _) => ("notice notice-ok", Msg::SavedAttached),
+            (_, Some("file_type")) => ("notice notice-error", Msg::FileTypeRefused),
+            (_, Some("file_empty")) => ("notice notice-error", Msg::FileEmpty),
             (_, Some(_)) => ("notice notice-error", Msg::ErrorBody),
             (Some("confirmed"), _) => ("notice notice-ok", Msg::SavedConfirmed),
             (Some("already"), _) => ("notice notice-ok", Msg::AlreadyConfirmed),
@@ -285,6 +289,12 @@ fn handover_view(
         <div class="record-actions">
             <a class="button secondary" href=certificate data-testid="certificate-link">{tr(Msg::Certificate)}</a>
             {correct_link}
+            {h.can_hand_over.then(|| view! {
+                <form method="post" action=format!("/handovers/{}/hand-over", h.id) class="inline">
+                    <input type="hidden" name="version" value=h.version.to_string()/>
+                    <button type="submit" class="button" data-testid="hand-over">{tr(Msg::MarkHandedOver)}</button>
+                </form>
+            })}
         </div>
         <section class="card">
             <dl class="facts">
@@ -298,6 +308,7 @@ fn handover_view(
             {lines_table(&h.lines)}
         </section>
         {confirm}
+        {photos_view(&h)}
         {states_view(&h)}
         <section class="card">
             <h2>{tr(Msg::Confirmations)}</h2>
@@ -306,6 +317,40 @@ fn handover_view(
             } else {
                 view! { <ol class="history" data-testid="confirmations">{history}</ol> }.into_any()
             }}
+        </section>
+    }
+}
+
+/// Photos of what arrived, and for the institute (or editors) a form to add one.
+fn photos_view(h: &HandoverDetail) -> impl IntoView + use<> {
+    let list = if h.photos.is_empty() {
+        view! { <p class="muted">{tr(Msg::NoPhotos)}</p> }.into_any()
+    } else {
+        let items = h
+            .photos
+            .iter()
+            .map(|p| {
+                let href = format!("/handovers/{}/photos/{}", h.id, p.id);
+                view! { <li><a href=href download>{p.name.clone()}</a> " · " <span class="muted">{p.uploaded_by.clone()}</span></li> }
+            })
+            .collect_view();
+        view! { <ul class="attachments" data-testid="photos">{items}</ul> }.into_any()
+    };
+    let form = h.can_add_photo.then(|| {
+        view! {
+            <form method="post" action=format!("/handovers/{}/photos", h.id) enctype="multipart/form-data" class="upload-form">
+                <label for="photo">{tr(Msg::AttachFile)}</label>
+                <input id="photo" type="file" name="file" accept=".jpg,.jpeg,.png,.pdf,image/jpeg,image/png,application/pdf" required/>
+                <button type="submit" class="button secondary">{tr(Msg::Upload)}</button>
+                <p class="hint">{tr(Msg::AttachHint)}</p>
+            </form>
+        }
+    });
+    view! {
+        <section class="card" id="photos">
+            <h2>{tr(Msg::Photos)}</h2>
+            {list}
+            {form}
         </section>
     }
 }

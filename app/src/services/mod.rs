@@ -370,6 +370,8 @@ pub async fn handover(
         && !handover.confirmations.is_empty();
     handover.can_report = (own && matches!(handover.status, Received | PartiallyReceived | Disputed))
         || user.can(Permission::EditProgramme);
+    handover.can_add_photo = (own && handover.status != Planned) || user.can(Permission::EditProgramme);
+    handover.can_hand_over = handover.status == Planned && user.can(Permission::EditProgramme);
     Ok(handover)
 }
 

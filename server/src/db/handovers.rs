@@ -217,6 +217,9 @@ pub async fn detail(db: &Db, scope: &Scope, key: &str) -> Result<Option<Handover
         form_token: String::new(),
         state_reports: Vec::new(),
         can_report: false,
+        can_add_photo: false,
+        can_hand_over: false,
+        photos: Vec::new(),
     }))
 }
 
@@ -517,4 +520,29 @@ pub async fn create(db: &Db, user: &CurrentUser, new: &NewHandover) -> Result<St
     })
     .await?;
     Ok(key)
+}
+
+/// A planned handover has taken place: it now awaits the institute's confirmation.
+pub async fn mark_handed_over(db: &Db, user: &CurrentUser, key: &str, version: i64) -> Result<(), SaveError> {
+    let sql = format!(
+        "BEGIN TRANSACTION;
+         LET $before = (SELECT * FROM ONLY $id);
+         IF $before = NONE OR $before.archived {{ THROW 'aidtrail:not_found' }};
+         IF $before.version != $version {{ THROW 'aidtrail:version_conflict' }};
+         IF $before.status != 'planned' {{ THROW 'aidtrail:version_conflict' }};
+         LET $after = (UPDATE ONLY $id SET status = 'handed_over', version = $version + 1 RETURN AFTER);
+         LET $action = 'update';
+         LET $record = <string> $id;
+         LET $before_text = <string> $before;
+         LET $after_text = <string> $after;
+         {APPEND_EVENT}
+         COMMIT TRANSACTION;"
+    );
+    let bindings = vec![
+        ("id", RecordId::new("handover", key).into_value()),
+        ("version", version.into_value()),
+        ("actor", actor(user).into_value()),
+        ("reason", None::<String>.into_value()),
+    ];
+    execute(db, &sql, bindings, |_| None).await
 }

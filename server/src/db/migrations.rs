@@ -31,6 +31,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "handover_confirmations",
         sql: include_str!("migrations/0006_handover_confirmations.surql"),
     },
+    Migration {
+        version: 7,
+        name: "handover_photos",
+        sql: include_str!("migrations/0007_handover_photos.surql"),
+    },
 ];
 
 #[derive(Debug, SurrealValue)]

@@ -539,38 +539,7 @@ impl Repo for SurrealRepo {
     }
 
     async fn attachments(&self, activity: &str) -> Result<Vec<app::domain::AttachmentRow>, AppError> {
-        #[derive(Debug, SurrealValue)]
-        #[surreal(crate = "surrealdb::types")]
-        struct Row {
-            id: RecordId,
-            name: String,
-            content_type: String,
-            size: i64,
-            uploaded_at: chrono::DateTime<chrono::Utc>,
-            by: Option<String>,
-        }
-        let rows: Vec<Row> = self
-            .db
-            .query(
-                "SELECT id, name, content_type, size, uploaded_at, uploaded_by.name AS by FROM attachment
-                 WHERE activity = $activity AND archived = false ORDER BY uploaded_at;",
-            )
-            .bind(("activity", RecordId::new("activity", activity)))
-            .await
-            .map_err(internal)?
-            .take(0)
-            .map_err(internal)?;
-        Ok(rows
-            .into_iter()
-            .map(|r| app::domain::AttachmentRow {
-                id: super::rows::key_of(&r.id),
-                name: r.name,
-                content_type: r.content_type,
-                size: u64::try_from(r.size).unwrap_or_default(),
-                uploaded_at: r.uploaded_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                uploaded_by: r.by.unwrap_or_default(),
-            })
-            .collect())
+        files_of(&self.db, "activity", RecordId::new("activity", activity)).await
     }
 
     async fn list_handovers(
@@ -592,6 +561,7 @@ impl Repo for SurrealRepo {
             handover.form_token = self.form_token();
             let items = handover.lines.iter().map(|l| l.equipment.clone()).collect();
             handover.state_reports = super::handover_report::state_history(&self.db, items).await?;
+            handover.photos = files_of(&self.db, "handover", RecordId::new("handover", id)).await?;
         }
         Ok(found)
     }
@@ -615,4 +585,43 @@ impl Repo for SurrealRepo {
     fn form_token(&self) -> String {
         format!("{}{}", super::audit::new_key(), super::audit::new_key())
     }
+}
+
+/// The files attached to one activity or handover (`field` names which), oldest first.
+async fn files_of(
+    db: &Db,
+    field: &str,
+    owner: RecordId,
+) -> Result<Vec<app::domain::AttachmentRow>, AppError> {
+    #[derive(Debug, SurrealValue)]
+    #[surreal(crate = "surrealdb::types")]
+    struct Row {
+        id: RecordId,
+        name: String,
+        content_type: String,
+        size: i64,
+        uploaded_at: chrono::DateTime<chrono::Utc>,
+        by: Option<String>,
+    }
+    let rows: Vec<Row> = db
+        .query(format!(
+            "SELECT id, name, content_type, size, uploaded_at, uploaded_by.name AS by FROM attachment
+             WHERE {field} = $owner AND archived = false ORDER BY uploaded_at;"
+        ))
+        .bind(("owner", owner))
+        .await
+        .map_err(internal)?
+        .take(0)
+        .map_err(internal)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| app::domain::AttachmentRow {
+            id: super::rows::key_of(&r.id),
+            name: r.name,
+            content_type: r.content_type,
+            size: u64::try_from(r.size).unwrap_or_default(),
+            uploaded_at: r.uploaded_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            uploaded_by: r.by.unwrap_or_default(),
+        })
+        .collect())
 }
