@@ -167,11 +167,6 @@ pub async fn archive_activity(
     }
 }
 
-/// The record type named in a URL, or 404.
-fn kind_of(slug: &str) -> Result<RecordKind, Response> {
-    RecordKind::from_slug(slug).ok_or_else(|| StatusCode::NOT_FOUND.into_response())
-}
-
 fn internal_problem(values: FormValues) -> FormState {
     problem(values, vec![FieldError { field: String::new(), message: "internal".into() }])
 }
@@ -188,10 +183,7 @@ pub async fn create_record(
         Ok(user) => user,
         Err(denied) => return denied.into_response(),
     };
-    let kind = match kind_of(&slug) {
-        Ok(kind) => kind,
-        Err(response) => return response,
-    };
+    let Some(kind) = RecordKind::from_slug(&slug) else { return StatusCode::NOT_FOUND.into_response() };
     let values = values(pairs);
     let (form, location) = (format!("record:{slug}:new"), format!("/records/{slug}/new"));
     let draft = match parse_record(kind, &values) {
@@ -221,10 +213,7 @@ pub async fn update_record(
         Ok(user) => user,
         Err(denied) => return denied.into_response(),
     };
-    let kind = match kind_of(&slug) {
-        Ok(kind) => kind,
-        Err(response) => return response,
-    };
+    let Some(kind) = RecordKind::from_slug(&slug) else { return StatusCode::NOT_FOUND.into_response() };
     if !valid_key(&key) {
         return StatusCode::NOT_FOUND.into_response();
     }
@@ -262,10 +251,7 @@ pub async fn archive_record(
         Ok(user) => user,
         Err(denied) => return denied.into_response(),
     };
-    let kind = match kind_of(&slug) {
-        Ok(kind) => kind,
-        Err(response) => return response,
-    };
+    let Some(kind) = RecordKind::from_slug(&slug) else { return StatusCode::NOT_FOUND.into_response() };
     if !valid_key(&key) {
         return StatusCode::NOT_FOUND.into_response();
     }

@@ -247,7 +247,7 @@ fn parse_new(values: &FormValues) -> Result<NewHandover, Vec<FieldError>> {
             .collect();
         match (valid_key(&equipment), quantity.parse::<u32>()) {
             (false, _) => push(&mut errors, &format!("line_{i}_equipment"), codes::REQUIRED),
-            (true, Ok(n)) if n >= 1 && n <= 100_000 => {
+            (true, Ok(n)) if (1..=100_000).contains(&n) => {
                 if serials.len() > n as usize {
                     push(
                         &mut errors,

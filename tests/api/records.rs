@@ -249,10 +249,13 @@ async fn a_transaction_in_another_currency_is_converted_with_its_own_rates() {
     assert!(field_error(&html, "rate_to_grant").is_some());
 }
 
+/// A record type's slug and table, a valid form, and fields expected back.
+type Case<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)], &'a [(&'a str, serde_json::Value)]);
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn donors_institutes_strategy_pillars_and_indicators_are_saved_whole() {
     let app = spawn_app().await;
-    let cases: &[(&str, &str, &[(&str, &str)], &[(&str, serde_json::Value)])] = &[
+    let cases: &[Case] = &[
         (
             "donors",
             "donor",

@@ -210,15 +210,15 @@ mod tests {
     #[test]
     fn conversion_rounds_half_away_from_zero_to_the_target_minor_unit() {
         let usd = Currency::parse("USD").unwrap();
-        let amount = Money::new(1_000_00, usd).unwrap();
+        let amount = Money::new(100_000, usd).unwrap();
         let eur = amount.convert(&Rate::parse("0.92345").unwrap(), Currency::eur()).unwrap();
-        assert_eq!(eur.minor(), 923_45);
+        assert_eq!(eur.minor(), 92_345);
         let odd =
             Money::new(1, Currency::eur()).unwrap().convert(&Rate::parse("0.5").unwrap(), Currency::eur());
         assert_eq!(odd.unwrap().minor(), 1);
         let xof = Currency::parse("XOF").unwrap();
         let francs =
-            Money::new(100_00, Currency::eur()).unwrap().convert(&Rate::parse("655.957").unwrap(), xof);
+            Money::new(10_000, Currency::eur()).unwrap().convert(&Rate::parse("655.957").unwrap(), xof);
         assert_eq!(francs.unwrap().minor(), 65_596);
         assert_eq!(Money::new(60_000_000, Currency::eur()).unwrap().plain(), "600000.00");
     }

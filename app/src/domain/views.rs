@@ -313,6 +313,18 @@ pub struct IndicatorCell {
     pub actual: Option<u64>,
 }
 
+impl From<crate::i18n::Msg> for Text {
+    fn from(msg: crate::i18n::Msg) -> Self {
+        Text::new(msg.text(Locale::En), msg.text(Locale::Fr))
+    }
+}
+
+impl From<super::records::Pair> for Text {
+    fn from(pair: super::records::Pair) -> Self {
+        Text::new(pair.0, pair.1)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -341,17 +353,5 @@ mod tests {
         let t = Text::new("Workshop", "");
         assert_eq!(t.get(Locale::Fr), "Workshop");
         assert_eq!(Text::new("Workshop", "Atelier").get(Locale::Fr), "Atelier");
-    }
-}
-
-impl From<crate::i18n::Msg> for Text {
-    fn from(msg: crate::i18n::Msg) -> Self {
-        Text::new(msg.text(Locale::En), msg.text(Locale::Fr))
-    }
-}
-
-impl From<super::records::Pair> for Text {
-    fn from(pair: super::records::Pair) -> Self {
-        Text::new(pair.0, pair.1)
     }
 }

@@ -162,6 +162,20 @@ pub fn fmt_try_again(locale: Locale, seconds: u64) -> String {
     }
 }
 
+/// A file size in kB or MB, one decimal, in the locale's way: `2.4 MB`, `2,4 Mo`.
+pub fn fmt_file_size(locale: Locale, bytes: u64) -> String {
+    let (value, en, fr) = if bytes >= 1024 * 1024 {
+        (bytes as f64 / (1024.0 * 1024.0), "MB", "Mo")
+    } else {
+        ((bytes as f64 / 1024.0).max(0.1), "kB", "ko")
+    };
+    let text = format!("{value:.1}");
+    match locale {
+        Locale::En => format!("{text} {en}"),
+        Locale::Fr => format!("{}\u{a0}{fr}", text.replace('.', ",")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,19 +222,5 @@ mod tests {
         assert_eq!(fmt_percent(Locale::En, 2, 20), "10%");
         assert_eq!(fmt_percent(Locale::Fr, 1, 3), "33\u{a0}%");
         assert_eq!(fmt_percent(Locale::En, 0, 0), "0%");
-    }
-}
-
-/// A file size in kB or MB, one decimal, in the locale's way: `2.4 MB`, `2,4 Mo`.
-pub fn fmt_file_size(locale: Locale, bytes: u64) -> String {
-    let (value, en, fr) = if bytes >= 1024 * 1024 {
-        (bytes as f64 / (1024.0 * 1024.0), "MB", "Mo")
-    } else {
-        ((bytes as f64 / 1024.0).max(0.1), "kB", "ko")
-    };
-    let text = format!("{value:.1}");
-    match locale {
-        Locale::En => format!("{text} {en}"),
-        Locale::Fr => format!("{}\u{a0}{fr}", text.replace('.', ",")),
     }
 }

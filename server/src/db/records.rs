@@ -376,7 +376,7 @@ fn form_text(value: &Value) -> String {
         Value::Number(Number::Int(n)) => n.to_string(),
         Value::Number(Number::Decimal(d)) => d.normalize().to_string(),
         Value::Number(Number::Float(f)) => f.to_string(),
-        Value::Datetime(d) => d.clone().into_inner().date_naive().to_string(),
+        Value::Datetime(d) => (*d).into_inner().date_naive().to_string(),
         Value::RecordId(id) => key_of(id),
         Value::Array(items) => items.iter().map(form_text).collect::<Vec<_>>().join(","),
         _ => String::new(),
@@ -494,7 +494,7 @@ fn cell(record: &Object, f: &app::domain::records::Field) -> Text {
         }
         Input::Date => match value {
             Value::Datetime(d) => {
-                let date: NaiveDate = d.clone().into_inner().date_naive();
+                let date: NaiveDate = (*d).into_inner().date_naive();
                 both(&|l| fmt_date(l, date))
             }
             _ => same(String::new()),
