@@ -24,8 +24,9 @@ fn require(user: &Option<axum::Extension<CurrentUser>>) -> Result<&CurrentUser, 
     handlers::require(user.as_ref().map(|e| &e.0), Permission::EditProgramme)
 }
 
-/// Collects the posted pairs; repeated names (the institutes list) are joined with commas.
-fn values(pairs: Vec<(String, String)>) -> FormValues {
+/// Collects the posted pairs; repeated names (the institutes list, checkboxes) are joined with
+/// commas.
+pub(crate) fn values(pairs: Vec<(String, String)>) -> FormValues {
     let mut values = FormValues::new();
     for (name, value) in pairs {
         values

@@ -17,22 +17,8 @@ use app::services::{self, valid_key};
 use crate::auth::handlers;
 use crate::db::audit::SaveError;
 use crate::db::handovers::{self, Confirmed, NewHandover};
+use crate::forms::values;
 use crate::startup::AppState;
-
-/// Collects the posted pairs; repeated names (checkboxes) are joined with commas.
-fn values(pairs: Vec<(String, String)>) -> FormValues {
-    let mut values = FormValues::new();
-    for (name, value) in pairs {
-        values
-            .entry(name)
-            .and_modify(|v: &mut String| {
-                v.push(',');
-                v.push_str(&value);
-            })
-            .or_insert(value);
-    }
-    values
-}
 
 async fn back(
     session: &Session,

@@ -371,6 +371,11 @@ async fn the_register_filters_by_grant_category_institute_and_state_and_totals_p
     // 12 laptops at EUR 850 and a projector at EUR 650, paid by the German grant, in euros.
     assert!(totals.contains("DE-11") && totals.matches("10,850.00").count() == 2, "{totals}");
 
+    let (_, html) = app.get("/equipment?donor=nl_mfa").await;
+    assert!(text_of_testid(&html, "equipment-totals").is_none(), "the Netherlands paid for no equipment");
+    let (_, html) = app.get("/equipment?donor=de_ffo").await;
+    assert!(text_of_testid(&html, "equipment-totals").unwrap().contains("10,850.00"));
+
     let (_, html) = app.get("/equipment?category=projector").await;
     let text = strip_tags(&html);
     assert!(text.contains("Video projector") && !text.contains("Laptop computer"), "{text}");

@@ -122,6 +122,7 @@ impl ActivityFilter {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(default)]
 pub struct EquipmentFilter {
+    pub donor: Option<String>,
     pub grant: Option<String>,
     pub category: Option<String>,
     pub institute: Option<String>,
@@ -131,6 +132,7 @@ pub struct EquipmentFilter {
 impl EquipmentFilter {
     pub fn from_query(get: impl Fn(&str) -> Option<String>) -> Self {
         Self {
+            donor: key(get("donor").as_deref()),
             grant: key(get("grant").as_deref()),
             category: get("category").filter(|c| super::EquipmentCategory::from_code(c).is_ok()),
             institute: key(get("institute").as_deref()),
@@ -141,6 +143,7 @@ impl EquipmentFilter {
     /// The query string of this filter (without the page).
     pub fn to_query(&self) -> String {
         [
+            ("donor", &self.donor),
             ("grant", &self.grant),
             ("category", &self.category),
             ("institute", &self.institute),

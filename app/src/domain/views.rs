@@ -197,6 +197,8 @@ pub struct GrantEquipmentTotal {
 /// The choices of the equipment register's filters, within the user's scope.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct EquipmentFilterOptions {
+    /// Empty for donors (they see their own only).
+    pub donors: Vec<NamedRef>,
     pub grants: Vec<NamedRef>,
     pub institutes: Vec<NamedRef>,
 }

@@ -96,6 +96,7 @@ fn filter_form(options: EquipmentFilterOptions, current: EquipmentFilter) -> imp
     view! {
         <form method="get" action="/equipment" class="card filters" role="search" aria-label=tr(Msg::FiltersLabel)>
             <div class="fields">
+                {(!options.donors.is_empty()).then(|| select("donor", Msg::FilterDonor, refs(&options.donors), current.donor.clone()))}
                 {(!options.grants.is_empty()).then(|| select("grant", Msg::FieldGrant, refs(&options.grants), current.grant.clone()))}
                 {select("category", Msg::ColCategory, categories, current.category.clone())}
                 {select("institute", Msg::ColInstitute, refs(&options.institutes), current.institute.clone())}

@@ -15,6 +15,9 @@ use super::rows::{EquipmentRecord, key_of};
 /// The `WHERE` clause of the filter and the scope.
 fn conditions(scope: &Scope, filter: &EquipmentFilter) -> String {
     let mut conds = vec!["archived = false", condition(scope, Records::Equipment)];
+    if filter.donor.is_some() {
+        conds.push("donor_grant.donor = $donor");
+    }
     if filter.grant.is_some() {
         conds.push("donor_grant = $grant");
     }
@@ -40,6 +43,7 @@ fn query<'a>(
 ) -> surrealdb::method::Query<'a, surrealdb::engine::any::Any> {
     db.query(sql)
         .bind(("scope", scope_value(scope)))
+        .bind(("donor", filter.donor.as_deref().map(|k| RecordId::new("donor", k))))
         .bind(("grant", filter.grant.as_deref().map(|k| RecordId::new("donor_grant", k))))
         .bind(("category", filter.category.clone()))
         .bind(("institute", filter.institute.as_deref().map(|k| RecordId::new("institute", k))))
@@ -140,6 +144,8 @@ pub async fn filter_options(db: &Db, scope: &Scope) -> Result<EquipmentFilterOpt
         "SELECT id, reference AS en, reference AS fr FROM array::distinct(
              SELECT VALUE donor_grant FROM equipment WHERE archived = false AND ({visible})) ORDER BY en;
          SELECT id, name AS en, name_fr AS fr FROM array::distinct(
+             SELECT VALUE donor_grant.donor FROM equipment WHERE archived = false AND ({visible})) ORDER BY en;
+         SELECT id, name AS en, name_fr AS fr FROM array::distinct(
              SELECT VALUE institute FROM handover WHERE archived = false
              AND lines.equipment ANYINSIDE (SELECT VALUE id FROM equipment WHERE archived = false AND ({visible})))
          ORDER BY en;"
@@ -154,6 +160,10 @@ pub async fn filter_options(db: &Db, scope: &Scope) -> Result<EquipmentFilterOpt
             .collect()
     };
     let grants = named(response.take(0).map_err(internal)?);
-    let institutes = named(response.take(1).map_err(internal)?);
-    Ok(EquipmentFilterOptions { grants, institutes })
+    let donors = match scope {
+        Scope::Donor(_) => Vec::new(),
+        _ => named(response.take(1).map_err(internal)?),
+    };
+    let institutes = named(response.take(2).map_err(internal)?);
+    Ok(EquipmentFilterOptions { donors, grants, institutes })
 }
