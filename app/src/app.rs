@@ -8,10 +8,10 @@ use leptos_router::{SsrMode, path};
 use crate::components::Layout;
 use crate::components::i18n::{I18n, initial_locale};
 use crate::pages::{
-    ActivitiesPage, ActivityPage, CertificatePage, EditActivityPage, EquipmentPage, GrantsPage, HandoverPage,
-    HandoverReportPage, HandoversPage, HomePage, IndicatorsPage, InstitutesPage, LoginPage, NewActivityPage,
-    NewHandoverPage, NewRecordPage, NotFoundPage, PasswordPage, RecordListPage, RecordPage, RecordsPage,
-    UsersPage,
+    ActivitiesPage, ActivityPage, CertificatePage, DashboardPage, EditActivityPage, EquipmentPage,
+    GrantsPage, HandoverPage, HandoverReportPage, HandoversPage, HomePage, IndicatorsPage, InstitutesPage,
+    LoginPage, NewActivityPage, NewHandoverPage, NewRecordPage, NotFoundPage, PasswordPage, RecordListPage,
+    RecordPage, RecordsPage, UsersPage,
 };
 
 /// The whole HTML document, rendered on the server only.
@@ -50,6 +50,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <NotFoundPage/> }>
                     <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/grants") view=GrantsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/dashboard") view=DashboardPage ssr=SsrMode::Async/>
                     <Route path=path!("/activities") view=ActivitiesPage ssr=SsrMode::Async/>
                     <Route path=path!("/activities/new") view=NewActivityPage ssr=SsrMode::Async/>
                     <Route path=path!("/activities/:id") view=ActivityPage ssr=SsrMode::Async/>

@@ -3,6 +3,7 @@
 mod activities;
 mod attachments;
 mod auth;
+mod dashboard;
 mod demo;
 mod handovers;
 mod lifecycle;

@@ -97,6 +97,19 @@ fn matrix() -> Vec<Row> {
             expect: PAGE,
         },
         Row { method: "GET", path: "/records", call: Page("/records"), expect: STAFF_PAGE },
+        Row { method: "GET", path: "/dashboard", call: Page("/dashboard"), expect: NO_INSTITUTE_PAGE },
+        Row {
+            method: "POST",
+            path: "get_dashboard",
+            call: ServerFn("get_dashboard", &[]),
+            expect: NO_INSTITUTE_PAGE,
+        },
+        Row {
+            method: "POST",
+            path: "get_dashboard_options",
+            call: ServerFn("get_dashboard_options", &[]),
+            expect: NO_INSTITUTE_PAGE,
+        },
         Row { method: "GET", path: "/handovers", call: Page("/handovers"), expect: PAGE },
         Row { method: "GET", path: "/handovers/new", call: Page("/handovers/new"), expect: EDITORS_PAGE },
         // HO-2018-002 is ML-ENP's, paid by Germany: the Netherlands donor may not see it.

@@ -222,3 +222,17 @@ pub async fn get_form_token() -> Result<String, AppError> {
 pub async fn get_handover_report() -> Result<crate::domain::handovers::HandoverReport, AppError> {
     with_status(services::handover_report(&*repo()?, signed_in().as_ref()).await)
 }
+
+/// A donor's dashboard (a donor user's own, whatever the filter says).
+#[server]
+pub async fn get_dashboard(
+    #[server(default)] filter: crate::domain::dashboard::DashboardFilter,
+) -> Result<crate::domain::dashboard::Dashboard, AppError> {
+    with_status(services::dashboard(&*repo()?, signed_in().as_ref(), filter).await)
+}
+
+/// The choices of the dashboard's filters.
+#[server]
+pub async fn get_dashboard_options() -> Result<crate::domain::dashboard::DashboardOptions, AppError> {
+    with_status(services::dashboard_options(&*repo()?, signed_in().as_ref()).await)
+}

@@ -9,8 +9,9 @@ use crate::api::get_current_user;
 use crate::domain::{CurrentUser, Permission};
 use crate::i18n::{Locale, Msg};
 
-const NAV: [(&str, Msg, Permission); 9] = [
+const NAV: [(&str, Msg, Permission); 10] = [
     ("/", Msg::NavHome, Permission::ViewOverview),
+    ("/dashboard", Msg::NavDashboard, Permission::ViewGrants),
     ("/grants", Msg::NavGrants, Permission::ViewGrants),
     ("/activities", Msg::NavActivities, Permission::ViewActivities),
     ("/institutes", Msg::NavInstitutes, Permission::ViewInstitutes),

@@ -1,5 +1,6 @@
 //! Reusable view pieces.
 
+pub mod charts;
 mod common;
 pub mod i18n;
 pub mod layout;

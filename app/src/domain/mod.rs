@@ -6,6 +6,7 @@
 pub mod activity_form;
 mod auth;
 mod codes;
+pub mod dashboard;
 mod dates;
 mod filters;
 pub mod handovers;

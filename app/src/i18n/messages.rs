@@ -345,6 +345,29 @@ pub enum Msg {
     MarkHandedOver,
     Photos,
     NoPhotos,
+    NavDashboard,
+    DashboardTitle,
+    DashboardIntro,
+    WholeProgramme,
+    FromYear,
+    ToYear,
+    StatInstructors,
+    StatInstitutesReached,
+    ColCommitted,
+    ColDisbursed,
+    ColSpent,
+    ColRemaining,
+    ColSpentEur,
+    ColRates,
+    RatesFootnote,
+    BurnChart,
+    SectionActivitiesFunded,
+    ByCountry,
+    ByYear,
+    ByType,
+    PeopleByService,
+    Disputed,
+    NoEquipmentFunded,
 }
 
 impl Msg {
@@ -980,6 +1003,43 @@ impl Msg {
             MarkHandedOver => ("Mark as handed over", "Marquer comme remise"),
             Photos => ("Photos of what arrived", "Photos de ce qui est arrivé"),
             NoPhotos => ("No photo yet.", "Pas encore de photo."),
+            NavDashboard => ("Dashboard", "Tableau de bord"),
+            DashboardTitle => ("Dashboard", "Tableau de bord"),
+            DashboardIntro => (
+                "What the funds paid for: money per grant, activities, people trained, institutes and equipment. Activities funded in whole or in part count whole.",
+                "Ce que les fonds ont financé : argent par subvention, activités, personnes formées, institutions et équipement. Les activités financées en tout ou en partie comptent entières.",
+            ),
+            WholeProgramme => ("Whole programme", "Programme entier"),
+            FromYear => ("From year", "De l’année"),
+            ToYear => ("To year", "À l’année"),
+            StatInstructors => ("Instructors", "Formateurs"),
+            StatInstitutesReached => ("Institutes reached", "Institutions touchées"),
+            ColCommitted => ("Committed", "Engagé"),
+            ColDisbursed => ("Disbursed", "Décaissé"),
+            ColSpent => ("Spent", "Dépensé"),
+            ColRemaining => ("Remaining", "Reste"),
+            ColSpentEur => ("Spent in EUR", "Dépensé en EUR"),
+            ColRates => ("Rates to EUR", "Taux vers l’EUR"),
+            RatesFootnote => (
+                "Amounts are in each grant’s currency; euro amounts use the rate stored on each transaction (listed per grant).",
+                "Les montants sont dans la monnaie de chaque subvention ; les montants en euros utilisent le taux enregistré sur chaque transaction (indiqué par subvention).",
+            ),
+            BurnChart => {
+                ("Cumulative expenditure in euros, by quarter", "Dépenses cumulées en euros, par trimestre")
+            }
+            SectionActivitiesFunded => ("Activities funded", "Activités financées"),
+            ByCountry => ("By country", "Par pays"),
+            ByYear => ("By year", "Par année"),
+            ByType => ("By type", "Par type"),
+            PeopleByService => (
+                "People trained by service, women and men",
+                "Personnes formées par service, femmes et hommes",
+            ),
+            Disputed => ("Disputed", "Contesté"),
+            NoEquipmentFunded => (
+                "No equipment was paid for by these grants.",
+                "Aucun équipement n’a été payé par ces subventions.",
+            ),
         }
     }
 }

@@ -3,6 +3,7 @@
 mod activities;
 mod activity;
 mod activity_form;
+mod dashboard;
 mod equipment;
 mod form_fields;
 mod grants;
@@ -21,6 +22,7 @@ mod users;
 pub use activities::ActivitiesPage;
 pub use activity::ActivityPage;
 pub use activity_form::{EditActivityPage, NewActivityPage};
+pub use dashboard::DashboardPage;
 pub use equipment::EquipmentPage;
 pub use grants::GrantsPage;
 pub use handover_report::HandoverReportPage;

@@ -69,6 +69,16 @@ pub trait Repo: Send + Sync + 'static {
         scope: &Scope,
         id: &str,
     ) -> Result<Option<crate::domain::handovers::HandoverDetail>, AppError>;
+    async fn dashboard(
+        &self,
+        filter: &crate::domain::dashboard::DashboardFilter,
+    ) -> Result<crate::domain::dashboard::Dashboard, AppError>;
+    async fn dashboard_options(
+        &self,
+        donor: Option<&str>,
+        staff: bool,
+    ) -> Result<crate::domain::dashboard::DashboardOptions, AppError>;
+    async fn donor_name(&self, donor: &str) -> Result<Option<crate::domain::NamedRef>, AppError>;
     async fn handover_report(
         &self,
         scope: &Scope,
@@ -397,4 +407,39 @@ pub async fn handover_report(
 ) -> Result<crate::domain::handovers::HandoverReport, AppError> {
     let user = require(user, Permission::ViewEquipment)?;
     repo.handover_report(&user.scope()).await
+}
+
+/// A donor's dashboard. A donor user always sees its own, whatever the address asks for; staff
+/// see any donor's, or the whole programme's; institutes see none.
+pub async fn dashboard(
+    repo: &dyn Repo,
+    user: Option<&CurrentUser>,
+    mut filter: crate::domain::dashboard::DashboardFilter,
+) -> Result<crate::domain::dashboard::Dashboard, AppError> {
+    let user = require(user, Permission::ViewGrants)?;
+    match user.scope() {
+        Scope::Donor(own) => filter.donor = Some(own),
+        Scope::Institute(_) => return Err(AppError::Forbidden),
+        Scope::All => {}
+    }
+    let donor = match &filter.donor {
+        Some(key) => Some(repo.donor_name(key).await?.ok_or(AppError::NotFound)?),
+        None => None,
+    };
+    let mut dashboard = repo.dashboard(&filter).await?;
+    dashboard.donor = donor;
+    Ok(dashboard)
+}
+
+/// The choices of the dashboard's filters.
+pub async fn dashboard_options(
+    repo: &dyn Repo,
+    user: Option<&CurrentUser>,
+) -> Result<crate::domain::dashboard::DashboardOptions, AppError> {
+    let user = require(user, Permission::ViewGrants)?;
+    match user.scope() {
+        Scope::Donor(own) => repo.dashboard_options(Some(&own), false).await,
+        Scope::Institute(_) => Err(AppError::Forbidden),
+        Scope::All => repo.dashboard_options(None, true).await,
+    }
 }

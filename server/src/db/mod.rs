@@ -2,6 +2,7 @@
 
 pub mod activities;
 pub mod audit;
+pub mod dashboard;
 pub mod demo;
 pub mod equipment;
 pub mod handover_report;

@@ -566,6 +566,25 @@ impl Repo for SurrealRepo {
         Ok(found)
     }
 
+    async fn dashboard(
+        &self,
+        filter: &app::domain::dashboard::DashboardFilter,
+    ) -> Result<app::domain::dashboard::Dashboard, AppError> {
+        super::dashboard::dashboard(&self.db, filter).await
+    }
+
+    async fn dashboard_options(
+        &self,
+        donor: Option<&str>,
+        staff: bool,
+    ) -> Result<app::domain::dashboard::DashboardOptions, AppError> {
+        super::dashboard::options(&self.db, donor, staff).await
+    }
+
+    async fn donor_name(&self, donor: &str) -> Result<Option<app::domain::NamedRef>, AppError> {
+        super::dashboard::donor_name(&self.db, donor).await
+    }
+
     async fn handover_report(
         &self,
         scope: &Scope,
