@@ -214,8 +214,16 @@ fn accounts(app: &TestApp) -> Vec<(String, String)> {
 }
 
 async fn role_journeys(client: Client, base: String, accounts: Vec<(String, String)>) {
-    let everything =
-        ["Overview", "Grants", "Activities", "Institutes", "Equipment", "Handovers", "Indicators"];
+    let everything = [
+        "Overview",
+        "Dashboard",
+        "Grants",
+        "Activities",
+        "Institutes",
+        "Equipment",
+        "Handovers",
+        "Indicators",
+    ];
     let staff = [everything.as_slice(), &["Records"]].concat();
     let expected: Vec<Vec<&str>> = vec![
         [staff.as_slice(), &["Users"]].concat(),
@@ -496,7 +504,7 @@ async fn donor_journey(client: Client, base: String, (email, password): (String,
     wait_for(&client, "return !!document.querySelector('[data-testid=dash-people]');", "the figures").await;
     assert!(text(&client, "[data-testid=dash-people]").await.ends_with("20"));
     assert!(text(&client, "[data-testid=dash-women]").await.contains("2 (10"));
-    let activities = text(&client, "[data-testid=dash-activities]").await;
+    let activities = text(&client, "[data-testid=dash-activity-list]").await;
     assert!(activities.contains("Tutoring workshop"), "{activities}");
     assert!(
         client.find(Locator::Css("[data-testid=dash-no-equipment]")).await.is_ok(),

@@ -273,7 +273,7 @@ fn dashboard_view(d: Dashboard, options: DashboardOptions, indicators: Vec<Indic
                 {bar_chart("chart-kind", Msg::ByType, by_kind)}
             </div>
             <div class="table-wrap">
-                <table class="data" data-testid="dash-activities">
+                <table class="data" data-testid="dash-activity-list">
                     <thead>
                         <tr>
                             <th scope="col">{tr(Msg::ColTitle)}</th>
