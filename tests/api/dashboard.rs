@@ -140,6 +140,22 @@ async fn a_donor_never_sees_another_donors_figures_whatever_the_address() {
     assert_eq!(all["grants"].as_array().unwrap().len(), 2);
     // 15 + 15 + 14 + 20 (and none at the handover): co-funded activities count once.
     assert_eq!(people(&all), (64, 7));
+    // Per donor: Germany spent €76,850 on 4 activities, the Netherlands €52,500 on 3.
+    let by_donor: Vec<(String, u64, u64, i64)> = all["by_donor"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["donor"]["id"].as_str().unwrap().to_owned(),
+                t["grants"].as_u64().unwrap(),
+                t["activities"].as_u64().unwrap(),
+                minor(&t["spent_eur"]),
+            )
+        })
+        .collect();
+    assert_eq!(by_donor, [("de_ffo".into(), 1, 4, 7_685_000), ("nl_mfa".into(), 1, 3, 5_250_000)]);
+    assert_eq!(d["by_donor"], serde_json::json!([]), "not in a donor's own view");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -119,6 +119,16 @@ pub struct InstituteEquipment {
     pub value_confirmed: Money,
 }
 
+/// One donor's share of the whole programme.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DonorTotal {
+    pub donor: NamedRef,
+    pub grants: u64,
+    pub spent_eur: Money,
+    /// Activities it funded in whole or in part.
+    pub activities: u64,
+}
+
 /// An activity in the dashboard's list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FundedActivity {
@@ -148,6 +158,8 @@ pub struct Dashboard {
     pub instructors: u64,
     pub institutes_reached: u64,
     pub equipment: Vec<InstituteEquipment>,
+    /// Totals per donor, in the whole-programme view only.
+    pub by_donor: Vec<DonorTotal>,
 }
 
 impl Dashboard {

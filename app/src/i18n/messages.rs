@@ -368,6 +368,7 @@ pub enum Msg {
     PeopleByService,
     Disputed,
     NoEquipmentFunded,
+    ByDonor,
 }
 
 impl Msg {
@@ -1040,6 +1041,7 @@ impl Msg {
                 "No equipment was paid for by these grants.",
                 "Aucun équipement n’a été payé par ces subventions.",
             ),
+            ByDonor => ("By donor", "Par bailleur"),
         }
     }
 }

@@ -229,6 +229,40 @@ fn dashboard_view(d: Dashboard, options: DashboardOptions, indicators: Vec<Indic
             }
         })
         .collect_view();
+    let donors = (!d.by_donor.is_empty()).then(|| {
+        let rows = d
+            .by_donor
+            .iter()
+            .map(|t| {
+                let (grants, activities) = (t.grants, t.activities);
+                let href = format!("/dashboard?donor={}", t.donor.id);
+                view! {
+                    <tr>
+                        <td data-label=tr(Msg::ColDonor)><a href=href>{tr_text(t.donor.name.clone())}</a></td>
+                        <td class="num" data-label=tr(Msg::StatGrants)>{tr_fmt(move |l| fmt_int(l, grants))}</td>
+                        <td class="num" data-label=tr(Msg::StatActivities)>{tr_fmt(move |l| fmt_int(l, activities))}</td>
+                        <td class="num" data-label=tr(Msg::ColSpentEur)>{money_cell(&t.spent_eur)}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <section class="card">
+                <h2>{tr(Msg::ByDonor)}</h2>
+                <table class="data compact" data-testid="dash-donors">
+                    <thead>
+                        <tr>
+                            <th scope="col">{tr(Msg::ColDonor)}</th>
+                            <th scope="col" class="num">{tr(Msg::StatGrants)}</th>
+                            <th scope="col" class="num">{tr(Msg::StatActivities)}</th>
+                            <th scope="col" class="num">{tr(Msg::ColSpentEur)}</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </section>
+        }
+    });
     view! {
         <Title text=title/>
         <div class="page-header">
@@ -243,6 +277,7 @@ fn dashboard_view(d: Dashboard, options: DashboardOptions, indicators: Vec<Indic
             {stat("dash-instructors", Msg::StatInstructors, tr_fmt(move |l| fmt_int(l, instructors)))}
             {stat("dash-institutes", Msg::StatInstitutesReached, tr_fmt(move |l| fmt_int(l, institutes)))}
         </dl>
+        {donors}
         <section class="card">
             <h2>{tr(Msg::SectionMoney)}</h2>
             <div class="table-wrap">

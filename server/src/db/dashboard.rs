@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 
 use app::domain::dashboard::{
-    BurnPoint, Dashboard, DashboardFilter, DashboardOptions, FundedActivity, GrantMoney, InstituteEquipment,
-    ServiceCount,
+    BurnPoint, Dashboard, DashboardFilter, DashboardOptions, DonorTotal, FundedActivity, GrantMoney,
+    InstituteEquipment, ServiceCount,
 };
 use app::domain::records::EXPENDITURE;
 use app::domain::{ActivityKind, Country, Currency, Money, NamedRef, Service, Text};
@@ -357,6 +357,7 @@ pub async fn dashboard(db: &Db, filter: &DashboardFilter) -> Result<Dashboard, A
         .collect::<Result<Vec<_>, AppError>>()?;
 
     let equipment = equipment(handovers, filter)?;
+    let by_donor = if filter.donor.is_none() { by_donor(db, &c).await? } else { Vec::new() };
     Ok(Dashboard {
         filter: filter.clone(),
         donor: None,
@@ -370,7 +371,57 @@ pub async fn dashboard(db: &Db, filter: &DashboardFilter) -> Result<Dashboard, A
         instructors: count(p.instructors),
         institutes_reached: count(institutes),
         equipment,
+        by_donor,
     })
+}
+
+#[derive(Debug, SurrealValue)]
+#[surreal(crate = "surrealdb::types")]
+struct DonorGrants {
+    donor: RecordId,
+    n: i64,
+}
+
+#[derive(Debug, SurrealValue)]
+#[surreal(crate = "surrealdb::types")]
+struct DonorSpent {
+    donor: Option<RecordId>,
+    eur: Option<i64>,
+}
+
+/// The whole programme per donor: grants, spending in euros, activities funded.
+async fn by_donor(db: &Db, c: &Clauses) -> Result<Vec<DonorTotal>, AppError> {
+    let (g, t, a) = (&c.grants, &c.transactions, &c.activities);
+    let mut response = db
+        .query(format!(
+            "SELECT id, name AS en, name_fr AS fr FROM donor WHERE archived = false ORDER BY en;
+             SELECT donor, count() AS n FROM donor_grant WHERE {g} GROUP BY donor;
+             SELECT donor_grant.donor AS donor, math::sum(amount_eur_minor) AS eur
+                FROM transaction WHERE {t} AND kind = {EXPENDITURE} GROUP BY donor;
+             SELECT VALUE array::distinct(funding.donor_grant.donor) FROM activity WHERE {a};"
+        ))
+        .await
+        .map_err(internal)?;
+    let donors: Vec<Named> = response.take(0).map_err(internal)?;
+    let grants: Vec<DonorGrants> = response.take(1).map_err(internal)?;
+    let spent: Vec<DonorSpent> = response.take(2).map_err(internal)?;
+    let funders: Vec<Vec<RecordId>> = response.take(3).map_err(internal)?;
+    donors
+        .into_iter()
+        .map(|d| {
+            let grants = grants.iter().filter(|g| g.donor == d.id).map(|g| count(Some(g.n))).sum();
+            let eur =
+                spent.iter().filter(|s| s.donor.as_ref() == Some(&d.id)).map(|s| s.eur.unwrap_or(0)).sum();
+            let activities = funders.iter().filter(|f| f.contains(&d.id)).count() as u64;
+            let fr = d.fr.filter(|f| !f.is_empty()).unwrap_or_else(|| d.en.clone());
+            Ok(DonorTotal {
+                donor: NamedRef { id: key_of(&d.id), name: Text::new(d.en, fr) },
+                grants,
+                spent_eur: Money::new(eur, Currency::eur()).map_err(invalid_row)?,
+                activities,
+            })
+        })
+        .collect()
 }
 
 /// Items and value per institute, counting only the lines the donor (or grant) paid for.
