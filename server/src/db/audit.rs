@@ -90,6 +90,38 @@ pub fn new_key() -> String {
     rand::rng().sample_iter(&Alphanumeric).take(16).map(|c| char::from(c).to_ascii_lowercase()).collect()
 }
 
+/// Archives a record if `version` is still the stored one: it leaves the lists but stays
+/// readable, with its history; the audit event is written in the same transaction.
+pub async fn archive(
+    db: &super::Db,
+    user: &app::domain::CurrentUser,
+    id: surrealdb::types::RecordId,
+    version: i64,
+    reason: Option<String>,
+) -> Result<(), SaveError> {
+    use surrealdb::types::SurrealValue;
+    let sql = format!(
+        "BEGIN TRANSACTION;
+         LET $before = (SELECT * FROM ONLY $id);
+         IF $before = NONE OR $before.archived {{ THROW 'aidtrail:not_found' }};
+         IF $before.version != $version {{ THROW 'aidtrail:version_conflict' }};
+         LET $after = (UPDATE ONLY $id SET archived = true, version = $version + 1 RETURN AFTER);
+         LET $action = 'archive';
+         LET $record = <string> $id;
+         LET $before_text = <string> $before;
+         LET $after_text = <string> $after;
+         {APPEND_EVENT}
+         COMMIT TRANSACTION;"
+    );
+    let bindings = vec![
+        ("id", id.into_value()),
+        ("version", version.into_value()),
+        ("actor", actor(user).into_value()),
+        ("reason", reason.into_value()),
+    ];
+    execute(db, &sql, bindings, |_| None).await
+}
+
 /// The marker our own `THROW`s carry, to tell them from engine errors.
 pub const MARK: &str = "aidtrail:";
 

@@ -347,26 +347,7 @@ pub async fn archive(
     version: i64,
     reason: Option<String>,
 ) -> Result<(), SaveError> {
-    let sql = format!(
-        "BEGIN TRANSACTION;
-         LET $before = (SELECT * FROM ONLY $id);
-         IF $before = NONE OR $before.archived {{ THROW 'aidtrail:not_found' }};
-         IF $before.version != $version {{ THROW 'aidtrail:version_conflict' }};
-         LET $after = (UPDATE ONLY $id SET archived = true, version = $version + 1 RETURN AFTER);
-         LET $action = 'archive';
-         LET $record = <string> $id;
-         LET $before_text = <string> $before;
-         LET $after_text = <string> $after;
-         {APPEND_EVENT}
-         COMMIT TRANSACTION;"
-    );
-    let bindings = vec![
-        ("id", RecordId::new(kind.table(), key).into_value()),
-        ("version", version.into_value()),
-        ("actor", actor(user).into_value()),
-        ("reason", reason.into_value()),
-    ];
-    execute(db, &sql, bindings, |_| None).await
+    super::audit::archive(db, user, RecordId::new(kind.table(), key), version, reason).await
 }
 
 /// A stored value as the form shows it.
