@@ -211,3 +211,110 @@ async fn a_usd_grant_converts_at_the_rate_stored_on_each_transaction() {
     assert_eq!(minor(&g["spent_eur"]), 1_240_850);
     assert_eq!(g["rates"], serde_json::json!(["0.8123", "0.8571"]));
 }
+
+/// What the source rows say, added up directly (not through the summary records): spent in
+/// EUR, people and women, activities, institutes reached, for one donor and a country or all.
+async fn recount(app: &TestApp, donor: &str, country: Option<&str>) -> (i64, u64, u64, u64, u64) {
+    let mut response = app
+        .db
+        .query(
+            "LET $grants = (SELECT VALUE id FROM donor_grant WHERE donor = type::record('donor', $donor));
+             LET $live = (SELECT * FROM activity WHERE archived = false AND funding.donor_grant ANYINSIDE $grants
+                AND ($country = NONE OR country = $country));
+             RETURN math::sum((SELECT VALUE amount_eur_minor FROM transaction WHERE archived = false AND kind = 4
+                AND donor_grant IN $grants AND ($country = NONE OR activity.country = $country)));
+             RETURN math::sum($live.map(|$a| $a.participants.police.total + $a.participants.gendarmerie.total
+                + $a.participants.justice.total + $a.participants.other.total));
+             RETURN math::sum($live.map(|$a| $a.participants.police.women + $a.participants.gendarmerie.women
+                + $a.participants.justice.women + $a.participants.other.women));
+             RETURN array::len($live);
+             RETURN array::len(array::distinct(array::flatten($live.institutes)));",
+        )
+        .bind(("donor", donor.to_owned()))
+        .bind(("country", country.map(str::to_owned)))
+        .await
+        .unwrap();
+    let n = |v: Option<i64>| u64::try_from(v.unwrap_or(0)).unwrap();
+    let spent: Option<i64> = response.take(2).unwrap();
+    let people: Option<i64> = response.take(3).unwrap();
+    let women: Option<i64> = response.take(4).unwrap();
+    let activities: Option<i64> = response.take(5).unwrap();
+    let institutes: Option<i64> = response.take(6).unwrap();
+    (spent.unwrap_or(0), n(people), n(women), n(activities), n(institutes))
+}
+
+/// The same five figures as the dashboard shows them.
+fn shown(d: &serde_json::Value) -> (i64, u64, u64, u64, u64) {
+    let spent = d["grants"].as_array().unwrap().iter().map(|g| minor(&g["spent_eur"])).sum();
+    let (people, women) = people(d);
+    let activities = counts(d, "by_country").iter().map(|(_, n)| n).sum();
+    (spent, people, women, activities, d["institutes_reached"].as_u64().unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_summaries_follow_every_change_to_activities_and_transactions() {
+    let app = spawn_app().await;
+    let post = |path: &'static str, form: Vec<(&'static str, &'static str)>| {
+        let app = &app;
+        async move {
+            let response = app.post_form(&app.manager, path, &form).await;
+            assert_eq!(response.status(), 303, "{path}");
+            let location = response.headers()["location"].to_str().unwrap().to_owned();
+            if !location.contains("saved=") {
+                let (_, page) = app.get_with(&app.manager, &location).await;
+                panic!("{path} was not saved: {}", aidtrail_tests::strip_tags(&page));
+            }
+        }
+    };
+    // The Bamako workshop was in fact held in Niamey for the Niger gendarmerie school, with 23
+    // people of whom 3 women.
+    post(
+        "/activities/ml_workshop_2018/edit",
+        vec![
+            ("version", "1"),
+            ("code", "ACT-2018-ML-WS-05"),
+            ("title", "Tutoring workshop for judicial police officers"),
+            ("kind", "workshop"),
+            ("status", "4"),
+            ("theme", "both"),
+            ("pillar", "p2"),
+            ("planned_start", "2018-05-08"),
+            ("planned_end", "2018-05-11"),
+            ("country", "NE"),
+            ("city", "Niamey"),
+            ("institutes", "ne_egn"),
+            ("police_women", "3"),
+            ("police_men", "20"),
+            ("funding_0_grant", "nl_2018"),
+            ("funding_0_amount", "38500.00"),
+            ("instructor_0_institution", "National Police of Niger"),
+        ],
+    )
+    .await;
+    // The Niger syllabus expenditure was entered twice; the Burkina syllabus work is archived.
+    post(
+        "/records/transactions/nl_exp_syllabus_ne/archive",
+        vec![("version", "1"), ("reason", "entered twice")],
+    )
+    .await;
+    post("/activities/bf_syllabus_2017/archive", vec![("version", "1"), ("reason", "test")]).await;
+
+    let nl = app.sign_in(DONOR_NL).await;
+    let all = dashboard(&app, &nl, &[]).await;
+    // Spent: €52,500 − €6,000 archived. People: the Niger syllabus (14, 1 woman) and the
+    // workshop (23, 3 women). Institutes: NE-ENP and NE-EGN.
+    assert_eq!(shown(&all), (4_650_000, 37, 4, 2, 2));
+    assert_eq!(shown(&all), recount(&app, "nl_mfa", None).await);
+    assert_eq!(all["instructors"], 1);
+    // The workshop's money moved with it from Mali to Niger.
+    let niger = dashboard(&app, &nl, &[("country", "NE")]).await;
+    assert_eq!(shown(&niger), (3_850_000, 37, 4, 2, 2));
+    assert_eq!(shown(&niger), recount(&app, "nl_mfa", Some("NE")).await);
+    let mali = dashboard(&app, &nl, &[("country", "ML")]).await;
+    assert_eq!(shown(&mali), (0, 0, 0, 0, 0));
+    assert_eq!(shown(&mali), recount(&app, "nl_mfa", Some("ML")).await);
+    // Germany's figures follow the same rules.
+    let de = app.sign_in(DONOR_DE).await;
+    let germany = dashboard(&app, &de, &[]).await;
+    assert_eq!(shown(&germany), recount(&app, "de_ffo", None).await);
+}

@@ -18,66 +18,74 @@ use super::Db;
 use super::repo::{internal, invalid_row};
 use super::rows::key_of;
 
-/// The `WHERE` clauses of one filter, for each table it touches. Every value is bound, never
-/// written into the statement.
+/// The `WHERE` clauses of one filter, for the summary tables (see migration 0008), the
+/// activity list and the handovers. Every value is bound, never written into the statement.
 struct Clauses {
     grants: String,
     transactions: String,
     activities: String,
+    reach: String,
+    list: String,
     handovers: String,
 }
 
-fn clauses(filter: &DashboardFilter) -> Clauses {
+fn clauses(filter: &DashboardFilter, scoped: bool) -> Clauses {
     let mut g = vec!["archived = false"];
-    let mut t = vec!["archived = false"];
-    let mut a = vec!["archived = false"];
+    let mut t = vec!["true"];
+    let mut a = vec!["true"];
+    let mut r = vec!["n > 0"];
+    let mut l = vec!["archived = false"];
     let mut h = vec!["archived = false", "status != 'planned'"];
-    if filter.donor.is_some() {
-        // `$grants` holds the donor's grants, read first through the index on `donor`, so that
-        // rows are matched on their own fields instead of following links row by row.
-        g.push("donor = $donor");
-        t.push("donor_grant IN $grants");
-        a.push("funding.donor_grant ANYINSIDE $grants");
-        h.push("$donor IN lines.equipment.donor_grant.donor");
-    }
-    if filter.donor.is_some() && filter.grant.is_some() {
-        // A grant of another donor selects nothing.
-        for c in [&mut g, &mut t, &mut a, &mut h] {
-            c.push("$grant.donor = $donor");
-        }
-    }
-    if filter.grant.is_some() {
-        g.push("id = $grant");
-        t.push("donor_grant = $grant");
-        a.push("$grant IN funding.donor_grant");
-        h.push("$grant IN lines.equipment.donor_grant");
+    if scoped {
+        // `$grants` holds the grants in scope: the donor's, or the one picked (if it is the
+        // donor's own), read first, so that rows are matched on their own fields.
+        g.push("id IN $grants");
+        t.push("grant IN $grants");
+        a.push("grants ANYINSIDE $grants");
+        r.push("grant IN $grants");
+        l.push("funding.donor_grant ANYINSIDE $grants");
+        h.push("lines.equipment.donor_grant ANYINSIDE $grants");
     }
     if filter.from_year.is_some() {
-        t.push("time::year(value_date) >= $from");
-        a.push("time::year(planned_start) >= $from");
+        for c in [&mut t, &mut a, &mut r] {
+            c.push("year >= $from");
+        }
+        l.push("planned_start >= $from_start");
         h.push("time::year(handed_over_on) >= $from");
     }
     if filter.to_year.is_some() {
-        t.push("time::year(value_date) <= $to");
-        a.push("time::year(planned_start) <= $to");
+        for c in [&mut t, &mut a, &mut r] {
+            c.push("year <= $to");
+        }
+        l.push("planned_start < $to_end");
         h.push("time::year(handed_over_on) <= $to");
     }
     // Country, theme and pillar belong to activities: money follows the activities it paid for.
     if filter.country.is_some() {
-        t.push("activity.country = $country");
-        a.push("country = $country");
+        for c in [&mut t, &mut a, &mut r, &mut l] {
+            c.push("country = $country");
+        }
         h.push("institute.country = $country");
     }
     if filter.theme.is_some() {
-        t.push("activity.theme = $theme");
-        a.push("theme = $theme");
+        for c in [&mut t, &mut a, &mut r, &mut l] {
+            c.push("theme = $theme");
+        }
     }
     if filter.pillar.is_some() {
-        t.push("activity.pillar = $pillar");
-        a.push("pillar = $pillar");
+        for c in [&mut t, &mut a, &mut r, &mut l] {
+            c.push("pillar = $pillar");
+        }
     }
     let join = |c: Vec<&str>| c.iter().map(|c| format!("({c})")).collect::<Vec<_>>().join(" AND ");
-    Clauses { grants: join(g), transactions: join(t), activities: join(a), handovers: join(h) }
+    Clauses {
+        grants: join(g),
+        transactions: join(t),
+        activities: join(a),
+        reach: join(r),
+        list: join(l),
+        handovers: join(h),
+    }
 }
 
 #[derive(Debug, SurrealValue)]
@@ -91,63 +99,37 @@ struct GrantRow {
     currency: String,
 }
 
+/// A row of `transaction_summary`.
 #[derive(Debug, SurrealValue)]
 #[surreal(crate = "surrealdb::types")]
-struct SumRow {
+struct MoneyRow {
     grant: RecordId,
     kind: i64,
-    total: Option<i64>,
-    eur: Option<i64>,
-}
-
-#[derive(Debug, SurrealValue)]
-#[surreal(crate = "surrealdb::types")]
-struct RateRow {
-    grant: RecordId,
-    rate: Decimal,
-}
-
-#[derive(Debug, SurrealValue)]
-#[surreal(crate = "surrealdb::types")]
-struct QuarterRow {
-    y: i64,
-    q: i64,
-    eur: Option<i64>,
-}
-
-#[derive(Debug, SurrealValue)]
-#[surreal(crate = "surrealdb::types")]
-struct CountryRow {
-    country: String,
-    n: i64,
-}
-
-#[derive(Debug, SurrealValue)]
-#[surreal(crate = "surrealdb::types")]
-struct YearRow {
     year: i64,
-    n: i64,
+    quarter: i64,
+    rate: Decimal,
+    total: i64,
+    eur: i64,
 }
 
+/// A row of `activity_summary`.
 #[derive(Debug, SurrealValue)]
 #[surreal(crate = "surrealdb::types")]
-struct KindRow {
+struct ActivitySum {
+    grants: Vec<RecordId>,
+    country: String,
+    year: i64,
     kind: String,
-    n: i64,
-}
-
-#[derive(Debug, SurrealValue)]
-#[surreal(crate = "surrealdb::types")]
-struct PeopleRow {
-    police: Option<i64>,
-    police_women: Option<i64>,
-    gendarmerie: Option<i64>,
-    gendarmerie_women: Option<i64>,
-    justice: Option<i64>,
-    justice_women: Option<i64>,
-    other: Option<i64>,
-    other_women: Option<i64>,
-    instructors: Option<i64>,
+    activities: i64,
+    police: i64,
+    police_women: i64,
+    gendarmerie: i64,
+    gendarmerie_women: i64,
+    justice: i64,
+    justice_women: i64,
+    other: i64,
+    other_women: i64,
+    instructors: i64,
 }
 
 #[derive(Debug, SurrealValue)]
@@ -172,7 +154,6 @@ struct LineRow {
     unit_cost_minor: Option<i64>,
     currency: Option<String>,
     grant: Option<RecordId>,
-    donor: Option<RecordId>,
 }
 
 #[derive(Debug, SurrealValue)]
@@ -185,161 +166,97 @@ struct HandoverRow {
     lines: Vec<LineRow>,
 }
 
-fn count(n: Option<i64>) -> u64 {
-    u64::try_from(n.unwrap_or(0)).unwrap_or(0)
+#[derive(Debug, SurrealValue)]
+#[surreal(crate = "surrealdb::types")]
+struct GrantDonor {
+    id: RecordId,
+    donor: RecordId,
+}
+
+fn count(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}
+
+/// The summary columns, read as whole numbers (the database keeps its running sums as floats,
+/// exact far beyond any programme's amounts).
+const MONEY_COLUMNS: &str = "grant, kind, year, quarter, rate, <int> total AS total, <int> eur AS eur";
+const ACTIVITY_COLUMNS: &str = "grants, country, year, kind, <int> activities AS activities,
+    <int> police AS police, <int> police_women AS police_women, <int> gendarmerie AS gendarmerie,
+    <int> gendarmerie_women AS gendarmerie_women, <int> justice AS justice,
+    <int> justice_women AS justice_women, <int> other AS other, <int> other_women AS other_women,
+    <int> instructors AS instructors";
+
+/// Midnight UTC on the first of January of `year`, to compare with dates through their index.
+fn new_year(year: i32) -> Option<surrealdb::types::Datetime> {
+    let day = NaiveDate::from_ymd_opt(year, 1, 1)?;
+    Some(day.and_hms_opt(0, 0, 0)?.and_utc().into())
+}
+
+/// The grants a filter reaches, or `None` for all of them: a donor's grants (only the one
+/// picked, if it is the donor's), or the one grant picked.
+async fn grants_in_scope(db: &Db, filter: &DashboardFilter) -> Result<Option<Vec<RecordId>>, AppError> {
+    let grant = filter.grant.as_deref().map(|k| RecordId::new("donor_grant", k));
+    let Some(donor) = filter.donor.as_deref() else { return Ok(grant.map(|g| vec![g])) };
+    let mut grants: Vec<RecordId> = db
+        .query("SELECT VALUE id FROM donor_grant WHERE donor = $donor;")
+        .bind(("donor", RecordId::new("donor", donor)))
+        .await
+        .map_err(internal)?
+        .take(0)
+        .map_err(internal)?;
+    if let Some(grant) = grant {
+        // A grant of another donor selects nothing.
+        grants.retain(|g| *g == grant);
+    }
+    Ok(Some(grants))
 }
 
 /// The dashboard for `filter` (the caller has put a donor user's own donor in it).
 pub async fn dashboard(db: &Db, filter: &DashboardFilter) -> Result<Dashboard, AppError> {
-    let c = clauses(filter);
-    let (g, t, a, h) = (&c.grants, &c.transactions, &c.activities, &c.handovers);
+    let scope = grants_in_scope(db, filter).await?;
+    let c = clauses(filter, scope.is_some());
+    let (g, t, a, r, l, h) = (&c.grants, &c.transactions, &c.activities, &c.reach, &c.list, &c.handovers);
     let sql = format!(
         "SELECT id, reference, title, title_fr, amount_minor, currency FROM donor_grant WHERE {g} ORDER BY reference;
-         SELECT donor_grant AS grant, kind, math::sum(amount_grant_minor) AS total, math::sum(amount_eur_minor) AS eur
-            FROM transaction WHERE {t} GROUP BY grant, kind;
-         SELECT donor_grant AS grant, rate_to_eur AS rate FROM transaction WHERE {t} GROUP BY grant, rate;
-         SELECT time::year(value_date) AS y, math::floor((time::month(value_date) - 1) / 3) + 1 AS q,
-                math::sum(amount_eur_minor) AS eur
-            FROM transaction WHERE {t} AND kind = {EXPENDITURE} GROUP BY y, q;
-         SELECT country, count() AS n FROM activity WHERE {a} GROUP BY country;
-         SELECT time::year(planned_start) AS year, count() AS n FROM activity WHERE {a} GROUP BY year;
-         SELECT kind, count() AS n FROM activity WHERE {a} GROUP BY kind;
-         SELECT math::sum(participants.police.total) AS police, math::sum(participants.police.women) AS police_women,
-                math::sum(participants.gendarmerie.total) AS gendarmerie,
-                math::sum(participants.gendarmerie.women) AS gendarmerie_women,
-                math::sum(participants.justice.total) AS justice, math::sum(participants.justice.women) AS justice_women,
-                math::sum(participants.other.total) AS other, math::sum(participants.other.women) AS other_women,
-                math::sum(array::len(instructors[WHERE supervisor = false])) AS instructors
-            FROM activity WHERE {a} GROUP ALL;
-         RETURN array::len(array::distinct(array::flatten((SELECT VALUE institutes FROM activity WHERE {a}))));
+         SELECT {MONEY_COLUMNS} FROM transaction_summary WHERE {t};
+         SELECT {ACTIVITY_COLUMNS} FROM activity_summary WHERE {a};
+         RETURN array::len(array::distinct((SELECT VALUE institute FROM activity_reach WHERE {r})));
          SELECT id, code, title, title_fr, kind, country, planned_start,
                 participants.police.total + participants.gendarmerie.total + participants.justice.total
                     + participants.other.total AS total,
                 participants.police.women + participants.gendarmerie.women + participants.justice.women
                     + participants.other.women AS women
-            FROM activity WHERE {a} ORDER BY planned_start DESC, code LIMIT 100;
+            FROM activity WHERE {l} ORDER BY planned_start DESC LIMIT 100;
          SELECT institute, institute.name AS name, institute.name_fr AS name_fr, status,
                 lines.map(|$l| {{
                     quantity: $l.quantity, received: $l.received,
                     unit_cost_minor: $l.equipment.unit_cost_minor, currency: $l.equipment.currency,
-                    grant: $l.equipment.donor_grant, donor: $l.equipment.donor_grant.donor
+                    grant: $l.equipment.donor_grant
                 }}) AS lines
             FROM handover WHERE {h};"
     );
-    let donor = filter.donor.as_deref().map(|k| RecordId::new("donor", k));
-    let grants: Vec<RecordId> = match &donor {
-        Some(donor) => db
-            .query("SELECT VALUE id FROM donor_grant WHERE donor = $donor;")
-            .bind(("donor", donor.clone()))
-            .await
-            .map_err(internal)?
-            .take(0)
-            .map_err(internal)?,
-        None => Vec::new(),
-    };
     let mut response = db
         .query(sql)
-        .bind(("grants", grants))
-        .bind(("donor", donor))
-        .bind(("grant", filter.grant.as_deref().map(|k| RecordId::new("donor_grant", k))))
+        .bind(("grants", scope.clone().unwrap_or_default()))
         .bind(("from", filter.from_year.map(i64::from)))
         .bind(("to", filter.to_year.map(i64::from)))
+        .bind(("from_start", filter.from_year.and_then(|y| new_year(y))))
+        .bind(("to_end", filter.to_year.and_then(|y| new_year(y + 1))))
         .bind(("country", filter.country.clone()))
         .bind(("theme", filter.theme.clone()))
         .bind(("pillar", filter.pillar.as_deref().map(|k| RecordId::new("pillar", k))))
         .await
         .map_err(internal)?;
     let grants: Vec<GrantRow> = response.take(0).map_err(internal)?;
-    let sums: Vec<SumRow> = response.take(1).map_err(internal)?;
-    let rates: Vec<RateRow> = response.take(2).map_err(internal)?;
-    let mut quarters: Vec<QuarterRow> = response.take(3).map_err(internal)?;
-    let countries: Vec<CountryRow> = response.take(4).map_err(internal)?;
-    let years: Vec<YearRow> = response.take(5).map_err(internal)?;
-    let kinds: Vec<KindRow> = response.take(6).map_err(internal)?;
-    let people: Option<PeopleRow> = response.take(7).map_err(internal)?;
-    let institutes: Option<i64> = response.take(8).map_err(internal)?;
-    let activities: Vec<ActivityRow> = response.take(9).map_err(internal)?;
-    let handovers: Vec<HandoverRow> = response.take(10).map_err(internal)?;
+    let money_rows: Vec<MoneyRow> = response.take(1).map_err(internal)?;
+    let activity_rows: Vec<ActivitySum> = response.take(2).map_err(internal)?;
+    let institutes: Option<i64> = response.take(3).map_err(internal)?;
+    let activities: Vec<ActivityRow> = response.take(4).map_err(internal)?;
+    let handovers: Vec<HandoverRow> = response.take(5).map_err(internal)?;
 
-    let eur = Currency::eur();
-    let money =
-        |minor: i64, currency: &Currency| Money::new(minor.max(0), currency.clone()).map_err(invalid_row);
-    let mut grant_money = Vec::new();
-    for grant in grants {
-        let currency = Currency::parse(&grant.currency).map_err(invalid_row)?;
-        let sum = |kind: i64| -> (i64, i64) {
-            sums.iter()
-                .filter(|s| s.grant == grant.id && s.kind == kind)
-                .fold((0, 0), |(t, e), s| (t + s.total.unwrap_or(0), e + s.eur.unwrap_or(0)))
-        };
-        let ((committed, committed_eur), (disbursed, disbursed_eur), (spent, spent_eur)) =
-            (sum(2), sum(3), sum(EXPENDITURE));
-        let mut grant_rates: Vec<String> =
-            rates.iter().filter(|r| r.grant == grant.id).map(|r| r.rate.normalize().to_string()).collect();
-        grant_rates.sort();
-        grant_rates.dedup();
-        grant_money.push(GrantMoney {
-            id: key_of(&grant.id),
-            reference: grant.reference,
-            title: Text::new(grant.title, grant.title_fr),
-            amount: money(grant.amount_minor, &currency)?,
-            committed: money(committed, &currency)?,
-            disbursed: money(disbursed, &currency)?,
-            spent: money(spent, &currency)?,
-            remaining: money(grant.amount_minor - spent, &currency)?,
-            spent_eur: money(spent_eur, &eur)?,
-            committed_eur: money(committed_eur, &eur)?,
-            disbursed_eur: money(disbursed_eur, &eur)?,
-            rates: grant_rates,
-        });
-    }
-
-    quarters.sort_by_key(|q| (q.y, q.q));
-    let mut running = 0;
-    let burn = quarters
-        .into_iter()
-        .map(|q| {
-            running += q.eur.unwrap_or(0);
-            BurnPoint { period: format!("{}-Q{}", q.y, q.q), spent_eur: running }
-        })
-        .collect();
-
-    let mut by_country = countries
-        .into_iter()
-        .map(|r| Ok((Country::parse(&r.country).map_err(invalid_row)?, count(Some(r.n)))))
-        .collect::<Result<Vec<_>, AppError>>()?;
-    by_country.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.code().cmp(b.0.code())));
-    let mut by_year: Vec<(i32, u64)> =
-        years.into_iter().map(|r| (i32::try_from(r.year).unwrap_or(0), count(Some(r.n)))).collect();
-    by_year.sort();
-    let mut by_kind = kinds
-        .into_iter()
-        .map(|r| Ok((ActivityKind::from_code(&r.kind).map_err(invalid_row)?, count(Some(r.n)))))
-        .collect::<Result<Vec<_>, AppError>>()?;
-    by_kind.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.code().cmp(b.0.code())));
-
-    let p = people.unwrap_or(PeopleRow {
-        police: None,
-        police_women: None,
-        gendarmerie: None,
-        gendarmerie_women: None,
-        justice: None,
-        justice_women: None,
-        other: None,
-        other_women: None,
-        instructors: None,
-    });
-    let service = |service, total: Option<i64>, women: Option<i64>| {
-        let (total, women) = (count(total), count(women));
-        ServiceCount { service, women, men: total.saturating_sub(women) }
-    };
-    let people = vec![
-        service(Service::Police, p.police, p.police_women),
-        service(Service::Gendarmerie, p.gendarmerie, p.gendarmerie_women),
-        service(Service::Justice, p.justice, p.justice_women),
-        service(Service::Other, p.other, p.other_women),
-    ];
-
+    let grant_money = grant_money(grants, &money_rows)?;
+    let burn = burn(&money_rows);
+    let totals = ActivityTotals::add_up(&activity_rows)?;
     let activities = activities
         .into_iter()
         .map(|r| {
@@ -350,29 +267,139 @@ pub async fn dashboard(db: &Db, filter: &DashboardFilter) -> Result<Dashboard, A
                 kind: ActivityKind::from_code(&r.kind).map_err(invalid_row)?,
                 country: Country::parse(&r.country).map_err(invalid_row)?,
                 year: chrono::Datelike::year(&r.planned_start),
-                participants: count(r.total),
-                women: count(r.women),
+                participants: count(r.total.unwrap_or(0)),
+                women: count(r.women.unwrap_or(0)),
             })
         })
         .collect::<Result<Vec<_>, AppError>>()?;
-
-    let equipment = equipment(handovers, filter)?;
-    let by_donor = if filter.donor.is_none() { by_donor(db, &c).await? } else { Vec::new() };
+    let equipment = equipment(handovers, scope.as_deref())?;
+    let by_donor = if filter.donor.is_none() {
+        by_donor(db, &c, &money_rows, &activity_rows).await?
+    } else {
+        Vec::new()
+    };
     Ok(Dashboard {
         filter: filter.clone(),
         donor: None,
         grants: grant_money,
         burn,
-        by_country,
-        by_year,
-        by_kind,
+        by_country: totals.by_country,
+        by_year: totals.by_year,
+        by_kind: totals.by_kind,
         activities,
-        people,
-        instructors: count(p.instructors),
-        institutes_reached: count(institutes),
+        people: totals.people,
+        instructors: totals.instructors,
+        institutes_reached: count(institutes.unwrap_or(0)),
         equipment,
         by_donor,
     })
+}
+
+/// Money per grant, in its currency and in EUR at each transaction's stored rate.
+fn grant_money(grants: Vec<GrantRow>, rows: &[MoneyRow]) -> Result<Vec<GrantMoney>, AppError> {
+    let eur = Currency::eur();
+    let money =
+        |minor: i64, currency: &Currency| Money::new(minor.max(0), currency.clone()).map_err(invalid_row);
+    grants
+        .into_iter()
+        .map(|grant| {
+            let currency = Currency::parse(&grant.currency).map_err(invalid_row)?;
+            let mine: Vec<&MoneyRow> = rows.iter().filter(|r| r.grant == grant.id).collect();
+            let sum = |kind: i64| -> (i64, i64) {
+                mine.iter().filter(|r| r.kind == kind).fold((0, 0), |(t, e), r| (t + r.total, e + r.eur))
+            };
+            let ((committed, committed_eur), (disbursed, disbursed_eur), (spent, spent_eur)) =
+                (sum(2), sum(3), sum(EXPENDITURE));
+            let mut rates: Vec<String> = mine.iter().map(|r| r.rate.normalize().to_string()).collect();
+            rates.sort();
+            rates.dedup();
+            Ok(GrantMoney {
+                id: key_of(&grant.id),
+                reference: grant.reference,
+                title: Text::new(grant.title, grant.title_fr),
+                amount: money(grant.amount_minor, &currency)?,
+                committed: money(committed, &currency)?,
+                disbursed: money(disbursed, &currency)?,
+                spent: money(spent, &currency)?,
+                remaining: money(grant.amount_minor - spent, &currency)?,
+                spent_eur: money(spent_eur, &eur)?,
+                committed_eur: money(committed_eur, &eur)?,
+                disbursed_eur: money(disbursed_eur, &eur)?,
+                rates,
+            })
+        })
+        .collect()
+}
+
+/// Cumulative spending in EUR by quarter.
+fn burn(rows: &[MoneyRow]) -> Vec<BurnPoint> {
+    let mut quarters: BTreeMap<(i64, i64), i64> = BTreeMap::new();
+    for r in rows.iter().filter(|r| r.kind == EXPENDITURE) {
+        *quarters.entry((r.year, r.quarter)).or_default() += r.eur;
+    }
+    let mut running = 0;
+    quarters
+        .into_iter()
+        .map(|((year, quarter), eur)| {
+            running += eur;
+            BurnPoint { period: format!("{year}-Q{quarter}"), spent_eur: running }
+        })
+        .collect()
+}
+
+/// Activities and people added up from the summary rows.
+struct ActivityTotals {
+    by_country: Vec<(Country, u64)>,
+    by_year: Vec<(i32, u64)>,
+    by_kind: Vec<(ActivityKind, u64)>,
+    people: Vec<ServiceCount>,
+    instructors: u64,
+}
+
+impl ActivityTotals {
+    fn add_up(rows: &[ActivitySum]) -> Result<Self, AppError> {
+        let mut countries: BTreeMap<&str, u64> = BTreeMap::new();
+        let mut years: BTreeMap<i32, u64> = BTreeMap::new();
+        let mut kinds: BTreeMap<&str, u64> = BTreeMap::new();
+        let mut people = [(0, 0); 4];
+        let mut instructors = 0;
+        for r in rows {
+            let n = count(r.activities);
+            *countries.entry(&r.country).or_default() += n;
+            *years.entry(i32::try_from(r.year).unwrap_or(0)).or_default() += n;
+            *kinds.entry(&r.kind).or_default() += n;
+            for (slot, (total, women)) in people.iter_mut().zip([
+                (r.police, r.police_women),
+                (r.gendarmerie, r.gendarmerie_women),
+                (r.justice, r.justice_women),
+                (r.other, r.other_women),
+            ]) {
+                slot.0 += count(total);
+                slot.1 += count(women);
+            }
+            instructors += count(r.instructors);
+        }
+        let mut by_country = countries
+            .into_iter()
+            .map(|(c, n)| Ok((Country::parse(c).map_err(invalid_row)?, n)))
+            .collect::<Result<Vec<_>, AppError>>()?;
+        by_country.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.code().cmp(b.0.code())));
+        let mut by_kind = kinds
+            .into_iter()
+            .map(|(k, n)| Ok((ActivityKind::from_code(k).map_err(invalid_row)?, n)))
+            .collect::<Result<Vec<_>, AppError>>()?;
+        by_kind.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.code().cmp(b.0.code())));
+        let people = [Service::Police, Service::Gendarmerie, Service::Justice, Service::Other]
+            .into_iter()
+            .zip(people)
+            .map(|(service, (total, women))| ServiceCount {
+                service,
+                women,
+                men: total.saturating_sub(women),
+            })
+            .collect();
+        Ok(Self { by_country, by_year: years.into_iter().collect(), by_kind, people, instructors })
+    }
 }
 
 #[derive(Debug, SurrealValue)]
@@ -382,43 +409,47 @@ struct DonorGrants {
     n: i64,
 }
 
-#[derive(Debug, SurrealValue)]
-#[surreal(crate = "surrealdb::types")]
-struct DonorSpent {
-    donor: Option<RecordId>,
-    eur: Option<i64>,
-}
-
-/// The whole programme per donor: grants, spending in euros, activities funded.
-async fn by_donor(db: &Db, c: &Clauses) -> Result<Vec<DonorTotal>, AppError> {
-    let (g, t, a) = (&c.grants, &c.transactions, &c.activities);
+/// The whole programme per donor: grants, spending in euros, activities funded (a co-funded
+/// activity counts once for each of its donors).
+async fn by_donor(
+    db: &Db,
+    c: &Clauses,
+    money: &[MoneyRow],
+    activities: &[ActivitySum],
+) -> Result<Vec<DonorTotal>, AppError> {
+    let g = &c.grants;
     let mut response = db
         .query(format!(
             "SELECT id, name AS en, name_fr AS fr FROM donor WHERE archived = false ORDER BY en;
              SELECT donor, count() AS n FROM donor_grant WHERE {g} GROUP BY donor;
-             SELECT donor_grant.donor AS donor, math::sum(amount_eur_minor) AS eur
-                FROM transaction WHERE {t} AND kind = {EXPENDITURE} GROUP BY donor;
-             SELECT VALUE array::distinct(funding.donor_grant.donor) FROM activity WHERE {a};"
+             SELECT id, donor FROM donor_grant;"
         ))
         .await
         .map_err(internal)?;
     let donors: Vec<Named> = response.take(0).map_err(internal)?;
     let grants: Vec<DonorGrants> = response.take(1).map_err(internal)?;
-    let spent: Vec<DonorSpent> = response.take(2).map_err(internal)?;
-    let funders: Vec<Vec<RecordId>> = response.take(3).map_err(internal)?;
+    let owners: Vec<GrantDonor> = response.take(2).map_err(internal)?;
+    let owner: BTreeMap<&RecordId, &RecordId> = owners.iter().map(|o| (&o.id, &o.donor)).collect();
     donors
         .into_iter()
         .map(|d| {
-            let grants = grants.iter().filter(|g| g.donor == d.id).map(|g| count(Some(g.n))).sum();
-            let eur =
-                spent.iter().filter(|s| s.donor.as_ref() == Some(&d.id)).map(|s| s.eur.unwrap_or(0)).sum();
-            let activities = funders.iter().filter(|f| f.contains(&d.id)).count() as u64;
+            let grants = grants.iter().filter(|g| g.donor == d.id).map(|g| count(g.n)).sum();
+            let eur = money
+                .iter()
+                .filter(|r| r.kind == EXPENDITURE && owner.get(&r.grant) == Some(&&d.id))
+                .map(|r| r.eur)
+                .sum();
+            let funded = activities
+                .iter()
+                .filter(|r| r.grants.iter().any(|g| owner.get(g) == Some(&&d.id)))
+                .map(|r| count(r.activities))
+                .sum();
             let fr = d.fr.filter(|f| !f.is_empty()).unwrap_or_else(|| d.en.clone());
             Ok(DonorTotal {
                 donor: NamedRef { id: key_of(&d.id), name: Text::new(d.en, fr) },
                 grants,
                 spent_eur: Money::new(eur, Currency::eur()).map_err(invalid_row)?,
-                activities,
+                activities: funded,
             })
         })
         .collect()
@@ -427,15 +458,15 @@ async fn by_donor(db: &Db, c: &Clauses) -> Result<Vec<DonorTotal>, AppError> {
 /// Items and value per institute, counting only the lines the donor (or grant) paid for.
 fn equipment(
     handovers: Vec<HandoverRow>,
-    filter: &DashboardFilter,
+    scope: Option<&[RecordId]>,
 ) -> Result<Vec<InstituteEquipment>, AppError> {
-    let donor = filter.donor.as_deref().map(|k| RecordId::new("donor", k));
-    let grant = filter.grant.as_deref().map(|k| RecordId::new("donor_grant", k));
     let mut per: BTreeMap<(String, String), InstituteEquipment> = BTreeMap::new();
     for h in handovers {
         let disputed = h.status == "disputed";
         for line in h.lines {
-            if donor.is_some() && line.donor != donor || grant.is_some() && line.grant != grant {
+            if let Some(scope) = scope
+                && !line.grant.as_ref().is_some_and(|g| scope.contains(g))
+            {
                 continue;
             }
             let (Some(cost), Some(currency)) = (line.unit_cost_minor, line.currency) else { continue };
@@ -491,9 +522,8 @@ pub async fn options(db: &Db, donor: Option<&str>, staff: bool) -> Result<Dashbo
                 WHERE archived = false AND ($donor = NONE OR donor = $donor) ORDER BY en;
              SELECT id, string::concat(code, ' – ', title) AS en, string::concat(code, ' – ', title_fr ?: title) AS fr
                 FROM pillar WHERE archived = false ORDER BY en;
-             SELECT VALUE country FROM activity WHERE archived = false GROUP BY country;
-             SELECT VALUE year FROM (SELECT time::year(planned_start) AS year FROM activity WHERE archived = false)
-                GROUP BY year;",
+             SELECT VALUE country FROM activity_summary GROUP BY country;
+             SELECT VALUE year FROM activity_summary GROUP BY year;",
         )
         .bind(("donor", donor.map(|k| RecordId::new("donor", k))))
         .await

@@ -36,6 +36,16 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "handover_photos",
         sql: include_str!("migrations/0007_handover_photos.surql"),
     },
+    Migration {
+        version: 8,
+        name: "dashboard_summaries",
+        sql: include_str!("migrations/0008_dashboard_summaries.surql"),
+    },
+    Migration {
+        version: 9,
+        name: "audit_append_only",
+        sql: include_str!("migrations/0009_audit_append_only.surql"),
+    },
 ];
 
 #[derive(Debug, SurrealValue)]
