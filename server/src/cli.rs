@@ -1,5 +1,6 @@
 //! `aidtrail user …`: account administration from the command line, for operators who must
-//! bootstrap without the UI. Runs against the database while the server is stopped.
+//! bootstrap without the UI; `aidtrail audit verify`: the audit log's hash chain checked. Both
+//! run against the database while the server is stopped (or through `ws://` while it runs).
 
 use app::domain::Role;
 use app::i18n::Locale;
@@ -38,8 +39,55 @@ pub enum UserCommand {
     },
 }
 
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check every audit event's hash and sequence number; name the first event that was
+    /// edited, deleted, inserted or reordered. Exits with 1 if the chain is broken.
+    Verify,
+}
+
+/// Checks the audit chain; returns what to print and whether it is intact.
+pub async fn audit(settings: &Settings, command: AuditCommand) -> Result<(String, bool), CliError> {
+    let (db, _) = db::connect(settings).await?;
+    db::migrations::apply(&db).await?;
+    match command {
+        AuditCommand::Verify => {
+            let report = db::audit_chain::verify(&db).await.map_err(|e| CliError::Audit(e.to_string()))?;
+            Ok((describe(&report), report.intact()))
+        }
+    }
+}
+
+/// The verdict in one or two lines, for operators.
+pub fn describe(report: &app::domain::audit::ChainReport) -> String {
+    use app::domain::audit::Tamper;
+    match (&report.broken, &report.head) {
+        (Some(b), _) => {
+            let what = match b.tamper {
+                Tamper::Edited => {
+                    "was edited: its content no longer matches its hash, or the next event no longer follows it"
+                }
+                Tamper::Deleted => "was deleted: it is missing from the sequence",
+                Tamper::Inserted => "was inserted: the events after it were renumbered to make room",
+                Tamper::Reordered => "was moved: it changed places with the next event",
+            };
+            format!(
+                "audit log BROKEN at event #{}: it {what}.\n{} events before it are intact.",
+                b.seq, report.events
+            )
+        }
+        (None, Some(head)) => format!(
+            "audit log intact: {} events, chained without a gap.\nhead: event #{} {}",
+            report.events, head.seq, head.hash
+        ),
+        (None, None) => "audit log intact: no events yet.".to_owned(),
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
+    #[error("cannot read the audit log: {0}")]
+    Audit(String),
     #[error(transparent)]
     Db(#[from] DbError),
     #[error(transparent)]

@@ -1,10 +1,11 @@
-//! `aidtrail`: serve the application, or administer users from the command line.
+//! `aidtrail`: serve the application, administer users, or check the audit log from the
+//! command line.
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use aidtrail::cli::{self, UserCommand};
+use aidtrail::cli::{self, AuditCommand, UserCommand};
 use aidtrail::config::Settings;
 use aidtrail::startup::{Application, shutdown_signal};
 use aidtrail::telemetry;
@@ -27,6 +28,9 @@ enum Command {
     /// Administer user accounts (with the server stopped).
     #[command(subcommand)]
     User(UserCommand),
+    /// Check the audit log (with the server stopped).
+    #[command(subcommand)]
+    Audit(AuditCommand),
 }
 
 fn main() -> ExitCode {
@@ -55,17 +59,32 @@ fn main() -> ExitCode {
         }
     };
     runtime.block_on(async move {
-        if let Some(Command::User(command)) = cli.command {
-            return match cli::run(&settings, command).await {
-                Ok(output) => {
-                    println!("{output}");
-                    ExitCode::SUCCESS
-                }
-                Err(error) => {
-                    eprintln!("aidtrail: {error}");
-                    ExitCode::FAILURE
-                }
-            };
+        match cli.command {
+            Some(Command::User(command)) => {
+                return match cli::run(&settings, command).await {
+                    Ok(output) => {
+                        println!("{output}");
+                        ExitCode::SUCCESS
+                    }
+                    Err(error) => {
+                        eprintln!("aidtrail: {error}");
+                        ExitCode::FAILURE
+                    }
+                };
+            }
+            Some(Command::Audit(command)) => {
+                return match cli::audit(&settings, command).await {
+                    Ok((output, intact)) => {
+                        println!("{output}");
+                        if intact { ExitCode::SUCCESS } else { ExitCode::from(1) }
+                    }
+                    Err(error) => {
+                        eprintln!("aidtrail: {error}");
+                        ExitCode::from(2)
+                    }
+                };
+            }
+            None => {}
         }
         // Listen for signals before starting, so that an early SIGTERM is a clean stop too.
         let shutdown = shutdown_signal();

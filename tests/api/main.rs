@@ -2,6 +2,7 @@
 
 mod activities;
 mod attachments;
+mod audit;
 mod auth;
 mod dashboard;
 mod demo;

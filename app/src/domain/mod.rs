@@ -4,6 +4,7 @@
 //! the rules, so forms and services apply the same rule from one place.
 
 pub mod activity_form;
+pub mod audit;
 mod auth;
 mod codes;
 pub mod dashboard;

@@ -2,6 +2,7 @@
 
 pub mod activities;
 pub mod audit;
+pub mod audit_chain;
 pub mod dashboard;
 pub mod demo;
 pub mod equipment;

@@ -1,0 +1,178 @@
+//! The audit log's hash chain: any single event edited, deleted, inserted or moved directly in
+//! the database is found and named; the command line gives the same verdict.
+
+use aidtrail::db::audit_chain;
+use aidtrail_tests::{TestApp, run_server_to_exit, spawn_app, start_server};
+use app::domain::audit::Tamper;
+
+/// Five audited edits of the Bamako workshop's city, through the form.
+async fn five_changes(app: &TestApp) {
+    for (version, city) in ["Bamako", "Ségou", "Mopti", "Kayes", "Sikasso"].iter().enumerate() {
+        let version = (version + 1).to_string();
+        let form = [
+            ("version", version.as_str()),
+            ("code", "ACT-2018-ML-WS-05"),
+            ("title", "Tutoring workshop for judicial police officers"),
+            ("kind", "workshop"),
+            ("status", "4"),
+            ("theme", "both"),
+            ("pillar", "p2"),
+            ("planned_start", "2018-05-08"),
+            ("planned_end", "2018-05-11"),
+            ("country", "ML"),
+            ("city", city),
+            ("institutes", "ml_enp"),
+            ("police_women", "2"),
+            ("police_men", "18"),
+            ("funding_0_grant", "nl_2018"),
+            ("funding_0_amount", "38500.00"),
+            ("instructor_0_institution", "National Police of Mali"),
+        ];
+        let response = app.post_form(&app.manager, "/activities/ml_workshop_2018/edit", &form).await;
+        assert_eq!(response.headers()["location"], "/activities/ml_workshop_2018?saved=updated");
+    }
+}
+
+async fn verdict(app: &TestApp) -> Option<(i64, Tamper)> {
+    let report = audit_chain::verify(&app.db).await.unwrap();
+    report.broken.map(|b| (b.seq, b.tamper))
+}
+
+/// Runs SurrealQL that must succeed.
+async fn run(app: &TestApp, sql: &str) {
+    app.db.query(sql).await.unwrap().check().unwrap_or_else(|e| panic!("{sql}: {e}"));
+}
+
+/// Puts the log back as it was saved in `audit_backup`.
+async fn restore(app: &TestApp) {
+    run(app, "DELETE audit_event; INSERT INTO audit_event (SELECT * FROM audit_backup) RETURN NONE;").await;
+    assert_eq!(verdict(app).await, None, "the log was not restored");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn any_single_change_to_the_log_is_found_and_the_event_named() {
+    let app = spawn_app().await;
+    five_changes(&app).await;
+    let report = audit_chain::verify(&app.db).await.unwrap();
+    assert!(report.intact(), "{report:?}");
+    let events = report.events;
+    assert!(events >= 5, "{events}");
+    let head = report.head.unwrap();
+    assert_eq!(head.seq, events as i64);
+    // The database refuses to change or remove an event.
+    for sql in ["UPDATE audit_event SET reason = 'x' WHERE seq = 1;", "DELETE audit_event WHERE seq = 1;"] {
+        let refused = app.db.query(sql).await.unwrap().check();
+        assert!(refused.is_err_and(|e| e.to_string().contains("audit_append_only")), "{sql}");
+    }
+    // Someone with lower-level access removes that guard: the chain still tells.
+    run(&app, "REMOVE EVENT audit_event_append_only ON audit_event;").await;
+    run(&app, "INSERT INTO audit_backup (SELECT * FROM audit_event) RETURN NONE;").await;
+    let k = events as i64 - 2;
+
+    // Edited: one word of the record's state after the change.
+    run(
+        &app,
+        &format!("UPDATE audit_event SET after = string::replace(after, 'Mopti', 'Gao') WHERE seq = {k};"),
+    )
+    .await;
+    assert_eq!(verdict(&app).await, Some((k, Tamper::Edited)));
+    restore(&app).await;
+
+    // Edited, and its hash recomputed the way the server computes it.
+    run(
+        &app,
+        &format!(
+            "UPDATE audit_event SET reason = 'routine', hash = crypto::sha256(string::join('|', <string> seq,
+                <string> at, <string> (actor ?? ''), action, record, before ?? '', after ?? '', 'routine', prev_hash))
+             WHERE seq = {k};"
+        ),
+    )
+    .await;
+    assert_eq!(verdict(&app).await, Some((k, Tamper::Edited)));
+    restore(&app).await;
+
+    // Deleted, then deleted with the later events renumbered.
+    run(&app, &format!("DELETE audit_event WHERE seq = {k};")).await;
+    assert_eq!(verdict(&app).await, Some((k, Tamper::Deleted)));
+    run(&app, &format!("FOR $e IN (SELECT id, seq FROM audit_event WHERE seq > {k} ORDER BY seq) {{ UPDATE $e.id SET seq = $e.seq - 1; }};"))
+        .await;
+    assert_eq!(verdict(&app).await, Some((k, Tamper::Deleted)));
+    restore(&app).await;
+
+    // Inserted: the later events renumbered to make room, the forged one chained to the one
+    // before and hashed the server's way.
+    run(
+        &app,
+        &format!(
+            "FOR $e IN (SELECT id, seq FROM audit_event WHERE seq >= {k} ORDER BY seq DESC) {{ UPDATE $e.id SET seq = $e.seq + 1; }};
+             LET $prev = (SELECT VALUE hash FROM audit_event WHERE seq = {k} - 1)[0];
+             LET $at = time::now();
+             CREATE audit_event:forged CONTENT {{ seq: {k}, at: $at, action: 'update', record: 'donor_grant:nl_2018',
+                before: 'amount 350000', after: 'amount 35000', reason: NONE, prev_hash: $prev,
+                hash: crypto::sha256(string::join('|', <string> {k}, <string> $at, '', 'update', 'donor_grant:nl_2018',
+                    'amount 350000', 'amount 35000', '', $prev)) }};"
+        ),
+    )
+    .await;
+    assert_eq!(verdict(&app).await, Some((k, Tamper::Inserted)));
+    restore(&app).await;
+
+    // Reordered: two neighbours swap their numbers.
+    run(
+        &app,
+        &format!(
+            "UPDATE audit_event SET seq = 1000000 WHERE seq = {k};
+             UPDATE audit_event SET seq = {k} WHERE seq = {k} + 1;
+             UPDATE audit_event SET seq = {k} + 1 WHERE seq = 1000000;"
+        ),
+    )
+    .await;
+    assert_eq!(verdict(&app).await, Some((k, Tamper::Reordered)));
+    restore(&app).await;
+}
+
+/// Opens the database folder of a stopped server, runs `sql`, and closes it again.
+async fn with_stopped_database(url: &str, sql: &str) {
+    let settings = aidtrail::config::Settings::from_lookup(|name| match name {
+        "AIDTRAIL_DB" => Some(url.to_owned()),
+        _ => None,
+    })
+    .unwrap();
+    let (db, _) = aidtrail::db::connect(&settings).await.unwrap();
+    db.query(sql).await.unwrap().check().unwrap_or_else(|e| panic!("{sql}: {e}"));
+    drop(db);
+    // The engine closes its files in the background.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_command_line_checks_the_chain_and_fails_when_it_is_broken() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("surrealkv://{}", dir.path().join("db").display());
+    let env = [("AIDTRAIL_DB", url.clone())];
+    let mut server = start_server(&env, &[], &dir.path().join("server.log"));
+    assert_eq!(server.terminate(), Some(0));
+    // Three events written the server's way.
+    let append = format!(
+        "LET $actor = NONE; LET $action = 'system'; LET $before_text = NONE; LET $reason = 'cli test';
+         LET $record = 'donor:nl_mfa'; LET $after_text = 'one'; {append}
+         LET $record = 'donor:nl_mfa'; LET $after_text = 'two'; {append}
+         LET $record = 'donor:de_ffo'; LET $after_text = 'three'; {append}",
+        append = aidtrail::db::audit::APPEND_EVENT
+    );
+    with_stopped_database(&url, &append).await;
+    let (code, output) = run_server_to_exit(&env, &["audit", "verify"]);
+    assert_eq!(code, Some(0), "{output}");
+    assert!(output.contains("audit log intact"), "{output}");
+    let head = output.lines().find_map(|l| l.strip_prefix("head: event #")).expect("head printed").to_owned();
+
+    with_stopped_database(
+        &url,
+        "REMOVE EVENT audit_event_append_only ON audit_event; UPDATE audit_event SET after = 'TWO' WHERE after = 'two';",
+    )
+    .await;
+    let (code, output) = run_server_to_exit(&env, &["audit", "verify"]);
+    assert_eq!(code, Some(1), "{output}");
+    let seq: i64 = head.split_whitespace().next().unwrap().parse::<i64>().unwrap() - 1;
+    assert!(output.contains(&format!("audit log BROKEN at event #{seq}: it was edited")), "{output}");
+}
