@@ -115,7 +115,7 @@ async fn generate(db: &Db, activities: usize, transactions: usize) {
 fn institutes(i: usize) -> String {
     let country = i % 3;
     let first = country * 10 + (i / 3) % 10;
-    if i % 2 == 0 {
+    if i.is_multiple_of(2) {
         format!("[institute:i{first}]")
     } else {
         format!("[institute:i{first}, institute:i{}]", country * 10 + (i / 3 + 1) % 10)

@@ -11,6 +11,32 @@ use aidtrail::{Application, Settings};
 use tempfile::TempDir;
 use tokio::sync::oneshot;
 
+/// The May 2018 Bamako workshop's edit form as a programme manager posts it, at `version`, with
+/// `changes` replacing or adding fields.
+pub fn workshop_edit<'a>(version: &'a str, changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    let mut form = std::collections::BTreeMap::from([
+        ("version", version),
+        ("code", "ACT-2018-ML-WS-05"),
+        ("title", "Tutoring workshop for judicial police officers"),
+        ("kind", "workshop"),
+        ("status", "4"),
+        ("theme", "both"),
+        ("pillar", "p2"),
+        ("planned_start", "2018-05-08"),
+        ("planned_end", "2018-05-11"),
+        ("country", "ML"),
+        ("city", "Bamako"),
+        ("institutes", "ml_enp"),
+        ("police_women", "2"),
+        ("police_men", "18"),
+        ("funding_0_grant", "nl_2018"),
+        ("funding_0_amount", "38500.00"),
+        ("instructor_0_institution", "National Police of Mali"),
+    ]);
+    form.extend(changes.iter().copied());
+    form.into_iter().collect()
+}
+
 /// The workspace root (the folder holding the top-level `Cargo.toml`).
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_path_buf()

@@ -50,14 +50,14 @@ fn clauses(filter: &DashboardFilter, scoped: bool) -> Clauses {
         for c in [&mut t, &mut a, &mut r] {
             c.push("year >= $from");
         }
-        l.push("planned_start >= $from_start");
+        l.push("time::year(planned_start) >= $from");
         h.push("time::year(handed_over_on) >= $from");
     }
     if filter.to_year.is_some() {
         for c in [&mut t, &mut a, &mut r] {
             c.push("year <= $to");
         }
-        l.push("planned_start < $to_end");
+        l.push("time::year(planned_start) <= $to");
         h.push("time::year(handed_over_on) <= $to");
     }
     // Country, theme and pillar belong to activities: money follows the activities it paid for.
@@ -186,12 +186,6 @@ const ACTIVITY_COLUMNS: &str = "grants, country, year, kind, <int> activities AS
     <int> justice_women AS justice_women, <int> other AS other, <int> other_women AS other_women,
     <int> instructors AS instructors";
 
-/// Midnight UTC on the first of January of `year`, to compare with dates through their index.
-fn new_year(year: i32) -> Option<surrealdb::types::Datetime> {
-    let day = NaiveDate::from_ymd_opt(year, 1, 1)?;
-    Some(day.and_hms_opt(0, 0, 0)?.and_utc().into())
-}
-
 /// The grants a filter reaches, or `None` for all of them: a donor's grants (only the one
 /// picked, if it is the donor's), or the one grant picked.
 async fn grants_in_scope(db: &Db, filter: &DashboardFilter) -> Result<Option<Vec<RecordId>>, AppError> {
@@ -226,7 +220,7 @@ pub async fn dashboard(db: &Db, filter: &DashboardFilter) -> Result<Dashboard, A
                     + participants.other.total AS total,
                 participants.police.women + participants.gendarmerie.women + participants.justice.women
                     + participants.other.women AS women
-            FROM activity WHERE {l} ORDER BY planned_start DESC LIMIT 100;
+            FROM activity WHERE {l} ORDER BY planned_start DESC, code LIMIT 100;
          SELECT institute, institute.name AS name, institute.name_fr AS name_fr, status,
                 lines.map(|$l| {{
                     quantity: $l.quantity, received: $l.received,
@@ -240,8 +234,6 @@ pub async fn dashboard(db: &Db, filter: &DashboardFilter) -> Result<Dashboard, A
         .bind(("grants", scope.clone().unwrap_or_default()))
         .bind(("from", filter.from_year.map(i64::from)))
         .bind(("to", filter.to_year.map(i64::from)))
-        .bind(("from_start", filter.from_year.and_then(|y| new_year(y))))
-        .bind(("to_end", filter.to_year.and_then(|y| new_year(y + 1))))
         .bind(("country", filter.country.clone()))
         .bind(("theme", filter.theme.clone()))
         .bind(("pillar", filter.pillar.as_deref().map(|k| RecordId::new("pillar", k))))
@@ -429,19 +421,20 @@ async fn by_donor(
     let donors: Vec<Named> = response.take(0).map_err(internal)?;
     let grants: Vec<DonorGrants> = response.take(1).map_err(internal)?;
     let owners: Vec<GrantDonor> = response.take(2).map_err(internal)?;
-    let owner: BTreeMap<&RecordId, &RecordId> = owners.iter().map(|o| (&o.id, &o.donor)).collect();
+    // A programme has tens of grants: a search per row is cheaper than a map.
+    let owner = |grant: &RecordId| owners.iter().find(|o| o.id == *grant).map(|o| &o.donor);
     donors
         .into_iter()
         .map(|d| {
             let grants = grants.iter().filter(|g| g.donor == d.id).map(|g| count(g.n)).sum();
             let eur = money
                 .iter()
-                .filter(|r| r.kind == EXPENDITURE && owner.get(&r.grant) == Some(&&d.id))
+                .filter(|r| r.kind == EXPENDITURE && owner(&r.grant) == Some(&d.id))
                 .map(|r| r.eur)
                 .sum();
             let funded = activities
                 .iter()
-                .filter(|r| r.grants.iter().any(|g| owner.get(g) == Some(&&d.id)))
+                .filter(|r| r.grants.iter().any(|g| owner(g) == Some(&d.id)))
                 .map(|r| count(r.activities))
                 .sum();
             let fr = d.fr.filter(|f| !f.is_empty()).unwrap_or_else(|| d.en.clone());
