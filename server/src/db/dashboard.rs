@@ -62,9 +62,12 @@ fn clauses(filter: &DashboardFilter, scoped: bool) -> Clauses {
     }
     // Country, theme and pillar belong to activities: money follows the activities it paid for.
     if filter.country.is_some() {
-        for c in [&mut t, &mut a, &mut r, &mut l] {
+        for c in [&mut t, &mut a, &mut r] {
             c.push("country = $country");
         }
+        // Not through the (country, date) index: the planner would then read every activity of
+        // the country and sort them (bench: 834 ms against 96 ms without a country).
+        l.push("<string> country = $country");
         h.push("institute.country = $country");
     }
     if filter.theme.is_some() {
