@@ -307,6 +307,18 @@ async fn the_summaries_follow_every_change_to_activities_and_transactions() {
     let mali = dashboard(&app, &nl, &[("country", "ML")]).await;
     assert_eq!(shown(&mali), (0, 0, 0, 0, 0));
     assert_eq!(shown(&mali), recount(&app, "nl_mfa", Some("ML")).await);
+    // The list underneath, newest first, follows too.
+    let listed = |d: &serde_json::Value| -> Vec<String> {
+        d["activities"].as_array().unwrap().iter().map(|a| a["code"].as_str().unwrap().to_owned()).collect()
+    };
+    assert_eq!(listed(&all), ["ACT-2018-ML-WS-05", "ACT-2017-NE-SYL"]);
+    assert_eq!(all["activities"][0]["participants"], 23);
+    assert_eq!(listed(&niger), ["ACT-2018-ML-WS-05", "ACT-2017-NE-SYL"]);
+    assert!(listed(&mali).is_empty());
+    let in_2017 = dashboard(&app, &nl, &[("from_year", "2017"), ("to_year", "2017")]).await;
+    assert_eq!(listed(&in_2017), ["ACT-2017-NE-SYL"]);
+    let programme = dashboard(&app, &app.manager, &[("from_year", "2018"), ("to_year", "2018")]).await;
+    assert_eq!(listed(&programme), ["ACT-2018-ML-EQ-05", "ACT-2018-ML-WS-05"]);
     // Germany's figures follow the same rules.
     let de = app.sign_in(DONOR_DE).await;
     let germany = dashboard(&app, &de, &[]).await;

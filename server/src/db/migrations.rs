@@ -46,6 +46,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "audit_append_only",
         sql: include_str!("migrations/0009_audit_append_only.surql"),
     },
+    Migration {
+        version: 10,
+        name: "recent_activities",
+        sql: include_str!("migrations/0010_recent_activities.surql"),
+    },
 ];
 
 #[derive(Debug, SurrealValue)]
