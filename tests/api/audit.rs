@@ -2,7 +2,9 @@
 //! the database is found and named; the command line gives the same verdict.
 
 use aidtrail::db::audit_chain;
-use aidtrail_tests::{TestApp, run_server_to_exit, spawn_app, start_server, workshop_edit};
+use aidtrail_tests::{
+    AUDITOR, TestApp, run_server_to_exit, spawn_app, start_server, text_of_testid, workshop_edit,
+};
 use app::domain::audit::Tamper;
 
 /// Five audited edits of the Bamako workshop's city, through the form.
@@ -111,6 +113,37 @@ async fn any_single_change_to_the_log_is_found_and_the_event_named() {
     .await;
     assert_eq!(verdict(&app).await, Some((k, Tamper::Reordered)));
     restore(&app).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auditors_read_the_log_through_its_filters_and_see_the_chain_checked() {
+    let app = spawn_app().await;
+    five_changes(&app).await;
+    let auditor = app.sign_in(AUDITOR).await;
+    let (status, page) =
+        app.get_with(&auditor, "/admin/audit?verify=1&record=ml_workshop_2018&action=update").await;
+    assert_eq!(status, 200);
+    let intact = text_of_testid(&page, "audit-intact").expect("no verdict on the page");
+    assert!(intact.contains("The audit log is intact"), "{intact}");
+    // The five edits of the workshop, and nothing else, each with its state after the change.
+    assert_eq!(page.matches("data-seq=").count(), 5, "{page}");
+    assert!(page.contains("Sikasso") && page.contains("manager@aidtrail.demo"));
+    let (_, none) = app.get_with(&auditor, "/admin/audit?record=ml_workshop_2018&action=archive").await;
+    assert!(none.contains("No audit events match these filters."));
+
+    // Changed behind aidtrail's back: the page names the event.
+    let k = audit_chain::verify(&app.db).await.unwrap().events as i64 - 1;
+    run(
+        &app,
+        &format!(
+            "REMOVE EVENT audit_event_append_only ON audit_event;
+             UPDATE audit_event SET reason = 'routine' WHERE seq = {k};"
+        ),
+    )
+    .await;
+    let (_, page) = app.get_with(&auditor, "/admin/audit?verify=1").await;
+    let broken = text_of_testid(&page, "audit-broken").expect("the change was not shown");
+    assert!(broken.contains(&format!("The audit log was altered at event #{k}: edited")), "{broken}");
 }
 
 /// Opens the database folder of a stopped server, runs `sql`, and closes it again.

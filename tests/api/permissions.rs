@@ -35,6 +35,7 @@ const ADMIN_ONLY_POST: [u16; 6] = [401, 303, 403, 403, 403, 403];
 const EDITORS_PAGE: [u16; 6] = [401, 200, 200, 403, 403, 403];
 const EDITORS_POST: [u16; 6] = [401, 303, 303, 403, 403, 403];
 const STAFF_PAGE: [u16; 6] = [401, 200, 200, 200, 403, 403];
+const AUDIT_PAGE: [u16; 6] = [401, 200, 403, 200, 403, 403];
 const EVERYONE: [u16; 6] = [200; 6];
 const EVERYONE_REDIRECT: [u16; 6] = [303; 6];
 const PAGE_ARGS: &[(&str, &str)] = &[("page[page]", "1"), ("page[per_page]", "20")];
@@ -57,6 +58,7 @@ fn matrix() -> Vec<Row> {
         Row { method: "GET", path: "/login", call: Page("/login"), expect: EVERYONE },
         Row { method: "GET", path: "/account/password", call: Page("/account/password"), expect: PAGE },
         Row { method: "GET", path: "/admin/users", call: Page("/admin/users"), expect: ADMIN_ONLY_PAGE },
+        Row { method: "GET", path: "/admin/audit", call: Page("/admin/audit?verify=1"), expect: AUDIT_PAGE },
         Row { method: "GET", path: "/activities/new", call: Page("/activities/new"), expect: EDITORS_PAGE },
         Row {
             method: "GET",
@@ -356,6 +358,24 @@ fn matrix() -> Vec<Row> {
             path: "list_equipment",
             call: ServerFn("list_equipment", PAGE_ARGS),
             expect: PAGE,
+        },
+        Row {
+            method: "POST",
+            path: "list_audit_events",
+            call: ServerFn("list_audit_events", PAGE_ARGS),
+            expect: AUDIT_PAGE,
+        },
+        Row {
+            method: "POST",
+            path: "get_audit_users",
+            call: ServerFn("get_audit_users", &[]),
+            expect: AUDIT_PAGE,
+        },
+        Row {
+            method: "POST",
+            path: "verify_audit_chain",
+            call: ServerFn("verify_audit_chain", &[]),
+            expect: AUDIT_PAGE,
         },
         Row {
             method: "POST",

@@ -236,3 +236,24 @@ pub async fn get_dashboard(
 pub async fn get_dashboard_options() -> Result<crate::domain::dashboard::DashboardOptions, AppError> {
     with_status(services::dashboard_options(&*repo()?, signed_in().as_ref()).await)
 }
+
+/// One page of the audit log matching the filter.
+#[server]
+pub async fn list_audit_events(
+    #[server(default)] filter: crate::domain::audit::AuditFilter,
+    page: PageRequest,
+) -> Result<Page<crate::domain::audit::AuditEventRow>, AppError> {
+    with_status(services::audit_log(&*repo()?, signed_in().as_ref(), &filter, page).await)
+}
+
+/// The users the audit log's filter offers.
+#[server]
+pub async fn get_audit_users() -> Result<Vec<String>, AppError> {
+    with_status(services::audit_users(&*repo()?, signed_in().as_ref()).await)
+}
+
+/// The audit log's hash chain checked.
+#[server]
+pub async fn verify_audit_chain() -> Result<crate::domain::audit::ChainReport, AppError> {
+    with_status(services::verify_audit(&*repo()?, signed_in().as_ref()).await)
+}

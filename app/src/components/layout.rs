@@ -9,7 +9,7 @@ use crate::api::get_current_user;
 use crate::domain::{CurrentUser, Permission};
 use crate::i18n::{Locale, Msg};
 
-const NAV: [(&str, Msg, Permission); 10] = [
+const NAV: [(&str, Msg, Permission); 11] = [
     ("/", Msg::NavHome, Permission::ViewOverview),
     ("/dashboard", Msg::NavDashboard, Permission::ViewGrants),
     ("/grants", Msg::NavGrants, Permission::ViewGrants),
@@ -20,6 +20,7 @@ const NAV: [(&str, Msg, Permission); 10] = [
     ("/indicators", Msg::NavIndicators, Permission::ViewActivities),
     ("/records", Msg::NavRecords, Permission::ViewRecords),
     ("/admin/users", Msg::NavUsers, Permission::ManageUsers),
+    ("/admin/audit", Msg::NavAudit, Permission::ViewAudit),
 ];
 
 /// Whether `path` belongs to the navigation entry `href`.

@@ -70,10 +70,12 @@ pub enum Permission {
     /// Confirm (or dispute) the receipt of equipment handed over to one's own institute.
     ConfirmReceipt,
     ManageUsers,
+    /// Read the audit log and check its hash chain: admins and auditors.
+    ViewAudit,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 9] = [
+    pub const ALL: [Permission; 10] = [
         Permission::ViewOverview,
         Permission::ViewGrants,
         Permission::ViewActivities,
@@ -83,6 +85,7 @@ impl Permission {
         Permission::EditProgramme,
         Permission::ConfirmReceipt,
         Permission::ManageUsers,
+        Permission::ViewAudit,
     ];
 }
 
@@ -121,6 +124,7 @@ impl CurrentUser {
             (role, ConfirmReceipt) => role == Role::Institute,
             (Role::Admin, _) => true,
             (Role::ProgrammeManager | Role::Auditor, ManageUsers) => false,
+            (Role::ProgrammeManager, ViewAudit) => false,
             (Role::Auditor, EditProgramme) => false,
             (Role::ProgrammeManager | Role::Auditor, _) => true,
             (Role::Donor, ViewOverview | ViewGrants | ViewActivities | ViewInstitutes | ViewEquipment) => {
@@ -171,6 +175,14 @@ mod tests {
     fn only_admins_manage_users() {
         for role in Role::ALL {
             assert_eq!(user(role).can(Permission::ManageUsers), role == Role::Admin, "{role:?}");
+        }
+    }
+
+    #[test]
+    fn only_admins_and_auditors_read_the_audit_log() {
+        for role in Role::ALL {
+            let expected = matches!(role, Role::Admin | Role::Auditor);
+            assert_eq!(user(role).can(Permission::ViewAudit), expected, "{role:?}");
         }
     }
 

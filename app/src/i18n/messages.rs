@@ -369,6 +369,34 @@ pub enum Msg {
     Disputed,
     NoEquipmentFunded,
     ByDonor,
+    NavAudit,
+    AuditTitle,
+    AuditIntro,
+    AuditVerify,
+    AuditIntact,
+    AuditEventsChecked,
+    AuditHead,
+    AuditBroken,
+    TamperEdited,
+    TamperDeleted,
+    TamperInserted,
+    TamperReordered,
+    AuditEventsBefore,
+    FilterRecord,
+    FilterUser,
+    FilterFrom,
+    FilterTo,
+    FilterAction,
+    ColSeq,
+    ColWhen,
+    ColUser,
+    ColAction,
+    ColRecord,
+    ColChange,
+    AuditBefore,
+    AuditAfter,
+    AuditSystem,
+    EmptyAudit,
 }
 
 impl Msg {
@@ -1042,6 +1070,58 @@ impl Msg {
                 "Aucun équipement n’a été payé par ces subventions.",
             ),
             ByDonor => ("By donor", "Par bailleur"),
+            NavAudit => ("Audit log", "Journal d’audit"),
+            AuditTitle => ("Audit log", "Journal d’audit"),
+            AuditIntro => (
+                "Every change, who made it and when, with the record before and after. Each event is chained to the one before by a SHA-256 hash, so that a change made behind aidtrail’s back shows.",
+                "Chaque modification, son auteur et sa date, avec l’enregistrement avant et après. Chaque événement est chaîné au précédent par une empreinte SHA-256 : une modification faite en dehors d’aidtrail se voit.",
+            ),
+            AuditVerify => ("Check the whole chain", "Vérifier toute la chaîne"),
+            AuditIntact => (
+                "The audit log is intact: every event matches its hash and follows the one before, without a gap.",
+                "Le journal d’audit est intact : chaque événement correspond à son empreinte et suit le précédent, sans lacune.",
+            ),
+            AuditEventsChecked => ("Events checked", "Événements vérifiés"),
+            AuditHead => (
+                "Last event (note it: a later check proves that nothing was removed since)",
+                "Dernier événement (notez-le : une vérification ultérieure prouvera que rien n’a été retiré depuis)",
+            ),
+            AuditBroken => {
+                ("The audit log was altered at event", "Le journal d’audit a été altéré à l’événement")
+            }
+            TamperEdited => (
+                "edited: its content no longer matches its hash, or the next event no longer follows it.",
+                "modifié : son contenu ne correspond plus à son empreinte, ou l’événement suivant ne le suit plus.",
+            ),
+            TamperDeleted => {
+                ("deleted: it is missing from the sequence.", "supprimé : il manque dans la séquence.")
+            }
+            TamperInserted => (
+                "inserted: the events after it were renumbered to make room.",
+                "inséré : les événements suivants ont été renumérotés pour lui faire place.",
+            ),
+            TamperReordered => (
+                "moved: it changed places with the next event.",
+                "déplacé : il a changé de place avec l’événement suivant.",
+            ),
+            AuditEventsBefore => ("Events before it are intact", "Événements intacts avant lui"),
+            FilterRecord => ("Record", "Enregistrement"),
+            FilterUser => ("User", "Utilisateur"),
+            FilterFrom => ("From", "Du"),
+            FilterTo => ("To", "Au"),
+            FilterAction => ("Action", "Action"),
+            ColSeq => ("#", "No"),
+            ColWhen => ("When", "Quand"),
+            ColUser => ("User", "Utilisateur"),
+            ColAction => ("Action", "Action"),
+            ColRecord => ("Record", "Enregistrement"),
+            ColChange => ("Change", "Modification"),
+            AuditBefore => ("Before", "Avant"),
+            AuditAfter => ("After", "Après"),
+            AuditSystem => ("system", "système"),
+            EmptyAudit => {
+                ("No audit events match these filters.", "Aucun événement ne correspond à ces filtres.")
+            }
         }
     }
 }

@@ -3,6 +3,7 @@
 mod activities;
 mod activity;
 mod activity_form;
+mod audit;
 mod dashboard;
 mod equipment;
 mod form_fields;
@@ -22,6 +23,7 @@ mod users;
 pub use activities::ActivitiesPage;
 pub use activity::ActivityPage;
 pub use activity_form::{EditActivityPage, NewActivityPage};
+pub use audit::AuditPage;
 pub use dashboard::DashboardPage;
 pub use equipment::EquipmentPage;
 pub use grants::GrantsPage;

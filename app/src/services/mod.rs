@@ -69,6 +69,16 @@ pub trait Repo: Send + Sync + 'static {
         scope: &Scope,
         id: &str,
     ) -> Result<Option<crate::domain::handovers::HandoverDetail>, AppError>;
+    /// One page of the audit log, oldest first within the filter.
+    async fn audit_log(
+        &self,
+        filter: &crate::domain::audit::AuditFilter,
+        page: PageRequest,
+    ) -> Result<Page<crate::domain::audit::AuditEventRow>, AppError>;
+    /// The emails of the users who appear in the audit log.
+    async fn audit_users(&self) -> Result<Vec<String>, AppError>;
+    /// The whole hash chain checked.
+    async fn verify_audit(&self) -> Result<crate::domain::audit::ChainReport, AppError>;
     async fn dashboard(
         &self,
         filter: &crate::domain::dashboard::DashboardFilter,
@@ -442,4 +452,30 @@ pub async fn dashboard_options(
         Scope::Institute(_) => Err(AppError::Forbidden),
         Scope::All => repo.dashboard_options(None, true).await,
     }
+}
+
+/// One page of the audit log: admins and auditors.
+pub async fn audit_log(
+    repo: &dyn Repo,
+    user: Option<&CurrentUser>,
+    filter: &crate::domain::audit::AuditFilter,
+    page: PageRequest,
+) -> Result<Page<crate::domain::audit::AuditEventRow>, AppError> {
+    require(user, Permission::ViewAudit)?;
+    repo.audit_log(filter, page).await
+}
+
+/// The users the audit log's filter offers.
+pub async fn audit_users(repo: &dyn Repo, user: Option<&CurrentUser>) -> Result<Vec<String>, AppError> {
+    require(user, Permission::ViewAudit)?;
+    repo.audit_users().await
+}
+
+/// The audit log's hash chain checked from the first event to the last.
+pub async fn verify_audit(
+    repo: &dyn Repo,
+    user: Option<&CurrentUser>,
+) -> Result<crate::domain::audit::ChainReport, AppError> {
+    require(user, Permission::ViewAudit)?;
+    repo.verify_audit().await
 }

@@ -1,4 +1,4 @@
-//! Checking the audit log's hash chain (see [`super::audit::APPEND_EVENT`]): every event's hash
+//! Reading the audit log, and checking its hash chain (see [`super::audit::APPEND_EVENT`]): every event's hash
 //! is recomputed from its content and the previous event's hash, and the sequence numbers must
 //! run 1, 2, 3, … without a gap. The first event where that fails is named, with what most
 //! likely happened to it.
@@ -7,7 +7,8 @@
 //! the hashing and the reasoning are done here, so that shifted or swapped events can be told
 //! from edited ones.
 
-use app::domain::audit::{ChainBreak, ChainHead, ChainReport, Tamper};
+use app::domain::audit::{AuditEventRow, AuditFilter, ChainBreak, ChainHead, ChainReport, Tamper};
+use app::domain::{Page, PageRequest};
 use app::error::AppError;
 use sha2::{Digest, Sha256};
 use surrealdb::types::SurrealValue;
@@ -186,6 +187,97 @@ pub async fn verify(db: &Db) -> Result<ChainReport, AppError> {
         }
     }
     Ok(check.finish())
+}
+
+#[derive(Debug, SurrealValue)]
+#[surreal(crate = "surrealdb::types")]
+struct EventRow {
+    seq: i64,
+    at: chrono::DateTime<chrono::Utc>,
+    actor: Option<String>,
+    action: String,
+    record: String,
+    before: Option<String>,
+    after: Option<String>,
+    reason: Option<String>,
+    hash: String,
+}
+
+/// One page of the log, in sequence order, with the filter applied in the database.
+pub async fn list(db: &Db, filter: &AuditFilter, page: PageRequest) -> Result<Page<AuditEventRow>, AppError> {
+    let mut clauses = vec!["true"];
+    if filter.record.is_some() {
+        clauses.push("string::contains(record, $record)");
+    }
+    if filter.user.is_some() {
+        clauses.push("actor.email = $user");
+    }
+    if filter.from.is_some() {
+        clauses.push("at >= $from");
+    }
+    if filter.to.is_some() {
+        clauses.push("at < $to");
+    }
+    if filter.action.is_some() {
+        clauses.push("action = $action");
+    }
+    let condition = clauses.join(" AND ");
+    let day = |text: &Option<String>, days: i64| {
+        text.as_deref().and_then(|t| app::domain::parse_date(t).ok()).and_then(|d| {
+            let d = d.checked_add_signed(chrono::Duration::days(days))?;
+            Some(surrealdb::types::Datetime::from(d.and_hms_opt(0, 0, 0)?.and_utc()))
+        })
+    };
+    let (limit, start) =
+        (i64::from(page.per_page), i64::from(page.page.saturating_sub(1)) * i64::from(page.per_page));
+    let mut response = db
+        .query(format!(
+            "SELECT seq, at, actor.email AS actor, action, record, before, after, reason, hash FROM audit_event
+                WHERE {condition} ORDER BY seq LIMIT $limit START $start;
+             SELECT count() AS n FROM audit_event WHERE {condition} GROUP ALL;"
+        ))
+        .bind(("record", filter.record.clone()))
+        .bind(("user", filter.user.clone()))
+        .bind(("from", day(&filter.from, 0)))
+        .bind(("to", day(&filter.to, 1)))
+        .bind(("action", filter.action.clone()))
+        .bind(("limit", limit))
+        .bind(("start", start))
+        .await
+        .map_err(internal)?;
+    let rows: Vec<EventRow> = response.take(0).map_err(internal)?;
+    let total: Option<i64> = response.take((1, "n")).map_err(internal)?;
+    Ok(Page {
+        items: rows
+            .into_iter()
+            .map(|r| AuditEventRow {
+                seq: r.seq,
+                at: r.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                actor: r.actor,
+                action: r.action,
+                record: r.record,
+                before: r.before,
+                after: r.after,
+                reason: r.reason,
+                hash: r.hash,
+            })
+            .collect(),
+        page: page.page,
+        per_page: page.per_page,
+        total: u64::try_from(total.unwrap_or(0)).unwrap_or(0),
+    })
+}
+
+/// The emails of the users who appear in the log, for the filter.
+pub async fn users(db: &Db) -> Result<Vec<String>, AppError> {
+    let mut emails: Vec<String> = db
+        .query("SELECT VALUE email FROM user WHERE id IN (SELECT VALUE actor FROM audit_event WHERE actor != NONE GROUP BY actor);")
+        .await
+        .map_err(internal)?
+        .take(0)
+        .map_err(internal)?;
+    emails.sort();
+    Ok(emails)
 }
 
 #[cfg(test)]

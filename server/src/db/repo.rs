@@ -566,6 +566,22 @@ impl Repo for SurrealRepo {
         Ok(found)
     }
 
+    async fn audit_log(
+        &self,
+        filter: &app::domain::audit::AuditFilter,
+        page: PageRequest,
+    ) -> Result<Page<app::domain::audit::AuditEventRow>, AppError> {
+        super::audit_chain::list(&self.db, filter, page).await
+    }
+
+    async fn audit_users(&self) -> Result<Vec<String>, AppError> {
+        super::audit_chain::users(&self.db).await
+    }
+
+    async fn verify_audit(&self) -> Result<app::domain::audit::ChainReport, AppError> {
+        super::audit_chain::verify(&self.db).await
+    }
+
     async fn dashboard(
         &self,
         filter: &app::domain::dashboard::DashboardFilter,
