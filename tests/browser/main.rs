@@ -226,9 +226,9 @@ async fn role_journeys(client: Client, base: String, accounts: Vec<(String, Stri
     ];
     let staff = [everything.as_slice(), &["Records"]].concat();
     let expected: Vec<Vec<&str>> = vec![
-        [staff.as_slice(), &["Users"]].concat(),
+        [staff.as_slice(), &["Users", "Audit log"]].concat(),
         staff.clone(),
-        staff,
+        [staff.as_slice(), &["Audit log"]].concat(),
         everything.to_vec(),
         // The institute user reads French, its preference, and sees no grants.
         vec!["Vue d’ensemble", "Activités", "Institutions", "Équipement", "Remises", "Indicateurs"],
