@@ -143,6 +143,12 @@ async fn main() {
     println!("generating {activities} activities and {transactions} transactions across 10 donors…");
     generate(&db, activities, transactions).await;
 
+    // A programme grows by a few rows a day, not by a million at once: let the storage engine
+    // finish compacting the bulk load before measuring, as it would have in use.
+    let settle = std::env::var("AIDTRAIL_BENCH_SETTLE_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(60);
+    println!("  letting the storage settle for {settle} s…");
+    tokio::time::sleep(Duration::from_secs(settle)).await;
+
     let mut filters = Vec::new();
     for d in 0..10 {
         let donor = Some(format!("d{d}"));
