@@ -7,6 +7,10 @@
 //! programme), each with the choices of its filters as the page asks for them, and reports p50
 //! and p99 latency and the process's peak resident memory. The summary records (migration
 //! 0008) are kept up to date by the database while the rows are generated, as in use.
+//!
+//! Generating the full size takes a quarter of an hour. With `AIDTRAIL_BENCH_DB=<folder>` the
+//! database is kept in that folder and reused by the next run asking for the same size, so
+//! that a change to the reads can be measured in seconds.
 
 use std::time::{Duration, Instant};
 
@@ -122,6 +126,62 @@ fn institutes(i: usize) -> String {
     }
 }
 
+/// The time of each read of the whole-programme dashboard on its own (median of five), to see
+/// which of them grows with the data.
+async fn profile(db: &Db) {
+    let reads = [
+        ("grants", "SELECT id FROM donor_grant WHERE archived = false;"),
+        ("money summary, scanned", "SELECT grant, kind, year FROM transaction_summary;"),
+        (
+            "money summary, by key",
+            "SELECT grant, kind, year FROM (SELECT VALUE type::record('transaction_summary', record::id(id)) FROM money_key);",
+        ),
+        (
+            "activity summary, by key",
+            "SELECT grants, country, year FROM (SELECT VALUE type::record('activity_summary', record::id(id)) FROM activity_key);",
+        ),
+        (
+            "institutes reached, by key",
+            "RETURN array::len(array::distinct((SELECT VALUE institute FROM (SELECT VALUE type::record('activity_reach', record::id(id)) FROM reach_key) WHERE n > 0)));",
+        ),
+        ("handovers", "SELECT id FROM handover WHERE archived = false;"),
+        (
+            "recent, all, as a range",
+            "SELECT VALUE activity FROM activity_recent:['all', -9999999999]..['all', 9999999999] LIMIT 100;",
+        ),
+        (
+            "recent, all",
+            "SELECT VALUE activity FROM type::record('activity_recent', ['all', -9999999999]..['all', 9999999999]) LIMIT 100;",
+        ),
+        (
+            "recent, one grant",
+            "SELECT VALUE activity FROM type::record('activity_recent', [donor_grant:g0_0, -9999999999]..[donor_grant:g0_0, 9999999999]) LIMIT 100;",
+        ),
+        (
+            "100 activities",
+            "SELECT id, code, title FROM (SELECT VALUE activity FROM type::record('activity_recent', ['all', -9999999999]..['all', 9999999999]) LIMIT 100);",
+        ),
+        ("donors", "SELECT id, name FROM donor WHERE archived = false;"),
+    ];
+    println!("  each read of the whole-programme dashboard (median of 5):");
+    for (name, sql) in reads {
+        let mut times = Vec::new();
+        let mut rows = 0;
+        for _ in 0..5 {
+            let started = Instant::now();
+            let mut response = db.query(sql).await.expect(name);
+            times.push(started.elapsed());
+            let value: surrealdb::types::Value = response.take(0).expect(name);
+            rows = match value {
+                surrealdb::types::Value::Array(a) => a.len(),
+                _ => 1,
+            };
+        }
+        times.sort();
+        println!("    {name}: {:.1} ms ({rows} rows)", times[2].as_secs_f64() * 1000.0);
+    }
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[index.min(sorted.len() - 1)]
@@ -130,8 +190,19 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 #[tokio::main]
 async fn main() {
     let (activities, transactions) = (arg(1, 100_000), arg(2, 1_000_000));
-    let folder = tempfile::tempdir().expect("temp dir");
-    let url = format!("surrealkv://{}", folder.path().join("db").display());
+    let temp = tempfile::tempdir().expect("temp dir");
+    let kept = std::env::var_os("AIDTRAIL_BENCH_DB").map(std::path::PathBuf::from);
+    let folder = kept.clone().unwrap_or_else(|| temp.path().to_owned());
+    // The size a kept database was generated with; another size starts afresh.
+    let size = format!("{activities} {transactions}");
+    let marker = folder.join("generated");
+    let reuse = kept.is_some() && std::fs::read_to_string(&marker).is_ok_and(|s| s == size);
+    if kept.is_some() && !reuse {
+        let _ = std::fs::remove_dir_all(folder.join("db"));
+        let _ = std::fs::remove_file(&marker);
+        std::fs::create_dir_all(&folder).expect("bench folder");
+    }
+    let url = format!("surrealkv://{}", folder.join("db").display());
     let settings = Settings::from_lookup(|name| match name {
         "AIDTRAIL_DB" => Some(url.clone()),
         "AIDTRAIL_DEMO" => Some("false".into()),
@@ -140,14 +211,25 @@ async fn main() {
     .expect("settings");
     let (db, _) = db::connect(&settings).await.expect("database");
     db::migrations::apply(&db).await.expect("migrations");
-    println!("generating {activities} activities and {transactions} transactions across 10 donors…");
-    generate(&db, activities, transactions).await;
-
-    // A programme grows by a few rows a day, not by a million at once: let the storage engine
-    // finish compacting the bulk load before measuring, as it would have in use.
-    let settle = std::env::var("AIDTRAIL_BENCH_SETTLE_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(60);
-    println!("  letting the storage settle for {settle} s…");
-    tokio::time::sleep(Duration::from_secs(settle)).await;
+    if reuse {
+        println!(
+            "reusing the database of {activities} activities and {transactions} transactions in {}",
+            folder.display()
+        );
+    } else {
+        println!("generating {activities} activities and {transactions} transactions across 10 donors…");
+        generate(&db, activities, transactions).await;
+        if kept.is_some() {
+            std::fs::write(&marker, &size).expect("bench marker");
+        }
+        // A programme grows by a few rows a day, not by a million at once: let the storage
+        // engine finish compacting the bulk load before measuring, as it would have in use.
+        let settle =
+            std::env::var("AIDTRAIL_BENCH_SETTLE_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(60);
+        println!("  letting the storage settle for {settle} s…");
+        tokio::time::sleep(Duration::from_secs(settle)).await;
+    }
+    profile(&db).await;
 
     let mut filters = Vec::new();
     for d in 0..10 {

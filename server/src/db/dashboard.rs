@@ -184,6 +184,19 @@ const ACTIVITY_COLUMNS: &str = "grants, country, year, kind, <int> activities AS
     <int> justice_women AS justice_women, <int> other AS other, <int> other_women AS other_women,
     <int> instructors AS instructors";
 
+/// The summaries (migrations 0008 and 0010) and the tables of their keys (0011).
+const MONEY: (&str, &str) = ("transaction_summary", "money_key");
+const ACTIVITIES: (&str, &str) = ("activity_summary", "activity_key");
+const REACH: (&str, &str) = ("activity_reach", "reach_key");
+
+/// The live rows of a summary, fetched one by one through the table of its keys (migration
+/// 0011), optionally only those whose key matches `keys`: a scan of the summary table itself
+/// would step over every superseded version of its rows.
+fn live((summary, key_table): (&str, &str), keys: Option<&str>) -> String {
+    let keys = keys.unwrap_or("true");
+    format!("(SELECT VALUE type::record('{summary}', record::id(id)) FROM {key_table} WHERE {keys})")
+}
+
 /// The grants a filter reaches, or `None` for all of them: a donor's grants (only the one
 /// picked, if it is the donor's), or the one grant picked.
 async fn grants_in_scope(db: &Db, filter: &DashboardFilter) -> Result<Option<Vec<RecordId>>, AppError> {
@@ -208,11 +221,17 @@ pub async fn dashboard(db: &Db, filter: &DashboardFilter) -> Result<Dashboard, A
     let scope = grants_in_scope(db, filter).await?;
     let c = clauses(filter, scope.is_some());
     let (g, t, a, r, l, h) = (&c.grants, &c.transactions, &c.activities, &c.reach, &c.list, &c.handovers);
+    let scoped = scope.is_some();
+    let (money, activities, reach) = (
+        live(MONEY, scoped.then_some("record::id(id)[0] IN $grants")),
+        live(ACTIVITIES, scoped.then_some("record::id(id)[0] ANYINSIDE $grants")),
+        live(REACH, scoped.then_some("record::id(id)[1] IN $grants")),
+    );
     let sql = format!(
         "SELECT id, reference, title, title_fr, amount_minor, currency FROM donor_grant WHERE {g} ORDER BY reference;
-         SELECT {MONEY_COLUMNS} FROM transaction_summary WHERE {t};
-         SELECT {ACTIVITY_COLUMNS} FROM activity_summary WHERE {a};
-         RETURN array::len(array::distinct((SELECT VALUE institute FROM activity_reach WHERE {r})));
+         SELECT {MONEY_COLUMNS} FROM {money} WHERE {t};
+         SELECT {ACTIVITY_COLUMNS} FROM {activities} WHERE {a};
+         RETURN array::len(array::distinct((SELECT VALUE institute FROM {reach} WHERE {r})));
          SELECT institute, institute.name AS name, institute.name_fr AS name_fr, status,
                 lines.map(|$l| {{
                     quantity: $l.quantity, received: $l.received,
@@ -224,8 +243,8 @@ pub async fn dashboard(db: &Db, filter: &DashboardFilter) -> Result<Dashboard, A
     let keys = recent_keys(scope.as_deref());
     let sql = keys.iter().enumerate().fold(sql, |sql, (i, _)| {
         format!(
-            "{sql}\n SELECT VALUE [record::id(id)[1], activity] FROM activity_recent:[$k{i}, $lo]..[$k{i}, $hi]
-                WHERE {l} LIMIT {RECENT};"
+            "{sql}\n SELECT VALUE [record::id(id)[1], activity]
+                FROM type::record('activity_recent', [$k{i}, $lo]..[$k{i}, $hi]) WHERE {l} LIMIT {RECENT};"
         )
     });
     let (lo, hi) = recent_bounds(filter);
@@ -577,16 +596,17 @@ struct Named {
 /// The choices of the filters: donors (for staff), the donor's grants, pillars, countries and
 /// years that have activities.
 pub async fn options(db: &Db, donor: Option<&str>, staff: bool) -> Result<DashboardOptions, AppError> {
+    let activities = live(ACTIVITIES, None);
     let mut response = db
-        .query(
+        .query(format!(
             "SELECT id, name AS en, name_fr AS fr FROM donor WHERE archived = false ORDER BY en;
              SELECT id, reference AS en, reference AS fr FROM donor_grant
                 WHERE archived = false AND ($donor = NONE OR donor = $donor) ORDER BY en;
              SELECT id, string::concat(code, ' – ', title) AS en, string::concat(code, ' – ', title_fr ?: title) AS fr
                 FROM pillar WHERE archived = false ORDER BY en;
-             SELECT VALUE country FROM activity_summary GROUP BY country;
-             SELECT VALUE year FROM activity_summary GROUP BY year;",
-        )
+             SELECT VALUE country FROM {activities} GROUP BY country;
+             SELECT VALUE year FROM {activities} GROUP BY year;",
+        ))
         .bind(("donor", donor.map(|k| RecordId::new("donor", k))))
         .await
         .map_err(internal)?;

@@ -51,6 +51,7 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "recent_activities",
         sql: include_str!("migrations/0010_recent_activities.surql"),
     },
+    Migration { version: 11, name: "summary_keys", sql: include_str!("migrations/0011_summary_keys.surql") },
 ];
 
 #[derive(Debug, SurrealValue)]
