@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use surrealdb::types::{RecordId, SurrealValue};
 
 use super::Db;
-use super::audit::{APPEND_EVENT, Bindings, actor, execute, internal, new_key};
+use super::audit::{Bindings, actor, audited, execute, internal, new_key};
 
 pub use super::audit::SaveError;
 
@@ -250,15 +250,12 @@ pub async fn create(
     let content = content(db, draft, 1).await?;
     let key = new_key();
     let id = RecordId::new("activity", key.as_str());
+    let audit = audited("create", true);
     let sql = format!(
         "BEGIN TRANSACTION;
          IF (SELECT id FROM activity WHERE code = $content.code LIMIT 1) {{ THROW 'aidtrail:duplicate_code' }};
          LET $after = (CREATE ONLY $id CONTENT $content);
-         LET $action = 'create';
-         LET $record = <string> $id;
-         LET $before_text = NONE;
-         LET $after_text = <string> $after;
-         {APPEND_EVENT}
+         {audit}
          COMMIT TRANSACTION;"
     );
     let bindings = vec![
@@ -281,6 +278,7 @@ pub async fn update(
     reason: Option<String>,
 ) -> Result<(), SaveError> {
     let content = content(db, draft, version + 1).await?;
+    let audit = audited("update", false);
     let sql = format!(
         "BEGIN TRANSACTION;
          LET $before = (SELECT * FROM ONLY $id);
@@ -288,11 +286,7 @@ pub async fn update(
          IF $before.version != $version {{ THROW 'aidtrail:version_conflict' }};
          IF (SELECT id FROM activity WHERE code = $content.code AND id != $id LIMIT 1) {{ THROW 'aidtrail:duplicate_code' }};
          LET $after = (UPDATE ONLY $id CONTENT $content RETURN AFTER);
-         LET $action = 'update';
-         LET $record = <string> $id;
-         LET $before_text = <string> $before;
-         LET $after_text = <string> $after;
-         {APPEND_EVENT}
+         {audit}
          COMMIT TRANSACTION;"
     );
     let id = RecordId::new("activity", key);

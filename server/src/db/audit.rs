@@ -20,6 +20,20 @@ CREATE audit_event CONTENT {
 };
 "#;
 
+/// SurrealQL that records, as one audit event of `action`, the change of the record `$id` into
+/// `$after`, from `$before` unless it was just `created`. Placed inside the transaction, after
+/// the change and before the commit; `$actor` and `$reason` are bound by the caller.
+pub fn audited(action: &'static str, created: bool) -> String {
+    let before = if created { "NONE" } else { "<string> $before" };
+    format!(
+        "LET $action = '{action}';
+         LET $record = <string> $id;
+         LET $before_text = {before};
+         LET $after_text = <string> $after;
+         {APPEND_EVENT}"
+    )
+}
+
 /// Why a record was not saved.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SaveError {
@@ -100,17 +114,14 @@ pub async fn archive(
     reason: Option<String>,
 ) -> Result<(), SaveError> {
     use surrealdb::types::SurrealValue;
+    let audit = audited("archive", false);
     let sql = format!(
         "BEGIN TRANSACTION;
          LET $before = (SELECT * FROM ONLY $id);
          IF $before = NONE OR $before.archived {{ THROW 'aidtrail:not_found' }};
          IF $before.version != $version {{ THROW 'aidtrail:version_conflict' }};
          LET $after = (UPDATE ONLY $id SET archived = true, version = $version + 1 RETURN AFTER);
-         LET $action = 'archive';
-         LET $record = <string> $id;
-         LET $before_text = <string> $before;
-         LET $after_text = <string> $after;
-         {APPEND_EVENT}
+         {audit}
          COMMIT TRANSACTION;"
     );
     let bindings = vec![

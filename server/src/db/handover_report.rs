@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use surrealdb::types::{RecordId, SurrealValue};
 
 use super::Db;
-use super::audit::{APPEND_EVENT, SaveError, actor, execute, new_key};
+use super::audit::{SaveError, actor, audited, execute, new_key};
 use super::repo::{internal as read_error, invalid_row};
 use super::rows::key_of;
 
@@ -179,6 +179,7 @@ pub async fn report_state(
     remark: String,
 ) -> Result<(), SaveError> {
     let institute = user.institute.as_ref().map(|k| RecordId::new("institute", k.as_str()));
+    let audit = audited("report_state", false);
     let sql = format!(
         "BEGIN TRANSACTION;
          LET $before = (SELECT * FROM ONLY $id);
@@ -191,11 +192,7 @@ pub async fn report_state(
              equipment: $id, state: $state, reported_on: $on, remark: $remark, reported_by: $actor, at: time::now()
          }};
          LET $after = (UPDATE ONLY $id SET state = $state, version = $before.version + 1 RETURN AFTER);
-         LET $action = 'report_state';
-         LET $record = <string> $id;
-         LET $before_text = <string> $before;
-         LET $after_text = <string> $after;
-         {APPEND_EVENT}
+         {audit}
          COMMIT TRANSACTION;"
     );
     let bindings = vec![

@@ -12,7 +12,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use surrealdb::types::{Object, RecordId, SurrealValue, Value};
 
 use super::Db;
-use super::audit::{APPEND_EVENT, SaveError, actor, execute, new_key};
+use super::audit::{SaveError, actor, audited, execute, new_key};
 use super::repo::internal as read_error;
 use super::rows::key_of;
 
@@ -388,6 +388,7 @@ pub async fn confirm(
         None => vec!["handed_over", "partially_received"],
         Some(_) => vec!["received", "partially_received", "disputed"],
     };
+    let audit = audited("confirm", false);
     let sql = format!(
         "BEGIN TRANSACTION;
          LET $before = (SELECT * FROM ONLY $id);
@@ -401,11 +402,7 @@ pub async fn confirm(
          }};
          LET $after = (UPDATE ONLY $id SET lines = $lines, status = $status, confirmed_by = $actor,
              confirmed_at = time::now(), version = $version + 1 RETURN AFTER);
-         LET $action = 'confirm';
-         LET $record = <string> $id;
-         LET $before_text = <string> $before;
-         LET $after_text = <string> $after;
-         {APPEND_EVENT}
+         {audit}
          COMMIT TRANSACTION;"
     );
     let institute = RecordId::new("institute", user.institute.clone().unwrap_or_default().as_str());
@@ -472,6 +469,7 @@ pub async fn create(db: &Db, user: &CurrentUser, new: &NewHandover) -> Result<St
             Value::Object(o)
         })
         .collect();
+    let audit = audited("create", true);
     let sql = format!(
         "BEGIN TRANSACTION;
          IF (SELECT id FROM handover WHERE code = $code LIMIT 1) {{ THROW 'aidtrail:duplicate' }};
@@ -487,11 +485,7 @@ pub async fn create(db: &Db, user: &CurrentUser, new: &NewHandover) -> Result<St
              code: $code, institute: $institute, activity: $activity, handed_over_on: $date,
              handed_over_by: $by, status: $status, lines: $lines
          }});
-         LET $action = 'create';
-         LET $record = <string> $id;
-         LET $before_text = NONE;
-         LET $after_text = <string> $after;
-         {APPEND_EVENT}
+         {audit}
          COMMIT TRANSACTION;"
     );
     let bindings = vec![
@@ -524,6 +518,7 @@ pub async fn create(db: &Db, user: &CurrentUser, new: &NewHandover) -> Result<St
 
 /// A planned handover has taken place: it now awaits the institute's confirmation.
 pub async fn mark_handed_over(db: &Db, user: &CurrentUser, key: &str, version: i64) -> Result<(), SaveError> {
+    let audit = audited("update", false);
     let sql = format!(
         "BEGIN TRANSACTION;
          LET $before = (SELECT * FROM ONLY $id);
@@ -531,11 +526,7 @@ pub async fn mark_handed_over(db: &Db, user: &CurrentUser, key: &str, version: i
          IF $before.version != $version {{ THROW 'aidtrail:version_conflict' }};
          IF $before.status != 'planned' {{ THROW 'aidtrail:version_conflict' }};
          LET $after = (UPDATE ONLY $id SET status = 'handed_over', version = $version + 1 RETURN AFTER);
-         LET $action = 'update';
-         LET $record = <string> $id;
-         LET $before_text = <string> $before;
-         LET $after_text = <string> $after;
-         {APPEND_EVENT}
+         {audit}
          COMMIT TRANSACTION;"
     );
     let bindings = vec![

@@ -1,6 +1,7 @@
 //! SurrealDB: connection, schema migrations, demo data and the repository.
 
 pub mod activities;
+mod activity_reads;
 pub mod audit;
 pub mod audit_chain;
 pub mod dashboard;
@@ -10,6 +11,7 @@ pub mod handover_report;
 pub mod handovers;
 pub mod indicators;
 pub mod migrations;
+mod overview;
 pub mod records;
 pub mod repo;
 pub mod rows;

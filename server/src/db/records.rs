@@ -18,7 +18,7 @@ use chrono::NaiveDate;
 use surrealdb::types::{Number, Object, RecordId, SurrealValue, Value};
 
 use super::Db;
-use super::audit::{APPEND_EVENT, SaveError, actor, execute, internal, new_key};
+use super::audit::{SaveError, actor, audited, execute, internal, new_key};
 use super::rows::key_of;
 
 fn field(field: &str, code: &str) -> FieldError {
@@ -273,16 +273,13 @@ async fn save(
     let kind = draft.kind;
     let content = content(db, draft, version.map_or(1, |v| v + 1)).await?;
     let guards = guards(kind);
+    let (audit_create, audit_update) = (audited("create", true), audited("update", false));
     let sql = match version {
         None => format!(
             "BEGIN TRANSACTION;
              {guards}
              LET $after = (CREATE ONLY $id CONTENT $content);
-             LET $action = 'create';
-             LET $record = <string> $id;
-             LET $before_text = NONE;
-             LET $after_text = <string> $after;
-             {APPEND_EVENT}
+             {audit_create}
              COMMIT TRANSACTION;"
         ),
         Some(_) => format!(
@@ -292,11 +289,7 @@ async fn save(
              IF $before.version != $version {{ THROW 'aidtrail:version_conflict' }};
              {guards}
              LET $after = (UPDATE ONLY $id MERGE $content RETURN AFTER);
-             LET $action = 'update';
-             LET $record = <string> $id;
-             LET $before_text = <string> $before;
-             LET $after_text = <string> $after;
-             {APPEND_EVENT}
+             {audit_update}
              COMMIT TRANSACTION;"
         ),
     };

@@ -3,8 +3,8 @@
 
 use app::domain::{
     ActivityDetail, ActivityEdit, ActivityFilter, ActivityFilterOptions, ActivityFormOptions, ActivityRow,
-    ActivitySort, EquipmentRow, GrantRow, HistoryEntry, InstituteRow, NamedRef, Overview, Page, PageRequest,
-    Scope, Text, UserFormOptions, UserRow,
+    EquipmentRow, GrantRow, HistoryEntry, InstituteRow, Overview, Page, PageRequest, Scope, UserFormOptions,
+    UserRow,
 };
 use app::error::AppError;
 use app::i18n::Locale;
@@ -12,10 +12,7 @@ use app::services::Repo;
 use surrealdb::types::{RecordId, SurrealValue};
 
 use super::Db;
-use super::rows::{
-    ActivityLinks, ActivityListRecord, ActivityRecord, CountRow, GrantRecord, GrantRefRecord,
-    InstituteRecord, NameRecord, TitleRecord, TrainedRecord, activity_detail, first_count, key_of,
-};
+use super::rows::{GrantRecord, InstituteRecord, first_count};
 
 /// Reads the programme's records from SurrealDB.
 #[derive(Clone)]
@@ -111,7 +108,7 @@ pub(super) fn invalid_row(error: app::domain::DomainError) -> AppError {
 }
 
 /// Activities that took place (implementation, finalisation, closed) count as training given.
-const HELD: &str = "status IN [2, 3, 4]";
+pub(super) const HELD: &str = "status IN [2, 3, 4]";
 
 #[derive(Debug, SurrealValue)]
 #[surreal(crate = "surrealdb::types")]
@@ -134,60 +131,7 @@ pub(super) struct OptionRecord {
 #[async_trait::async_trait]
 impl Repo for SurrealRepo {
     async fn overview(&self, scope: &Scope) -> Result<Overview, AppError> {
-        let activities = condition(scope, Records::Activities);
-        let trained = format!(
-            "SELECT math::sum(participants.police.total) AS police, math::sum(participants.police.women) AS police_women,
-                    math::sum(participants.gendarmerie.total) AS gendarmerie, math::sum(participants.gendarmerie.women) AS gendarmerie_women,
-                    math::sum(participants.justice.total) AS justice, math::sum(participants.justice.women) AS justice_women,
-                    math::sum(participants.other.total) AS other, math::sum(participants.other.women) AS other_women
-             FROM activity WHERE archived = false AND {HELD} AND ({activities}) GROUP ALL;"
-        );
-        let donors = match scope {
-            Scope::Donor(_) => {
-                "SELECT count() AS n FROM donor WHERE archived = false AND id = $scope GROUP ALL;"
-            }
-            _ => "SELECT count() AS n FROM donor WHERE archived = false GROUP ALL;",
-        };
-        let mut response = self
-            .db
-            .query(donors)
-            .query(format!(
-                "SELECT count() AS n FROM donor_grant WHERE archived = false AND ({}) GROUP ALL;",
-                condition(scope, Records::Grants)
-            ))
-            .query(format!(
-                "SELECT count() AS n FROM activity WHERE archived = false AND ({activities}) GROUP ALL;"
-            ))
-            .query(format!(
-                "SELECT count() AS n FROM institute WHERE archived = false AND ({}) GROUP ALL;",
-                condition(scope, Records::Institutes)
-            ))
-            .query(format!(
-                "SELECT math::sum(quantity) AS n FROM equipment WHERE archived = false AND ({}) GROUP ALL;",
-                condition(scope, Records::Equipment)
-            ))
-            .query(trained)
-            .bind(("scope", scope_value(scope)))
-            .await
-            .map_err(internal)?
-            .check()
-            .map_err(internal)?;
-        let mut counts = [0_u64; 5];
-        for (i, slot) in counts.iter_mut().enumerate() {
-            *slot = first_count(response.take::<Vec<CountRow>>(i).map_err(internal)?);
-        }
-        let trained: Vec<TrainedRecord> = response.take(5).map_err(internal)?;
-        let (people, women) = trained.first().map(TrainedRecord::totals).unwrap_or((0, 0));
-        let sees_money = !matches!(scope, Scope::Institute(_));
-        Ok(Overview {
-            donors: sees_money.then_some(counts[0]),
-            grants: sees_money.then_some(counts[1]),
-            activities: counts[2],
-            institutes: counts[3],
-            equipment_items: counts[4],
-            people_trained: people,
-            women_trained: women,
-        })
+        super::overview::overview(&self.db, scope).await
     }
 
     async fn list_grants(&self, scope: &Scope, page: PageRequest) -> Result<Page<GrantRow>, AppError> {
@@ -210,71 +154,7 @@ impl Repo for SurrealRepo {
         filter: &ActivityFilter,
         page: PageRequest,
     ) -> Result<Page<ActivityRow>, AppError> {
-        let mut conds = vec!["archived = false", condition(scope, Records::Activities)];
-        if filter.country.is_some() {
-            conds.push("country = $country");
-        }
-        if filter.year.is_some() {
-            conds.push("time::year(planned_start) = $year");
-        }
-        if filter.kind.is_some() {
-            conds.push("kind = $kind");
-        }
-        if filter.status.is_some() {
-            conds.push("status = $status");
-        }
-        if filter.pillar.is_some() {
-            conds.push("pillar = $pillar");
-        }
-        if filter.grant.is_some() {
-            conds.push("$grant IN funding.donor_grant");
-        }
-        if filter.donor.is_some() {
-            conds.push("$donor IN funding.donor_grant.donor");
-        }
-        if filter.q.is_some() {
-            conds.push(
-                "string::contains(string::lowercase(title), $q) OR string::contains(string::lowercase(title_fr), $q)
-                 OR string::contains(string::lowercase(code), $q)",
-            );
-        }
-        let condition = conds.iter().map(|c| format!("({c})")).collect::<Vec<_>>().join(" AND ");
-        let order = match filter.sort {
-            ActivitySort::Newest => "planned_start DESC, code",
-            ActivitySort::Oldest => "planned_start ASC, code",
-            ActivitySort::Title => "title ASC, code",
-        };
-        let mut response = self
-            .db
-            .query(format!(
-                "SELECT id, code, title, title_fr, kind, status, planned_start, planned_end, actual_start, actual_end,
-                        country, city, participants
-                 FROM activity WHERE {condition} ORDER BY {order} LIMIT $limit START $start;"
-            ))
-            .query(format!("SELECT count() AS n FROM activity WHERE {condition} GROUP ALL;"))
-            .bind(("limit", i64::from(page.per_page)))
-            .bind(("start", page.offset() as i64))
-            .bind(("scope", scope_value(scope)))
-            .bind(("country", filter.country.clone()))
-            .bind(("year", filter.year.map(i64::from)))
-            .bind(("kind", filter.kind.clone()))
-            .bind(("status", filter.status))
-            .bind(("pillar", filter.pillar.as_deref().map(|k| RecordId::new("pillar", k))))
-            .bind(("grant", filter.grant.as_deref().map(|k| RecordId::new("donor_grant", k))))
-            .bind(("donor", filter.donor.as_deref().map(|k| RecordId::new("donor", k))))
-            .bind(("q", filter.q.as_deref().map(str::to_lowercase)))
-            .await
-            .map_err(internal)?
-            .check()
-            .map_err(internal)?;
-        let rows: Vec<ActivityListRecord> = response.take(0).map_err(internal)?;
-        let total = first_count(response.take(1).map_err(internal)?);
-        let items = rows
-            .into_iter()
-            .map(ActivityRow::try_from)
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(invalid_row)?;
-        Ok(Page { items, page: page.page, per_page: page.per_page, total })
+        super::activity_reads::list(&self.db, scope, filter, page).await
     }
 
     async fn indicators(&self, scope: &Scope) -> Result<Vec<app::domain::IndicatorRow>, AppError> {
@@ -288,101 +168,11 @@ impl Repo for SurrealRepo {
     }
 
     async fn activity_filter_options(&self, scope: &Scope) -> Result<ActivityFilterOptions, AppError> {
-        let activities = condition(scope, Records::Activities);
-        let grants = condition(scope, Records::Grants);
-        let donors = match scope {
-            Scope::All => "true",
-            Scope::Donor(_) => "id = $scope",
-            Scope::Institute(_) => "false",
-        };
-        let mut response = self
-            .db
-            .query(format!("SELECT VALUE country FROM activity WHERE archived = false AND ({activities});"))
-            .query(format!(
-                "SELECT VALUE time::year(planned_start) FROM activity WHERE archived = false AND ({activities});"
-            ))
-            .query(
-                "SELECT id, string::concat(code, ' · ', title) AS label, string::concat(code, ' · ', title_fr) AS label_fr, code
-                 FROM pillar WHERE archived = false ORDER BY code;",
-            )
-            .query(format!(
-                "SELECT id, reference AS label, reference AS label_fr FROM donor_grant
-                 WHERE archived = false AND ({grants}) ORDER BY label;"
-            ))
-            .query(format!(
-                "SELECT id, name AS label, name_fr AS label_fr FROM donor WHERE archived = false AND {donors} ORDER BY label;"
-            ))
-            .bind(("scope", scope_value(scope)))
-            .await
-            .map_err(internal)?
-            .check()
-            .map_err(internal)?;
-        let mut countries: Vec<String> = response.take(0).map_err(internal)?;
-        countries.sort();
-        countries.dedup();
-        let mut years: Vec<i64> = response.take(1).map_err(internal)?;
-        years.sort_unstable_by(|a, b| b.cmp(a));
-        years.dedup();
-        let to_refs = |rows: Vec<OptionRecord>| -> Vec<NamedRef> {
-            rows.into_iter()
-                .map(|r| NamedRef { id: key_of(&r.id), name: Text::new(r.label, r.label_fr) })
-                .collect()
-        };
-        Ok(ActivityFilterOptions {
-            countries: countries.iter().filter_map(|c| app::domain::Country::parse(c).ok()).collect(),
-            years: years.into_iter().filter_map(|y| i32::try_from(y).ok()).collect(),
-            pillars: to_refs(response.take(2).map_err(internal)?),
-            grants: to_refs(response.take(3).map_err(internal)?),
-            donors: to_refs(response.take(4).map_err(internal)?),
-        })
+        super::activity_reads::filter_options(&self.db, scope).await
     }
 
     async fn activity(&self, scope: &Scope, id: &str) -> Result<Option<ActivityDetail>, AppError> {
-        let mut response = self
-            .db
-            .query("SELECT * FROM $id;")
-            .bind(("id", RecordId::new("activity", id)))
-            .await
-            .map_err(internal)?
-            .check()
-            .map_err(internal)?;
-        // Archived activities leave the lists but stay readable here, with their history.
-        let found: Vec<ActivityRecord> = response.take(0).map_err(internal)?;
-        let Some(record) = found.into_iter().next() else {
-            return Ok(None);
-        };
-        let grant_ids: Vec<RecordId> = record.funding.iter().map(|f| f.donor_grant.clone()).collect();
-        let pillar: Vec<RecordId> = record.pillar.iter().cloned().collect();
-        let mut links = self
-            .db
-            .query("SELECT id, name, name_fr FROM $institutes;")
-            .query("SELECT title, title_fr FROM $pillar;")
-            .query(
-                "SELECT id, reference, donor, donor.name AS donor_name, donor.name_fr AS donor_name_fr FROM $grants;",
-            )
-            .bind(("institutes", record.institutes.clone()))
-            .bind(("pillar", pillar))
-            .bind(("grants", grant_ids))
-            .await
-            .map_err(internal)?
-            .check()
-            .map_err(internal)?;
-        let links = ActivityLinks {
-            institutes: links.take::<Vec<NameRecord>>(0).map_err(internal)?,
-            pillar: links.take::<Vec<TitleRecord>>(1).map_err(internal)?.into_iter().next(),
-            grants: links.take::<Vec<GrantRefRecord>>(2).map_err(internal)?,
-        };
-        let allowed = match scope {
-            Scope::All => true,
-            Scope::Donor(key) => {
-                links.grants.iter().any(|g| g.donor.as_ref().is_some_and(|d| key_of(d) == *key))
-            }
-            Scope::Institute(key) => record.institutes.iter().any(|i| key_of(i) == *key),
-        };
-        if !allowed {
-            return Err(AppError::Forbidden);
-        }
-        activity_detail(record, links).map(Some).map_err(invalid_row)
+        super::activity_reads::detail(&self.db, scope, id).await
     }
 
     async fn list_institutes(
@@ -442,52 +232,11 @@ impl Repo for SurrealRepo {
     }
 
     async fn activity_edit(&self, id: &str) -> Result<Option<ActivityEdit>, AppError> {
-        let found: Vec<ActivityRecord> = self
-            .db
-            .query("SELECT * FROM $id;")
-            .bind(("id", RecordId::new("activity", id)))
-            .await
-            .map_err(internal)?
-            .check()
-            .map_err(internal)?
-            .take(0)
-            .map_err(internal)?;
-        match found.into_iter().next() {
-            Some(record) => super::rows::activity_edit(record).map(Some).map_err(invalid_row),
-            None => Ok(None),
-        }
+        super::activity_reads::edit(&self.db, id).await
     }
 
     async fn activity_form_options(&self) -> Result<ActivityFormOptions, AppError> {
-        let mut response = self
-            .db
-            .query(
-                "SELECT id, string::concat(reference, ' · ', donor.name, ' (', currency, ')') AS label,
-                        string::concat(reference, ' · ', donor.name_fr, ' (', currency, ')') AS label_fr, start_on
-                 FROM donor_grant WHERE archived = false ORDER BY start_on DESC, label;",
-            )
-            .query(
-                "SELECT id, string::concat(code, ' · ', name) AS label, string::concat(code, ' · ', name_fr) AS label_fr, country
-                 FROM institute WHERE archived = false ORDER BY country, label;",
-            )
-            .query(
-                "SELECT id, string::concat(code, ' · ', title) AS label, string::concat(code, ' · ', title_fr) AS label_fr, code
-                 FROM pillar WHERE archived = false ORDER BY code;",
-            )
-            .await
-            .map_err(internal)?
-            .check()
-            .map_err(internal)?;
-        let to_refs = |rows: Vec<OptionRecord>| -> Vec<NamedRef> {
-            rows.into_iter()
-                .map(|r| NamedRef { id: key_of(&r.id), name: Text::new(r.label, r.label_fr) })
-                .collect()
-        };
-        Ok(ActivityFormOptions {
-            grants: to_refs(response.take(0).map_err(internal)?),
-            institutes: to_refs(response.take(1).map_err(internal)?),
-            pillars: to_refs(response.take(2).map_err(internal)?),
-        })
+        super::activity_reads::form_options(&self.db).await
     }
 
     async fn history(&self, record: &str) -> Result<Vec<HistoryEntry>, AppError> {
