@@ -6,6 +6,7 @@ pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod db;
+pub mod exports;
 mod forms;
 mod handover_forms;
 mod routes;

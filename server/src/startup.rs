@@ -188,6 +188,7 @@ fn plain_routes() -> Routes {
         .post("/equipment/state", crate::handover_forms::report_state)
         .post("/handovers/{id}/hand-over", crate::handover_forms::hand_over)
         .get("/handovers/{id}/photos/{file}", crate::attachments::download_photo)
+        .get("/exports/{file}", crate::exports::download)
 }
 
 /// Routes that take larger bodies than the rest: file uploads.

@@ -6,6 +6,7 @@ mod audit;
 mod auth;
 mod dashboard;
 mod demo;
+mod exports;
 mod handovers;
 mod lifecycle;
 mod pages;

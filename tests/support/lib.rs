@@ -155,6 +155,26 @@ impl TestApp {
             .unwrap_or_else(|| panic!("no initial account {email}"))
     }
 
+    /// Downloads an export (`/exports/...`) as `client`: its status and its rows, header first,
+    /// after checking that it is CSV and dropping a byte-order mark.
+    pub async fn export(&self, client: &reqwest::Client, path: &str) -> (u16, Vec<Vec<String>>) {
+        let response = client.get(self.url(path)).send().await.expect("request");
+        let status = response.status().as_u16();
+        if status != 200 {
+            return (status, Vec::new());
+        }
+        assert_eq!(response.headers()["content-type"], "text/csv; charset=utf-8", "{path}");
+        let bytes = response.bytes().await.expect("body");
+        let body = bytes.strip_prefix(b"\xEF\xBB\xBF".as_slice()).unwrap_or(&bytes);
+        let rows = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(body)
+            .records()
+            .map(|r| r.expect("a valid CSV record").iter().map(str::to_owned).collect())
+            .collect();
+        (status, rows)
+    }
+
     /// Signs in as `email` (one of the initial accounts) and returns the client holding the
     /// session cookie.
     pub async fn sign_in(&self, email: &str) -> reqwest::Client {

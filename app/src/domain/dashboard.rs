@@ -21,7 +21,7 @@ pub struct DashboardFilter {
     pub pillar: Option<String>,
 }
 
-fn key(value: Option<String>) -> Option<String> {
+pub(crate) fn key(value: Option<String>) -> Option<String> {
     value.map(|v| v.trim().to_owned()).filter(|v| {
         !v.is_empty()
             && v.len() <= 64

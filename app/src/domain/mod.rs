@@ -9,6 +9,7 @@ mod auth;
 mod codes;
 pub mod dashboard;
 mod dates;
+pub mod exports;
 mod filters;
 pub mod handovers;
 mod money;

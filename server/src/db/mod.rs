@@ -7,6 +7,7 @@ pub mod audit_chain;
 pub mod dashboard;
 pub mod demo;
 pub mod equipment;
+pub mod exports;
 pub mod handover_report;
 pub mod handovers;
 pub mod indicators;

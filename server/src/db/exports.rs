@@ -1,0 +1,439 @@
+//! Reading the rows of the CSV exports, in batches, so that a file of a million rows is written
+//! as it is read. Each export is a table read in key order (the audit log in sequence order),
+//! its filter's conditions, and one SurrealQL expression giving the rows of one record (a
+//! handover gives a row per line). The cells come back as values, converted by the writer
+//! according to the column (`app::domain::exports`).
+
+use app::domain::exports::{ExportFilter, ExportKind};
+use app::domain::{Scope, Text};
+use app::error::AppError;
+use surrealdb::types::{RecordId, SurrealValue, Value};
+
+use super::Db;
+use super::repo::internal;
+
+/// Records read per query.
+pub const BATCH: usize = 2_000;
+
+/// How the reader goes through a table.
+#[derive(Clone, Copy)]
+enum Order {
+    /// In record-key order, each batch starting at the last key read.
+    Key,
+    /// In `seq` order (the audit log).
+    Seq,
+}
+
+/// What to read for one export.
+struct Source {
+    table: &'static str,
+    order: Order,
+    /// The conditions that every row must meet, joined by `AND`.
+    conditions: Vec<&'static str>,
+    /// The rows of one record: an array of arrays of cells, in the columns' order.
+    rows: &'static str,
+}
+
+fn source(kind: ExportKind, filter: &ExportFilter, institute: bool) -> Option<Source> {
+    let (donor, grant, from, to, country) = (
+        filter.donor.is_some(),
+        filter.grant.is_some(),
+        filter.from.is_some(),
+        filter.to.is_some(),
+        filter.country.is_some(),
+    );
+    let mut c: Vec<&'static str> = Vec::new();
+    let when = |on: bool, cond: &'static str, c: &mut Vec<&'static str>| {
+        if on {
+            c.push(cond);
+        }
+    };
+    let (table, order, rows) = match kind {
+        ExportKind::Donors => {
+            c.push("archived = false");
+            when(donor, "id = $donor", &mut c);
+            when(grant, "id = $grant.donor", &mut c);
+            ("donor", Order::Key, "[[id, name, name_fr, country, iati_ref, org_type, currency]]")
+        }
+        ExportKind::Grants => {
+            c.push("archived = false");
+            when(donor, "donor = $donor", &mut c);
+            when(grant, "id = $grant", &mut c);
+            when(from, "end_on >= $from", &mut c);
+            when(to, "start_on <= $to", &mut c);
+            (
+                "donor_grant",
+                Order::Key,
+                "[[id, donor, reference, title, title_fr, amount_minor, currency, signed_on, start_on, end_on,
+                   status, array::join(countries, '; ')]]",
+            )
+        }
+        ExportKind::Transactions => {
+            c.push("archived = false");
+            when(donor, "donor_grant.donor = $donor", &mut c);
+            when(grant, "donor_grant = $grant", &mut c);
+            when(from, "value_date >= $from", &mut c);
+            when(to, "value_date <= $to", &mut c);
+            when(country, "activity_country = $country", &mut c);
+            (
+                "transaction",
+                Order::Key,
+                "[[id, donor_grant, donor_grant.donor, kind, value_date, amount_minor, currency, rate_to_grant,
+                   amount_grant_minor, donor_grant.currency, rate_to_eur, amount_eur_minor, activity, equipment,
+                   activity_country, provider, receiver, description]]",
+            )
+        }
+        ExportKind::Activities => {
+            c.push("archived = false");
+            when(donor, "$donor IN funding.donor_grant.donor", &mut c);
+            when(grant, "$grant IN funding.donor_grant", &mut c);
+            when(from, "planned_start >= $from", &mut c);
+            when(to, "planned_start <= $to", &mut c);
+            when(country, "country = $country", &mut c);
+            (
+                "activity",
+                Order::Key,
+                "[[id, code, title, title_fr, kind, status, planned_start, planned_end, actual_start, actual_end,
+                   country, city, venue, theme, pillar, institutes, array::distinct(funding.donor_grant),
+                   participants.police.women, participants.police.total - participants.police.women,
+                   participants.gendarmerie.women, participants.gendarmerie.total - participants.gendarmerie.women,
+                   participants.justice.women, participants.justice.total - participants.justice.women,
+                   participants.other.women, participants.other.total - participants.other.women,
+                   participants.police.total + participants.gendarmerie.total + participants.justice.total
+                       + participants.other.total,
+                   participants.police.women + participants.gendarmerie.women + participants.justice.women
+                       + participants.other.women,
+                   array::len(instructors[WHERE supervisor = false])]]",
+            )
+        }
+        ExportKind::Institutes => {
+            c.push("archived = false");
+            when(donor || grant, "id IN $reached", &mut c);
+            when(country, "country = $country", &mut c);
+            ("institute", Order::Key, "[[id, code, name, name_fr, kind, country, city]]")
+        }
+        ExportKind::Equipment => {
+            c.push("archived = false");
+            when(donor, "donor_grant.donor = $donor", &mut c);
+            when(grant, "donor_grant = $grant", &mut c);
+            when(from, "purchase_date >= $from", &mut c);
+            when(to, "purchase_date <= $to", &mut c);
+            (
+                "equipment",
+                Order::Key,
+                "[[id, donor_grant, donor_grant.donor, category, description, description_fr, quantity,
+                   unit_cost_minor, unit_cost_minor * quantity, currency, transaction.rate_to_eur,
+                   IF transaction != NONE { math::round(unit_cost_minor * quantity * transaction.rate_to_eur) },
+                   supplier, array::join(serials, '; '), purchase_date, transaction, state, next_verification_on]]",
+            )
+        }
+        ExportKind::Handovers => {
+            c.push("archived = false");
+            when(institute, "institute = $institute", &mut c);
+            when(donor, "$donor IN lines.equipment.donor_grant.donor", &mut c);
+            when(grant, "$grant IN lines.equipment.donor_grant", &mut c);
+            when(from, "handed_over_on >= $from", &mut c);
+            when(to, "handed_over_on <= $to", &mut c);
+            when(country, "institute.country = $country", &mut c);
+            (
+                "handover",
+                Order::Key,
+                "array::filter(lines.map(|$l, $i| {
+                    line: [id, code, institute, activity, handed_over_on, handed_over_by, status, $i + 1,
+                           $l.equipment, $l.quantity, $l.received ?? 0, array::join($l.serials, '; '),
+                           array::join($l.serials_checked ?? [], '; '), confirmed_at],
+                    mine: ($donor = NONE OR $l.equipment.donor_grant.donor = $donor)
+                        AND ($grant = NONE OR $l.equipment.donor_grant = $grant)
+                 }), |$l| $l.mine).line",
+            )
+        }
+        ExportKind::Confirmations => {
+            when(institute, "handover.institute = $institute", &mut c);
+            when(donor, "$donor IN lines.equipment.donor_grant.donor", &mut c);
+            when(grant, "$grant IN lines.equipment.donor_grant", &mut c);
+            when(from, "confirmed_at >= $from", &mut c);
+            when(to, "confirmed_at < $to_end", &mut c);
+            when(country, "handover.institute.country = $country", &mut c);
+            (
+                "handover_confirmation",
+                Order::Key,
+                "array::filter(lines.map(|$l, $i| {
+                    line: [id, handover, outcome, reason, remarks, corrects, confirmed_by.email, confirmed_at,
+                           $i + 1, $l.equipment, $l.received, array::join($l.serials_checked ?? [], '; '),
+                           $l.condition, $l.remark],
+                    mine: ($donor = NONE OR $l.equipment.donor_grant.donor = $donor)
+                        AND ($grant = NONE OR $l.equipment.donor_grant = $grant)
+                 }), |$l| $l.mine).line",
+            )
+        }
+        ExportKind::StateReports => {
+            when(donor, "equipment.donor_grant.donor = $donor", &mut c);
+            when(grant, "equipment.donor_grant = $grant", &mut c);
+            when(from, "reported_on >= $from", &mut c);
+            when(to, "reported_on <= $to", &mut c);
+            (
+                "equipment_report",
+                Order::Key,
+                "[[id, equipment, state, reported_on, remark, reported_by.email, at]]",
+            )
+        }
+        ExportKind::AuditLog => {
+            when(from, "at >= $from", &mut c);
+            when(to, "at < $to_end", &mut c);
+            (
+                "audit_event",
+                Order::Seq,
+                "[[seq, at, actor.email, action, record, reason, before, after, prev_hash, hash]]",
+            )
+        }
+        // Not read row by row from a table: see `participants` and `indicators`.
+        ExportKind::Participants | ExportKind::Indicators => return None,
+    };
+    if c.is_empty() {
+        c.push("true");
+    }
+    Some(Source { table, order, conditions: c, rows })
+}
+
+#[derive(Debug, SurrealValue)]
+#[surreal(crate = "surrealdb::types")]
+struct Batch {
+    at: Value,
+    rows: Vec<Vec<Value>>,
+}
+
+/// Reads an export batch by batch: memory holds one batch, whatever the size of the file.
+pub struct Reader {
+    db: Db,
+    filter: ExportFilter,
+    institute: Option<RecordId>,
+    order: Order,
+    /// The first query, and the next ones (which start where the last batch ended).
+    first: String,
+    next: String,
+    /// Where the last batch ended: a record id, or a sequence number.
+    at: Option<Value>,
+    done: bool,
+    /// The rows of an export worked out whole (a few hundred at most), given in one batch.
+    computed: Option<Vec<Vec<Value>>>,
+}
+
+impl Reader {
+    /// Prepares the reading of `kind`. `scope` narrows an institute's files; the caller has put
+    /// a donor's own key in `filter`.
+    pub async fn open(
+        db: &Db,
+        kind: ExportKind,
+        filter: &ExportFilter,
+        scope: &Scope,
+    ) -> Result<Self, AppError> {
+        let institute = match scope {
+            Scope::Institute(key) => Some(RecordId::new("institute", key.as_str())),
+            _ => None,
+        };
+        let computed = match kind {
+            ExportKind::Participants => Some(participants(db, filter).await?),
+            ExportKind::Indicators => Some(indicators(db, filter, scope).await?),
+            _ => None,
+        };
+        let (order, first, next) = match source(kind, filter, institute.is_some()) {
+            Some(source) => {
+                let (first, next) = statements(kind, &source);
+                (source.order, first, next)
+            }
+            None => (Order::Key, String::new(), String::new()),
+        };
+        Ok(Self {
+            db: db.clone(),
+            filter: filter.clone(),
+            institute,
+            order,
+            first,
+            next,
+            at: None,
+            done: false,
+            computed,
+        })
+    }
+
+    /// The next batch of rows, or `None` at the end.
+    pub async fn next(&mut self) -> Result<Option<Vec<Vec<Value>>>, AppError> {
+        if self.done {
+            return Ok(None);
+        }
+        if let Some(rows) = self.computed.take() {
+            self.done = true;
+            return Ok(Some(rows));
+        }
+        let filter = &self.filter;
+        let at_midnight = |d: chrono::NaiveDate| d.and_hms_opt(0, 0, 0).map(|t| t.and_utc());
+        let sql = if self.at.is_some() { &self.next } else { &self.first };
+        let key = match (&self.at, self.order) {
+            (Some(Value::RecordId(id)), Order::Key) => Value::String(super::rows::key_of(id)),
+            (Some(value), _) => value.clone(),
+            (None, _) => Value::None,
+        };
+        let skip_first = self.at.is_some() && matches!(self.order, Order::Key);
+        let mut response = self
+            .db
+            .query(sql.as_str())
+            .bind(("at", key))
+            .bind(("batch", (BATCH + usize::from(skip_first)) as i64))
+            .bind(("donor", filter.donor.as_deref().map(|k| RecordId::new("donor", k))))
+            .bind(("grant", filter.grant.as_deref().map(|k| RecordId::new("donor_grant", k))))
+            .bind(("from", filter.from.and_then(at_midnight)))
+            .bind(("to", filter.to.and_then(at_midnight)))
+            .bind(("to_end", filter.to.and_then(|d| d.succ_opt()).and_then(at_midnight)))
+            .bind(("country", filter.country.clone()))
+            .bind(("institute", self.institute.clone()))
+            .await
+            .map_err(internal)?;
+        let last = response.num_statements() - 1;
+        let mut batches: Vec<Batch> = response.take(last).map_err(internal)?;
+        // A range starts at the last key read: that record was in the previous batch.
+        if skip_first && batches.first().is_some_and(|b| Some(&b.at) == self.at.as_ref()) {
+            batches.remove(0);
+        }
+        self.done = batches.len() < BATCH;
+        let Some(end) = batches.last().map(|b| b.at.clone()) else {
+            self.done = true;
+            return Ok(None);
+        };
+        self.at = Some(end);
+        Ok(Some(batches.into_iter().flat_map(|b| b.rows).collect()))
+    }
+}
+
+/// The first query of an export, and the query of each next batch.
+fn statements(kind: ExportKind, source: &Source) -> (String, String) {
+    let conditions = source.conditions.iter().map(|c| format!("({c})")).collect::<Vec<_>>().join(" AND ");
+    let (table, rows) = (source.table, source.rows);
+    // The institutes a donor's (or a grant's) activities reached, for `institutes.csv`.
+    let prelude = if kind == ExportKind::Institutes {
+        "LET $reached = array::distinct(array::flatten((SELECT VALUE institutes FROM activity
+            WHERE archived = false AND ($donor = NONE OR $donor IN funding.donor_grant.donor)
+                AND ($grant = NONE OR $grant IN funding.donor_grant))));"
+    } else {
+        ""
+    };
+    match source.order {
+        Order::Key => (
+            format!(
+                "{prelude} SELECT id AS at, {rows} AS rows FROM {table} WHERE {conditions} LIMIT $batch;"
+            ),
+            format!(
+                "{prelude} SELECT id AS at, {rows} AS rows FROM type::record('{table}', $at..)
+                 WHERE {conditions} LIMIT $batch;"
+            ),
+        ),
+        Order::Seq => {
+            let sql = format!(
+                "SELECT seq AS at, {rows} AS rows FROM {table} WHERE seq > ($at ?? 0) AND {conditions}
+                 ORDER BY seq LIMIT $batch;"
+            );
+            (sql.clone(), sql)
+        }
+    }
+}
+
+/// `participants.csv`: the dashboard's people trained per country, year and type of activity,
+/// from the same summary rows and the same filter.
+async fn participants(db: &Db, filter: &ExportFilter) -> Result<Vec<Vec<Value>>, AppError> {
+    use chrono::Datelike;
+    let dashboard_filter = app::domain::dashboard::DashboardFilter {
+        donor: filter.donor.clone(),
+        grant: filter.grant.clone(),
+        country: filter.country.clone(),
+        from_year: filter.from.map(|d| d.year()),
+        to_year: filter.to.map(|d| d.year()),
+        ..Default::default()
+    };
+    let rows = super::dashboard::people_by_country_year_kind(db, &dashboard_filter).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let mut cells = vec![
+                r.country.into_value(),
+                r.year.into_value(),
+                r.kind.into_value(),
+                r.activities.into_value(),
+            ];
+            for (total, women) in r.people {
+                cells.push(women.into_value());
+                cells.push((total - women).into_value());
+            }
+            let total: i64 = r.people.iter().map(|p| p.0).sum();
+            let women: i64 = r.people.iter().map(|p| p.1).sum();
+            cells.extend([total.into_value(), women.into_value(), r.instructors.into_value()]);
+            cells
+        })
+        .collect())
+}
+
+/// `indicators.csv`: the indicators page's targets and actuals, a row per year and country.
+async fn indicators(db: &Db, filter: &ExportFilter, scope: &Scope) -> Result<Vec<Vec<Value>>, AppError> {
+    use chrono::Datelike;
+    let condition = super::repo::condition(scope, super::repo::Records::Activities);
+    let rows = super::indicators::indicators(db, scope, condition, super::repo::scope_value(scope)).await?;
+    let (from, to) = (filter.from.map(|d| d.year()), filter.to.map(|d| d.year()));
+    let mut out = Vec::new();
+    for r in rows {
+        let Text { en, fr } = r.title;
+        for cell in r.cells {
+            if from.is_some_and(|y| cell.year < y)
+                || to.is_some_and(|y| cell.year > y)
+                || filter.country.as_deref().is_some_and(|c| c != cell.country.code())
+            {
+                continue;
+            }
+            let count =
+                |n: Option<u64>| n.map_or(Value::None, |n| i64::try_from(n).unwrap_or(i64::MAX).into_value());
+            out.push(vec![
+                RecordId::new("indicator", r.id.as_str()).into_value(),
+                r.code.clone().into_value(),
+                en.clone().into_value(),
+                fr.clone().into_value(),
+                r.unit.clone().into_value(),
+                r.computed.into_value(),
+                i64::try_from(r.baseline).unwrap_or(i64::MAX).into_value(),
+                (i64::from(cell.year)).into_value(),
+                cell.country.code().to_owned().into_value(),
+                count(cell.target),
+                count(cell.actual),
+            ]);
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_table_export_reads_as_many_cells_as_it_has_columns() {
+        for kind in ExportKind::ALL {
+            let Some(source) = source(kind, &ExportFilter::default(), false) else { continue };
+            // The top-level cells of the row expression, counted at depth two of the brackets.
+            let inner = source.rows.find("[[").map_or_else(
+                || source.rows.find("line: [").map(|i| &source.rows[i + 6..]).unwrap_or_default(),
+                |i| &source.rows[i + 1..],
+            );
+            let (mut depth, mut cells) = (0, 1);
+            for ch in inner.chars() {
+                match ch {
+                    '[' | '(' | '{' => depth += 1,
+                    ']' | ')' | '}' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                    ',' if depth == 1 => cells += 1,
+                    _ => {}
+                }
+            }
+            assert_eq!(cells, kind.columns().len(), "{kind:?}");
+        }
+    }
+}

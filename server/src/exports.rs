@@ -1,0 +1,329 @@
+//! `GET /exports/{file}.csv`: the CSV exports, written as they are read (see
+//! `db::exports`), to the users allowed each file and within their scope.
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use surrealdb::types::{Number, Value};
+
+use app::domain::exports::{Column, ColumnKind, ExportFilter, ExportKind, neutralise};
+use app::domain::{Currency, CurrentUser, Scope};
+use app::error::AppError;
+
+use crate::db::Db;
+use crate::db::rows::key_of;
+use crate::startup::AppState;
+
+/// The byte-order mark that tells Excel a file is UTF-8.
+pub const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Writes rows of cells as CSV: RFC 4180 quoting, CRLF line ends, formula-like text neutralised,
+/// each value written according to its column.
+pub struct CsvRows {
+    columns: &'static [Column],
+    /// For each amount column, the index of its currency column.
+    currencies: Vec<Option<usize>>,
+    /// The bytes written since the last `take`.
+    buffer: Vec<u8>,
+    /// Rows written so far.
+    pub written: u64,
+}
+
+impl CsvRows {
+    pub fn new(kind: ExportKind) -> Self {
+        let columns = kind.columns();
+        let currencies = columns
+            .iter()
+            .map(|c| match c.kind {
+                ColumnKind::Amount(currency) => columns.iter().position(|o| o.name == currency),
+                _ => None,
+            })
+            .collect();
+        Self { columns, currencies, buffer: Vec::new(), written: 0 }
+    }
+
+    /// The header row.
+    pub fn header(&mut self) -> Result<(), csv::Error> {
+        let names: Vec<String> = self.columns.iter().map(|c| c.name.to_owned()).collect();
+        self.write(std::iter::once(names))
+    }
+
+    /// Rows of cells; missing cells are left empty.
+    pub fn rows(&mut self, rows: &[Vec<Value>]) -> Result<(), csv::Error> {
+        let records: Vec<Vec<String>> = rows.iter().map(|cells| self.record(cells)).collect();
+        self.written += records.len() as u64;
+        self.write(records)
+    }
+
+    fn record(&self, cells: &[Value]) -> Vec<String> {
+        let text = |i: usize| -> String {
+            match cells.get(i) {
+                Some(Value::String(s)) => s.clone(),
+                _ => String::new(),
+            }
+        };
+        self.columns
+            .iter()
+            .enumerate()
+            .map(|(i, column)| {
+                let value = cells.get(i).unwrap_or(&Value::None);
+                let currency = self.currencies[i].map(text);
+                cell(column.kind, value, currency.as_deref())
+            })
+            .collect()
+    }
+
+    fn write(&mut self, records: impl IntoIterator<Item = Vec<String>>) -> Result<(), csv::Error> {
+        let mut writer = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(std::mem::take(&mut self.buffer));
+        for record in records {
+            writer.write_record(&record)?;
+        }
+        self.buffer = writer.into_inner().map_err(|e| csv::Error::from(e.into_error()))?;
+        Ok(())
+    }
+
+    /// The bytes written since the last call.
+    pub fn take(&mut self) -> Vec<u8> {
+        std::mem::take(&mut self.buffer)
+    }
+}
+
+/// One cell as text.
+fn cell(kind: ColumnKind, value: &Value, currency: Option<&str>) -> String {
+    let plain = match value {
+        Value::None | Value::Null => return String::new(),
+        Value::String(s) => s.clone(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(Number::Decimal(d)) => d.normalize().to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::RecordId(id) => key_of(id),
+        Value::Datetime(at) => match kind {
+            ColumnKind::DateTime => at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            _ => at.format("%Y-%m-%d").to_string(),
+        },
+        Value::Array(items) => {
+            return items.iter().map(|v| cell(kind, v, currency)).collect::<Vec<_>>().join("; ");
+        }
+        other => format!("{other:?}"),
+    };
+    match kind {
+        ColumnKind::Amount(_) | ColumnKind::Eur => {
+            let exponent = match kind {
+                ColumnKind::Eur => 2,
+                _ => currency.and_then(|c| Currency::parse(c).ok()).map_or(2, |c| c.exponent()),
+            };
+            units(&plain, exponent)
+        }
+        k if k.is_text() => neutralise(&plain).into_owned(),
+        _ => plain,
+    }
+}
+
+/// An amount in minor units (`123450`) written in units (`1234.50`), as a number.
+fn units(minor: &str, exponent: u32) -> String {
+    let Ok(minor) = minor.split('.').next().unwrap_or(minor).parse::<i64>() else { return minor.to_owned() };
+    if exponent == 0 {
+        return minor.to_string();
+    }
+    let scale = 10_i64.pow(exponent);
+    let sign = if minor < 0 { "-" } else { "" };
+    let abs = minor.unsigned_abs();
+    format!("{sign}{}.{:0width$}", abs / scale as u64, abs % scale as u64, width = exponent as usize)
+}
+
+/// The filter a user actually gets: a donor's files are narrowed to the donor whatever the
+/// address says; an institute's by its scope.
+pub fn effective_filter(user: &CurrentUser, mut filter: ExportFilter) -> ExportFilter {
+    if let Scope::Donor(donor) = user.scope() {
+        filter.donor = Some(donor);
+    }
+    filter
+}
+
+/// Checks that `user` may download `kind`.
+pub fn allowed(user: Option<&CurrentUser>, kind: ExportKind) -> Result<&CurrentUser, AppError> {
+    let user = user.ok_or(AppError::Unauthorized)?;
+    if user.must_change_password || !kind.allowed_for(user.role) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(user)
+}
+
+/// One export as CSV, chunk by chunk: the header (after the byte-order mark, if asked for),
+/// then one chunk per batch read.
+pub struct CsvExport {
+    reader: crate::db::exports::Reader,
+    csv: CsvRows,
+    bom: bool,
+    started: bool,
+}
+
+impl CsvExport {
+    pub async fn open(
+        db: &Db,
+        kind: ExportKind,
+        filter: &ExportFilter,
+        scope: &Scope,
+    ) -> Result<Self, AppError> {
+        let reader = crate::db::exports::Reader::open(db, kind, filter, scope).await?;
+        Ok(Self { reader, csv: CsvRows::new(kind), bom: filter.bom, started: false })
+    }
+
+    /// The next bytes of the file, or `None` at its end.
+    pub async fn next_chunk(&mut self) -> Result<Option<Vec<u8>>, AppError> {
+        let failed = |error: csv::Error| {
+            tracing::error!(%error, "writing a CSV row failed");
+            AppError::Internal
+        };
+        if !self.started {
+            self.started = true;
+            let mut bytes = if self.bom { BOM.to_vec() } else { Vec::new() };
+            self.csv.header().map_err(failed)?;
+            bytes.extend(self.csv.take());
+            return Ok(Some(bytes));
+        }
+        let Some(rows) = self.reader.next().await? else { return Ok(None) };
+        self.csv.rows(&rows).map_err(failed)?;
+        Ok(Some(self.csv.take()))
+    }
+
+    /// Rows written so far (not counting the header).
+    pub fn rows(&self) -> u64 {
+        self.csv.written
+    }
+}
+
+/// `GET /exports/{file}`: `file` is `<export>.csv`.
+pub async fn download(
+    State(state): State<AppState>,
+    user: Option<axum::Extension<CurrentUser>>,
+    Path(file): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let Some(kind) = file.strip_suffix(".csv").and_then(ExportKind::from_slug) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let user = match allowed(user.as_ref().map(|e| &e.0), kind) {
+        Ok(user) => user.clone(),
+        Err(error) => {
+            return StatusCode::from_u16(error.status()).unwrap_or(StatusCode::FORBIDDEN).into_response();
+        }
+    };
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str(query.as_deref().unwrap_or("")).unwrap_or_default();
+    let filter = ExportFilter::from_query(|k| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()));
+    let filter = effective_filter(&user, filter);
+    // A small channel between the reading task and the response: the reader waits while the
+    // network is slower than the database, so memory stays at a few batches.
+    let (sender, mut receiver) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(2);
+    let mut export = match CsvExport::open(&state.db, kind, &filter, &user.scope()).await {
+        Ok(export) => export,
+        Err(error) => {
+            return StatusCode::from_u16(error.status())
+                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+                .into_response();
+        }
+    };
+    tokio::spawn(async move {
+        loop {
+            match export.next_chunk().await {
+                Ok(Some(bytes)) => {
+                    if sender.send(Ok(Bytes::from(bytes))).await.is_err() {
+                        break; // The reader has gone.
+                    }
+                }
+                Ok(None) => break,
+                Err(error) => {
+                    // The header is sent already: end the body with an error so that the
+                    // download is marked failed rather than silently short.
+                    let _ = sender.send(Err(std::io::Error::other(error.to_string()))).await;
+                    break;
+                }
+            }
+        }
+    });
+    let stream = futures::stream::poll_fn(move |cx| receiver.poll_recv(cx));
+    let name = format!("aidtrail-{}-{}.csv", kind.slug(), chrono::Utc::now().format("%Y%m%d"));
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        Body::from_stream(stream),
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use surrealdb::types::SurrealValue;
+
+    fn parse(bytes: &[u8]) -> Vec<Vec<String>> {
+        csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(bytes)
+            .records()
+            .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+            .collect()
+    }
+
+    #[test]
+    fn amounts_are_written_in_units_of_their_currency_and_stay_numbers() {
+        assert_eq!(units("123450", 2), "1234.50");
+        assert_eq!(units("-5", 2), "-0.05");
+        assert_eq!(units("150000", 0), "150000");
+        let mut csv = CsvRows::new(ExportKind::Transactions);
+        let mut cells = vec![Value::None; ExportKind::Transactions.columns().len()];
+        cells[5] = (-250_000_i64).into_value(); // amount
+        cells[6] = "XOF".to_owned().into_value(); // currency
+        cells[8] = 38_500_00_i64.into_value(); // amount_grant
+        cells[9] = "EUR".to_owned().into_value(); // grant_currency
+        cells[11] = 123_i64.into_value(); // amount_eur
+        cells[17] = "=cmd|' /C calc'!A0".to_owned().into_value(); // description
+        csv.rows(&[cells]).unwrap();
+        let rows = parse(&csv.take());
+        assert_eq!(rows[0][5], "-250000", "a negative amount stays a number");
+        assert_eq!(rows[0][8], "38500.00");
+        assert_eq!(rows[0][11], "1.23");
+        assert_eq!(rows[0][17], "'=cmd|' /C calc'!A0");
+    }
+
+    #[test]
+    fn text_with_quotes_commas_and_line_breaks_round_trips() {
+        let corpus = [
+            "=1+2",
+            "+221 77",
+            "-x",
+            "@SUM(1)",
+            "\tTab",
+            "\rCR",
+            "\nLF",
+            "He said \"yes\", then left",
+            "line one\r\nline two",
+            "Ségou, École nationale",
+            "שלום עולם",
+            "مرحبا بالعالم",
+            "",
+        ];
+        let mut csv = CsvRows::new(ExportKind::Institutes);
+        let rows: Vec<Vec<Value>> = corpus
+            .iter()
+            .map(|text| {
+                let mut cells = vec![Value::None; 7];
+                cells[2] = (*text).to_owned().into_value();
+                cells
+            })
+            .collect();
+        csv.rows(&rows).unwrap();
+        let rows = parse(&csv.take());
+        for (row, text) in rows.iter().zip(corpus) {
+            assert!(!row[2].starts_with(['=', '+', '-', '@', '\t', '\r', '\n']), "{:?}", row[2]);
+            assert_eq!(app::domain::exports::restore(&row[2]), text);
+        }
+    }
+}
