@@ -203,6 +203,9 @@ pub async fn download(
     Path(file): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Response {
+    if user.is_none() {
+        return StatusCode::UNAUTHORIZED.into_response();
+    }
     let Some(kind) = file.strip_suffix(".csv").and_then(ExportKind::from_slug) else {
         return StatusCode::NOT_FOUND.into_response();
     };

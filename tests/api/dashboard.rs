@@ -6,7 +6,11 @@ use aidtrail_tests::{
 };
 
 /// The dashboard as the server function returns it (JSON), called as `client`.
-async fn dashboard(app: &TestApp, client: &reqwest::Client, filter: &[(&str, &str)]) -> serde_json::Value {
+pub(crate) async fn dashboard(
+    app: &TestApp,
+    client: &reqwest::Client,
+    filter: &[(&str, &str)],
+) -> serde_json::Value {
     let args: Vec<(String, String)> =
         filter.iter().map(|(k, v)| (format!("filter[{k}]"), (*v).to_owned())).collect();
     let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
@@ -15,11 +19,11 @@ async fn dashboard(app: &TestApp, client: &reqwest::Client, filter: &[(&str, &st
     serde_json::from_str(&body).unwrap()
 }
 
-fn minor(money: &serde_json::Value) -> i64 {
+pub(crate) fn minor(money: &serde_json::Value) -> i64 {
     money["minor"].as_i64().unwrap_or_else(|| panic!("no minor in {money}"))
 }
 
-fn people(d: &serde_json::Value) -> (u64, u64) {
+pub(crate) fn people(d: &serde_json::Value) -> (u64, u64) {
     d["people"].as_array().unwrap().iter().fold((0, 0), |(t, w), s| {
         let (women, men) = (s["women"].as_u64().unwrap(), s["men"].as_u64().unwrap());
         (t + women + men, w + women)

@@ -37,6 +37,9 @@ const EDITORS_POST: [u16; 6] = [401, 303, 303, 403, 403, 403];
 const STAFF_PAGE: [u16; 6] = [401, 200, 200, 200, 403, 403];
 const AUDIT_PAGE: [u16; 6] = [401, 200, 403, 200, 403, 403];
 const EVERYONE: [u16; 6] = [200; 6];
+const DONOR_EXPORT: [u16; 6] = [401, 200, 200, 200, 200, 403];
+const STAFF_EXPORT: [u16; 6] = [401, 200, 200, 200, 403, 403];
+const HANDOVER_EXPORT: [u16; 6] = [401, 200, 200, 200, 200, 200];
 const EVERYONE_REDIRECT: [u16; 6] = [303; 6];
 const PAGE_ARGS: &[(&str, &str)] = &[("page[page]", "1"), ("page[per_page]", "20")];
 
@@ -59,6 +62,81 @@ fn matrix() -> Vec<Row> {
         Row { method: "GET", path: "/account/password", call: Page("/account/password"), expect: PAGE },
         Row { method: "GET", path: "/admin/users", call: Page("/admin/users"), expect: ADMIN_ONLY_PAGE },
         Row { method: "GET", path: "/admin/audit", call: Page("/admin/audit?verify=1"), expect: AUDIT_PAGE },
+        Row { method: "GET", path: "/exports", call: Page("/exports?from=2018-01-01&bom=1"), expect: PAGE },
+        // Every CSV export (docs/exports.md): donors only about their grants, institutes only
+        // their handovers; a donor's or an institute's rows are narrowed in tests/api/exports.rs.
+        Row {
+            method: "GET",
+            path: "/exports/{file}",
+            call: Get("/exports/donors.csv"),
+            expect: DONOR_EXPORT,
+        },
+        Row {
+            method: "GET",
+            path: "/exports/{file}",
+            call: Get("/exports/grants.csv"),
+            expect: DONOR_EXPORT,
+        },
+        Row {
+            method: "GET",
+            path: "/exports/{file}",
+            call: Get("/exports/transactions.csv"),
+            expect: DONOR_EXPORT,
+        },
+        Row {
+            method: "GET",
+            path: "/exports/{file}",
+            call: Get("/exports/activities.csv"),
+            expect: DONOR_EXPORT,
+        },
+        Row {
+            method: "GET",
+            path: "/exports/{file}",
+            call: Get("/exports/participants.csv"),
+            expect: DONOR_EXPORT,
+        },
+        Row {
+            method: "GET",
+            path: "/exports/{file}",
+            call: Get("/exports/institutes.csv"),
+            expect: DONOR_EXPORT,
+        },
+        Row {
+            method: "GET",
+            path: "/exports/{file}",
+            call: Get("/exports/indicators.csv"),
+            expect: STAFF_EXPORT,
+        },
+        Row {
+            method: "GET",
+            path: "/exports/{file}",
+            call: Get("/exports/equipment.csv"),
+            expect: DONOR_EXPORT,
+        },
+        Row {
+            method: "GET",
+            path: "/exports/{file}",
+            call: Get("/exports/handovers.csv"),
+            expect: HANDOVER_EXPORT,
+        },
+        Row {
+            method: "GET",
+            path: "/exports/{file}",
+            call: Get("/exports/confirmations.csv"),
+            expect: HANDOVER_EXPORT,
+        },
+        Row {
+            method: "GET",
+            path: "/exports/{file}",
+            call: Get("/exports/equipment-states.csv"),
+            expect: DONOR_EXPORT,
+        },
+        Row {
+            method: "GET",
+            path: "/exports/{file}",
+            call: Get("/exports/audit-log.csv"),
+            expect: STAFF_EXPORT,
+        },
         Row { method: "GET", path: "/activities/new", call: Page("/activities/new"), expect: EDITORS_PAGE },
         Row {
             method: "GET",

@@ -226,12 +226,20 @@ async fn role_journeys(client: Client, base: String, accounts: Vec<(String, Stri
     ];
     let staff = [everything.as_slice(), &["Records"]].concat();
     let expected: Vec<Vec<&str>> = vec![
-        [staff.as_slice(), &["Users", "Audit log"]].concat(),
-        staff.clone(),
-        [staff.as_slice(), &["Audit log"]].concat(),
-        everything.to_vec(),
+        [staff.as_slice(), &["Users", "Audit log", "Exports"]].concat(),
+        [staff.as_slice(), &["Exports"]].concat(),
+        [staff.as_slice(), &["Audit log", "Exports"]].concat(),
+        [everything.as_slice(), &["Exports"]].concat(),
         // The institute user reads French, its preference, and sees no grants.
-        vec!["Vue d’ensemble", "Activités", "Institutions", "Équipement", "Remises", "Indicateurs"],
+        vec![
+            "Vue d’ensemble",
+            "Activités",
+            "Institutions",
+            "Équipement",
+            "Remises",
+            "Indicateurs",
+            "Exports",
+        ],
     ];
     for ((email, password), nav) in accounts.iter().zip(expected) {
         sign_in(&client, &base, email, password).await;

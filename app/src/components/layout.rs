@@ -9,7 +9,7 @@ use crate::api::get_current_user;
 use crate::domain::{CurrentUser, Permission};
 use crate::i18n::{Locale, Msg};
 
-const NAV: [(&str, Msg, Permission); 11] = [
+const NAV: [(&str, Msg, Permission); 12] = [
     ("/", Msg::NavHome, Permission::ViewOverview),
     ("/dashboard", Msg::NavDashboard, Permission::ViewGrants),
     ("/grants", Msg::NavGrants, Permission::ViewGrants),
@@ -21,6 +21,8 @@ const NAV: [(&str, Msg, Permission); 11] = [
     ("/records", Msg::NavRecords, Permission::ViewRecords),
     ("/admin/users", Msg::NavUsers, Permission::ManageUsers),
     ("/admin/audit", Msg::NavAudit, Permission::ViewAudit),
+    // Every role has files of its own to download.
+    ("/exports", Msg::NavExports, Permission::ViewOverview),
 ];
 
 /// Whether `path` belongs to the navigation entry `href`.

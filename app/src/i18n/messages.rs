@@ -397,6 +397,27 @@ pub enum Msg {
     AuditAfter,
     AuditSystem,
     EmptyAudit,
+    NavExports,
+    ExportsTitle,
+    ExportsIntro,
+    ExportsBom,
+    ExportsApply,
+    ExportsDownload,
+    ExportsFile,
+    ExportsScopeDonor,
+    ExportsScopeInstitute,
+    ExportDonors,
+    ExportGrants,
+    ExportTransactions,
+    ExportActivities,
+    ExportParticipants,
+    ExportInstitutes,
+    ExportIndicators,
+    ExportEquipment,
+    ExportHandovers,
+    ExportConfirmations,
+    ExportStateReports,
+    ExportAuditLog,
 }
 
 impl Msg {
@@ -1122,6 +1143,45 @@ impl Msg {
             EmptyAudit => {
                 ("No audit events match these filters.", "Aucun événement ne correspond à ces filtres.")
             }
+            NavExports => ("Exports", "Exports"),
+            ExportsTitle => ("CSV exports", "Exports CSV"),
+            ExportsIntro => (
+                "Download the programme's data for the filters below, as CSV files that open in any spreadsheet. Each file is written as it is read, so large files start at once; your browser shows the download's progress. The columns are described in docs/exports.md.",
+                "Téléchargez les données du programme pour les filtres ci-dessous, en fichiers CSV qui s’ouvrent dans tout tableur. Chaque fichier est écrit au fil de la lecture : les gros fichiers commencent tout de suite et votre navigateur affiche l’avancement du téléchargement. Les colonnes sont décrites dans docs/exports.md.",
+            ),
+            ExportsBom => {
+                ("Add a byte-order mark (for Excel)", "Ajouter une marque d’ordre des octets (pour Excel)")
+            }
+            ExportsApply => ("Apply to the links", "Appliquer aux liens"),
+            ExportsDownload => ("Download", "Télécharger"),
+            ExportsFile => ("File", "Fichier"),
+            ExportsScopeDonor => (
+                "Your files hold only what your own grants paid for.",
+                "Vos fichiers ne contiennent que ce que vos propres subventions ont financé.",
+            ),
+            ExportsScopeInstitute => (
+                "Your files hold only the equipment handed over to your institute.",
+                "Vos fichiers ne contiennent que le matériel remis à votre institut.",
+            ),
+            ExportDonors => ("Donors", "Bailleurs"),
+            ExportGrants => ("Grants", "Subventions"),
+            ExportTransactions => ("Transactions", "Transactions"),
+            ExportActivities => (
+                "Activities, with participants by sex and service",
+                "Activités, avec les participants par sexe et par service",
+            ),
+            ExportParticipants => {
+                ("People trained by country, year and type", "Personnes formées par pays, année et type")
+            }
+            ExportInstitutes => ("Institutes", "Instituts"),
+            ExportIndicators => ("Indicators: targets and actuals", "Indicateurs : cibles et réalisations"),
+            ExportEquipment => ("Equipment register", "Registre du matériel"),
+            ExportHandovers => ("Handovers, line by line", "Remises, ligne par ligne"),
+            ExportConfirmations => {
+                ("Confirmations of receipt, line by line", "Confirmations de réception, ligne par ligne")
+            }
+            ExportStateReports => ("Equipment state reports", "Rapports d’état du matériel"),
+            ExportAuditLog => ("Audit log", "Journal d’audit"),
         }
     }
 }

@@ -1,0 +1,179 @@
+//! The CSV exports: the files this user may download, with the filters applied to every link.
+//! The form is a plain GET form and the links plain links, so the page works without WASM and
+//! the browser's own download shows the progress.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::{get_current_user, get_dashboard_options};
+use crate::components::i18n::{tr, tr_fmt, tr_text};
+use crate::components::{ErrorView, PageHeader, loading};
+use crate::domain::dashboard::DashboardOptions;
+use crate::domain::exports::{ExportFilter, ExportKind};
+use crate::domain::{CurrentUser, Permission, Role};
+use crate::error::AppError;
+use crate::i18n::{Msg, country_name};
+
+fn title(kind: ExportKind) -> Msg {
+    match kind {
+        ExportKind::Donors => Msg::ExportDonors,
+        ExportKind::Grants => Msg::ExportGrants,
+        ExportKind::Transactions => Msg::ExportTransactions,
+        ExportKind::Activities => Msg::ExportActivities,
+        ExportKind::Participants => Msg::ExportParticipants,
+        ExportKind::Institutes => Msg::ExportInstitutes,
+        ExportKind::Indicators => Msg::ExportIndicators,
+        ExportKind::Equipment => Msg::ExportEquipment,
+        ExportKind::Handovers => Msg::ExportHandovers,
+        ExportKind::Confirmations => Msg::ExportConfirmations,
+        ExportKind::StateReports => Msg::ExportStateReports,
+        ExportKind::AuditLog => Msg::ExportAuditLog,
+    }
+}
+
+#[component]
+pub fn ExportsPage() -> impl IntoView {
+    let query = use_query_map();
+    let filter = Memo::new(move |_| {
+        let q = query.read();
+        ExportFilter::from_query(|k| q.get(k))
+    });
+    let data = Resource::new(
+        || (),
+        |_| async move {
+            let user = get_current_user().await?.ok_or(AppError::Unauthorized)?;
+            // Institutes pick dates only: the other choices are about grants.
+            let options =
+                if user.can(Permission::ViewGrants) { Some(get_dashboard_options().await?) } else { None };
+            Ok::<_, AppError>((user, options))
+        },
+    );
+    view! {
+        <PageHeader title=Msg::ExportsTitle intro=Msg::ExportsIntro/>
+        <Suspense fallback=loading>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok((user, options)) => exports_view(&user, options, filter.get_untracked()).into_any(),
+                    Err(error) => view! { <ErrorView error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn exports_view(
+    user: &CurrentUser,
+    options: Option<DashboardOptions>,
+    filter: ExportFilter,
+) -> impl IntoView + use<> {
+    let scope_note = match user.role {
+        Role::Donor => Some(Msg::ExportsScopeDonor),
+        Role::Institute => Some(Msg::ExportsScopeInstitute),
+        _ => None,
+    };
+    let query = filter.to_query();
+    let files = ExportKind::ALL
+        .into_iter()
+        .filter(|k| k.allowed_for(user.role))
+        .map(|kind| {
+            let href = if query.is_empty() {
+                format!("/exports/{}.csv", kind.slug())
+            } else {
+                format!("/exports/{}.csv?{query}", kind.slug())
+            };
+            view! {
+                <tr>
+                    <td>{tr(title(kind))}</td>
+                    <td><code>{format!("{}.csv", kind.slug())}</code></td>
+                    <td>
+                        <a class="button secondary" href=href download data-testid=format!("export-{}", kind.slug())>
+                            {tr(Msg::ExportsDownload)}
+                        </a>
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        {scope_note.map(|msg| view! { <p class="notice">{tr(msg)}</p> })}
+        {filter_form(options, &filter)}
+        <div class="table-wrap">
+            <table class="data">
+                <thead>
+                    <tr>
+                        <th scope="col">{tr(Msg::ExportsFile)}</th>
+                        <th scope="col">"CSV"</th>
+                        <th scope="col"><span class="visually-hidden">{tr(Msg::ExportsDownload)}</span></th>
+                    </tr>
+                </thead>
+                <tbody>{files}</tbody>
+            </table>
+        </div>
+    }
+}
+
+fn filter_form(options: Option<DashboardOptions>, current: &ExportFilter) -> impl IntoView + use<> {
+    let select =
+        |name: &'static str, label: Msg, choices: Vec<(String, AnyView)>, selected: Option<String>| {
+            let options = choices
+                .into_iter()
+                .map(|(value, text)| {
+                    let is = selected.as_deref() == Some(value.as_str());
+                    view! { <option value=value selected=is>{text}</option> }
+                })
+                .collect_view();
+            view! {
+                <div class="field">
+                    <label for=format!("export-{name}")>{tr(label)}</label>
+                    <select id=format!("export-{name}") name=name>
+                        <option value="">{tr(Msg::FilterAny)}</option>
+                        {options}
+                    </select>
+                </div>
+            }
+        };
+    let refs = |items: &[crate::domain::NamedRef]| -> Vec<(String, AnyView)> {
+        items.iter().map(|r| (r.id.clone(), tr_text(r.name.clone()).into_any())).collect()
+    };
+    let choices = options.map(|options| {
+        let countries = options
+            .countries
+            .iter()
+            .map(|c| {
+                let country = c.clone();
+                (c.code().to_owned(), tr_fmt(move |l| country_name(l, &country)).into_any())
+            })
+            .collect();
+        view! {
+            {(!options.donors.is_empty())
+                .then(|| select("donor", Msg::FilterDonor, refs(&options.donors), current.donor.clone()))}
+            {select("grant", Msg::FieldGrant, refs(&options.grants), current.grant.clone())}
+            {select("country", Msg::FieldCountry, countries, current.country.clone())}
+        }
+    });
+    view! {
+        <form method="get" action="/exports" class="card filters" role="search" aria-label=tr(Msg::FiltersLabel)>
+            <div class="fields">
+                <div class="field">
+                    <label for="export-from">{tr(Msg::FilterFrom)}</label>
+                    <input id="export-from" name="from" type="date" value=current.from.map(|d| d.to_string())/>
+                </div>
+                <div class="field">
+                    <label for="export-to">{tr(Msg::FilterTo)}</label>
+                    <input id="export-to" name="to" type="date" value=current.to.map(|d| d.to_string())/>
+                </div>
+                {choices}
+                <div class="field">
+                    <label class="check">
+                        <input name="bom" type="checkbox" value="1" checked=current.bom/>
+                        {tr(Msg::ExportsBom)}
+                    </label>
+                </div>
+            </div>
+            <div class="form-actions">
+                <button type="submit" class="button" data-testid="apply-filters">{tr(Msg::ExportsApply)}</button>
+                <a href="/exports">{tr(Msg::FilterClear)}</a>
+            </div>
+        </form>
+    }
+}
