@@ -1,6 +1,8 @@
 //! `GET /exports/{file}.csv`: the CSV exports, written as they are read (see
 //! `db::exports`), to the users allowed each file and within their scope.
 
+use std::borrow::Cow;
+
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{StatusCode, header};
@@ -45,44 +47,37 @@ impl CsvRows {
 
     /// The header row.
     pub fn header(&mut self) -> Result<(), csv::Error> {
-        let names: Vec<String> = self.columns.iter().map(|c| c.name.to_owned()).collect();
-        self.write(std::iter::once(names))
+        let mut writer = self.writer();
+        writer.write_record(self.columns.iter().map(|c| c.name))?;
+        self.buffer = writer.into_inner().map_err(|e| csv::Error::from(e.into_error()))?;
+        Ok(())
     }
 
     /// Rows of cells; missing cells are left empty.
     pub fn rows(&mut self, rows: &[Vec<Value>]) -> Result<(), csv::Error> {
-        let records: Vec<Vec<String>> = rows.iter().map(|cells| self.record(cells)).collect();
-        self.written += records.len() as u64;
-        self.write(records)
-    }
-
-    fn record(&self, cells: &[Value]) -> Vec<String> {
-        let text = |i: usize| -> String {
-            match cells.get(i) {
-                Some(Value::String(s)) => s.clone(),
-                _ => String::new(),
+        let mut writer = self.writer();
+        for cells in rows {
+            let currency = |i: Option<usize>| match i.and_then(|i| cells.get(i)) {
+                Some(Value::String(s)) => Some(s.as_str()),
+                _ => None,
+            };
+            for (i, column) in self.columns.iter().enumerate() {
+                let text =
+                    cell(column.kind, cells.get(i).unwrap_or(&Value::None), currency(self.currencies[i]));
+                writer.write_field(text.as_bytes())?;
             }
-        };
-        self.columns
-            .iter()
-            .enumerate()
-            .map(|(i, column)| {
-                let value = cells.get(i).unwrap_or(&Value::None);
-                let currency = self.currencies[i].map(text);
-                cell(column.kind, value, currency.as_deref())
-            })
-            .collect()
-    }
-
-    fn write(&mut self, records: impl IntoIterator<Item = Vec<String>>) -> Result<(), csv::Error> {
-        let mut writer = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::CRLF)
-            .from_writer(std::mem::take(&mut self.buffer));
-        for record in records {
-            writer.write_record(&record)?;
+            writer.write_record(None::<&[u8]>)?;
         }
+        self.written += rows.len() as u64;
         self.buffer = writer.into_inner().map_err(|e| csv::Error::from(e.into_error()))?;
         Ok(())
+    }
+
+    /// A writer appending to the buffer (given back with `into_inner`).
+    fn writer(&mut self) -> csv::Writer<Vec<u8>> {
+        csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(std::mem::take(&mut self.buffer))
     }
 
     /// The bytes written since the last call.
@@ -92,39 +87,44 @@ impl CsvRows {
 }
 
 /// One cell as text.
-fn cell(kind: ColumnKind, value: &Value, currency: Option<&str>) -> String {
-    let plain = match value {
-        Value::None | Value::Null => return String::new(),
-        Value::String(s) => s.clone(),
-        Value::Bool(b) => b.to_string(),
-        Value::Number(Number::Decimal(d)) => d.normalize().to_string(),
-        Value::Number(n) => n.to_string(),
-        Value::RecordId(id) => key_of(id),
-        Value::Datetime(at) => match kind {
+fn cell<'v>(kind: ColumnKind, value: &'v Value, currency: Option<&str>) -> Cow<'v, str> {
+    if let (ColumnKind::Amount(_) | ColumnKind::Eur, Value::Number(n)) = (kind, value) {
+        // Minor units, whole (a product with a rate is rounded by the query).
+        let minor = match n {
+            Number::Int(n) => *n,
+            Number::Float(f) => f.round() as i64,
+            Number::Decimal(d) => rust_decimal::prelude::ToPrimitive::to_i64(&d.round()).unwrap_or(0),
+        };
+        let exponent = match kind {
+            ColumnKind::Eur => 2,
+            _ => currency.and_then(|c| Currency::parse(c).ok()).map_or(2, |c| c.exponent()),
+        };
+        return Cow::Owned(units(minor, exponent));
+    }
+    let plain: Cow<'v, str> = match value {
+        Value::None | Value::Null => return Cow::Borrowed(""),
+        Value::String(s) => Cow::Borrowed(s.as_str()),
+        Value::Bool(b) => Cow::Borrowed(if *b { "true" } else { "false" }),
+        Value::Number(Number::Decimal(d)) => Cow::Owned(d.normalize().to_string()),
+        Value::Number(n) => Cow::Owned(n.to_string()),
+        Value::RecordId(id) => Cow::Owned(key_of(id)),
+        Value::Datetime(at) => Cow::Owned(match kind {
             ColumnKind::DateTime => at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             _ => at.format("%Y-%m-%d").to_string(),
-        },
+        }),
         Value::Array(items) => {
-            return items.iter().map(|v| cell(kind, v, currency)).collect::<Vec<_>>().join("; ");
+            Cow::Owned(items.iter().map(|v| cell(kind, v, currency)).collect::<Vec<_>>().join("; "))
         }
-        other => format!("{other:?}"),
+        other => Cow::Owned(format!("{other:?}")),
     };
-    match kind {
-        ColumnKind::Amount(_) | ColumnKind::Eur => {
-            let exponent = match kind {
-                ColumnKind::Eur => 2,
-                _ => currency.and_then(|c| Currency::parse(c).ok()).map_or(2, |c| c.exponent()),
-            };
-            units(&plain, exponent)
-        }
-        k if k.is_text() => neutralise(&plain).into_owned(),
-        _ => plain,
+    if kind.is_text() && neutralise(&plain).len() != plain.len() {
+        return Cow::Owned(neutralise(&plain).into_owned());
     }
+    plain
 }
 
 /// An amount in minor units (`123450`) written in units (`1234.50`), as a number.
-fn units(minor: &str, exponent: u32) -> String {
-    let Ok(minor) = minor.split('.').next().unwrap_or(minor).parse::<i64>() else { return minor.to_owned() };
+fn units(minor: i64, exponent: u32) -> String {
     if exponent == 0 {
         return minor.to_string();
     }
@@ -277,9 +277,9 @@ mod tests {
 
     #[test]
     fn amounts_are_written_in_units_of_their_currency_and_stay_numbers() {
-        assert_eq!(units("123450", 2), "1234.50");
-        assert_eq!(units("-5", 2), "-0.05");
-        assert_eq!(units("150000", 0), "150000");
+        assert_eq!(units(123450, 2), "1234.50");
+        assert_eq!(units(-5, 2), "-0.05");
+        assert_eq!(units(150000, 0), "150000");
         let mut csv = CsvRows::new(ExportKind::Transactions);
         let mut cells = vec![Value::None; ExportKind::Transactions.columns().len()];
         cells[5] = (-250_000_i64).into_value(); // amount

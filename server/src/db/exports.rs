@@ -32,6 +32,16 @@ struct Source {
     conditions: Vec<&'static str>,
     /// The rows of one record: an array of arrays of cells, in the columns' order.
     rows: &'static str,
+    /// Cells that hold a grant, to be replaced by what the grant says (see `Lookup`).
+    lookups: &'static [(usize, Lookup)],
+}
+
+/// What a grant's cell is replaced by. A programme has tens of grants: looking them up in
+/// memory spares the database a read of the grant for every row of a million.
+#[derive(Clone, Copy)]
+enum Lookup {
+    Donor,
+    Currency,
 }
 
 fn source(kind: ExportKind, filter: &ExportFilter, institute: bool) -> Option<Source> {
@@ -59,8 +69,8 @@ fn source(kind: ExportKind, filter: &ExportFilter, institute: bool) -> Option<So
             c.push("archived = false");
             when(donor, "donor = $donor", &mut c);
             when(grant, "id = $grant", &mut c);
-            when(from, "end_on >= $from", &mut c);
-            when(to, "start_on <= $to", &mut c);
+            when(from, "end_on >= $start", &mut c);
+            when(to, "start_on <= $end", &mut c);
             (
                 "donor_grant",
                 Order::Key,
@@ -72,14 +82,14 @@ fn source(kind: ExportKind, filter: &ExportFilter, institute: bool) -> Option<So
             c.push("archived = false");
             when(donor, "donor_grant.donor = $donor", &mut c);
             when(grant, "donor_grant = $grant", &mut c);
-            when(from, "value_date >= $from", &mut c);
-            when(to, "value_date <= $to", &mut c);
+            when(from, "value_date >= $start", &mut c);
+            when(to, "value_date <= $end", &mut c);
             when(country, "activity_country = $country", &mut c);
             (
                 "transaction",
                 Order::Key,
-                "[[id, donor_grant, donor_grant.donor, kind, value_date, amount_minor, currency, rate_to_grant,
-                   amount_grant_minor, donor_grant.currency, rate_to_eur, amount_eur_minor, activity, equipment,
+                "[[id, donor_grant, donor_grant, kind, value_date, amount_minor, currency, rate_to_grant,
+                   amount_grant_minor, donor_grant, rate_to_eur, amount_eur_minor, activity, equipment,
                    activity_country, provider, receiver, description]]",
             )
         }
@@ -87,8 +97,8 @@ fn source(kind: ExportKind, filter: &ExportFilter, institute: bool) -> Option<So
             c.push("archived = false");
             when(donor, "$donor IN funding.donor_grant.donor", &mut c);
             when(grant, "$grant IN funding.donor_grant", &mut c);
-            when(from, "planned_start >= $from", &mut c);
-            when(to, "planned_start <= $to", &mut c);
+            when(from, "planned_start >= $start", &mut c);
+            when(to, "planned_start <= $end", &mut c);
             when(country, "country = $country", &mut c);
             (
                 "activity",
@@ -116,12 +126,12 @@ fn source(kind: ExportKind, filter: &ExportFilter, institute: bool) -> Option<So
             c.push("archived = false");
             when(donor, "donor_grant.donor = $donor", &mut c);
             when(grant, "donor_grant = $grant", &mut c);
-            when(from, "purchase_date >= $from", &mut c);
-            when(to, "purchase_date <= $to", &mut c);
+            when(from, "purchase_date >= $start", &mut c);
+            when(to, "purchase_date <= $end", &mut c);
             (
                 "equipment",
                 Order::Key,
-                "[[id, donor_grant, donor_grant.donor, category, description, description_fr, quantity,
+                "[[id, donor_grant, donor_grant, category, description, description_fr, quantity,
                    unit_cost_minor, unit_cost_minor * quantity, currency, transaction.rate_to_eur,
                    IF transaction != NONE { math::round(unit_cost_minor * quantity * transaction.rate_to_eur) },
                    supplier, array::join(serials, '; '), purchase_date, transaction, state, next_verification_on]]",
@@ -132,8 +142,8 @@ fn source(kind: ExportKind, filter: &ExportFilter, institute: bool) -> Option<So
             when(institute, "institute = $institute", &mut c);
             when(donor, "$donor IN lines.equipment.donor_grant.donor", &mut c);
             when(grant, "$grant IN lines.equipment.donor_grant", &mut c);
-            when(from, "handed_over_on >= $from", &mut c);
-            when(to, "handed_over_on <= $to", &mut c);
+            when(from, "handed_over_on >= $start", &mut c);
+            when(to, "handed_over_on <= $end", &mut c);
             when(country, "institute.country = $country", &mut c);
             (
                 "handover",
@@ -151,8 +161,8 @@ fn source(kind: ExportKind, filter: &ExportFilter, institute: bool) -> Option<So
             when(institute, "handover.institute = $institute", &mut c);
             when(donor, "$donor IN lines.equipment.donor_grant.donor", &mut c);
             when(grant, "$grant IN lines.equipment.donor_grant", &mut c);
-            when(from, "confirmed_at >= $from", &mut c);
-            when(to, "confirmed_at < $to_end", &mut c);
+            when(from, "confirmed_at >= $start", &mut c);
+            when(to, "confirmed_at < $day_after_end", &mut c);
             when(country, "handover.institute.country = $country", &mut c);
             (
                 "handover_confirmation",
@@ -169,8 +179,8 @@ fn source(kind: ExportKind, filter: &ExportFilter, institute: bool) -> Option<So
         ExportKind::StateReports => {
             when(donor, "equipment.donor_grant.donor = $donor", &mut c);
             when(grant, "equipment.donor_grant = $grant", &mut c);
-            when(from, "reported_on >= $from", &mut c);
-            when(to, "reported_on <= $to", &mut c);
+            when(from, "reported_on >= $start", &mut c);
+            when(to, "reported_on <= $end", &mut c);
             (
                 "equipment_report",
                 Order::Key,
@@ -178,8 +188,8 @@ fn source(kind: ExportKind, filter: &ExportFilter, institute: bool) -> Option<So
             )
         }
         ExportKind::AuditLog => {
-            when(from, "at >= $from", &mut c);
-            when(to, "at < $to_end", &mut c);
+            when(from, "at >= $start", &mut c);
+            when(to, "at < $day_after_end", &mut c);
             (
                 "audit_event",
                 Order::Seq,
@@ -192,30 +202,47 @@ fn source(kind: ExportKind, filter: &ExportFilter, institute: bool) -> Option<So
     if c.is_empty() {
         c.push("true");
     }
-    Some(Source { table, order, conditions: c, rows })
+    let lookups: &'static [(usize, Lookup)] = match kind {
+        ExportKind::Transactions => &[(2, Lookup::Donor), (9, Lookup::Currency)],
+        ExportKind::Equipment => &[(2, Lookup::Donor)],
+        _ => &[],
+    };
+    Some(Source { table, order, conditions: c, rows, lookups })
 }
 
-#[derive(Debug, SurrealValue)]
-#[surreal(crate = "surrealdb::types")]
-struct Batch {
-    at: Value,
-    rows: Vec<Vec<Value>>,
+/// Where the key space of a table is cut in two, so that both halves are read at the same time
+/// (record keys made by the database are random letters and digits). Rows come half by half,
+/// a batch of each in turn: an order that is the same for the same data.
+const SPLIT: &str = "i";
+
+/// One key range of a table, read batch by batch.
+#[derive(Debug, Clone)]
+struct Part {
+    /// Where the next batch starts: the first key (inclusive) or, after a batch, its last key,
+    /// which the next batch reads again and drops.
+    from: Value,
+    /// Where the range ends (exclusive), if it does.
+    until: Option<String>,
+    /// Whether `from` was the last key of a batch.
+    resumed: bool,
+    done: bool,
 }
 
-/// Reads an export batch by batch: memory holds one batch, whatever the size of the file.
+/// Reads an export batch by batch: memory holds a batch or two, whatever the size of the file.
 pub struct Reader {
     db: Db,
     filter: ExportFilter,
     institute: Option<RecordId>,
     order: Order,
-    /// The first query, and the next ones (which start where the last batch ended).
-    first: String,
-    next: String,
-    /// Where the last batch ended: a record id, or a sequence number.
-    at: Option<Value>,
-    done: bool,
-    /// The rows of an export worked out whole (a few hundred at most), given in one batch.
-    computed: Option<Vec<Vec<Value>>>,
+    /// The query of a key range with an end, and of one without.
+    bounded: String,
+    open_ended: String,
+    parts: Vec<Part>,
+    /// Batches read but not handed out yet.
+    pending: std::collections::VecDeque<Vec<Vec<Value>>>,
+    lookups: &'static [(usize, Lookup)],
+    /// Every grant's donor and currency, for `lookups`.
+    grants: std::collections::HashMap<RecordId, (RecordId, String)>,
 }
 
 impl Reader {
@@ -231,80 +258,162 @@ impl Reader {
             Scope::Institute(key) => Some(RecordId::new("institute", key.as_str())),
             _ => None,
         };
-        let computed = match kind {
-            ExportKind::Participants => Some(participants(db, filter).await?),
-            ExportKind::Indicators => Some(indicators(db, filter, scope).await?),
-            _ => None,
+        let mut pending = std::collections::VecDeque::new();
+        match kind {
+            ExportKind::Participants => pending.push_back(participants(db, filter).await?),
+            ExportKind::Indicators => pending.push_back(indicators(db, filter, scope).await?),
+            _ => {}
+        }
+        let part = |from: &str, until: Option<&str>| Part {
+            from: Value::String(from.to_owned()),
+            until: until.map(str::to_owned),
+            resumed: false,
+            done: false,
         };
-        let (order, first, next) = match source(kind, filter, institute.is_some()) {
+        let (order, bounded, open_ended, lookups, parts) = match source(kind, filter, institute.is_some()) {
             Some(source) => {
-                let (first, next) = statements(kind, &source);
-                (source.order, first, next)
+                let (bounded, open_ended) = statements(kind, &source);
+                let parts = match source.order {
+                    Order::Key => vec![part("", Some(SPLIT)), part(SPLIT, None)],
+                    Order::Seq => vec![Part { from: Value::None, ..part("", None) }],
+                };
+                (source.order, bounded, open_ended, source.lookups, parts)
             }
-            None => (Order::Key, String::new(), String::new()),
+            None => (Order::Key, String::new(), String::new(), &[][..], Vec::new()),
+        };
+        let grants = if lookups.is_empty() {
+            Default::default()
+        } else {
+            let rows: Vec<GrantRow> = db
+                .query("SELECT id, donor, currency FROM donor_grant;")
+                .await
+                .map_err(internal)?
+                .take(0)
+                .map_err(internal)?;
+            rows.into_iter().map(|g| (g.id, (g.donor, g.currency))).collect()
         };
         Ok(Self {
             db: db.clone(),
             filter: filter.clone(),
             institute,
             order,
-            first,
-            next,
-            at: None,
-            done: false,
-            computed,
+            bounded,
+            open_ended,
+            parts,
+            pending,
+            lookups,
+            grants,
         })
     }
 
     /// The next batch of rows, or `None` at the end.
     pub async fn next(&mut self) -> Result<Option<Vec<Vec<Value>>>, AppError> {
-        if self.done {
-            return Ok(None);
-        }
-        if let Some(rows) = self.computed.take() {
-            self.done = true;
+        if let Some(rows) = self.pending.pop_front() {
             return Ok(Some(rows));
         }
+        let live: Vec<usize> = (0..self.parts.len()).filter(|&i| !self.parts[i].done).collect();
+        if live.is_empty() {
+            return Ok(None);
+        }
+        // A batch of every unfinished part at once: the database reads them side by side.
+        let reads = live.iter().map(|&i| self.read(&self.parts[i]));
+        let results = futures::future::try_join_all(reads).await?;
+        for (&i, (rows, part)) in live.iter().zip(results) {
+            self.parts[i] = part;
+            if !rows.is_empty() {
+                self.pending.push_back(rows);
+            }
+        }
+        Ok(self.pending.pop_front())
+    }
+
+    /// One batch of `part`, and where the part goes on from.
+    async fn read(&self, part: &Part) -> Result<(Vec<Vec<Value>>, Part), AppError> {
         let filter = &self.filter;
         let at_midnight = |d: chrono::NaiveDate| d.and_hms_opt(0, 0, 0).map(|t| t.and_utc());
-        let sql = if self.at.is_some() { &self.next } else { &self.first };
-        let key = match (&self.at, self.order) {
-            (Some(Value::RecordId(id)), Order::Key) => Value::String(super::rows::key_of(id)),
-            (Some(value), _) => value.clone(),
-            (None, _) => Value::None,
-        };
-        let skip_first = self.at.is_some() && matches!(self.order, Order::Key);
+        let sql = if part.until.is_some() { &self.bounded } else { &self.open_ended };
+        let skip_first = part.resumed && matches!(self.order, Order::Key);
         let mut response = self
             .db
             .query(sql.as_str())
-            .bind(("at", key))
+            .bind(("from", part.from.clone()))
+            .bind(("until", part.until.clone()))
             .bind(("batch", (BATCH + usize::from(skip_first)) as i64))
             .bind(("donor", filter.donor.as_deref().map(|k| RecordId::new("donor", k))))
             .bind(("grant", filter.grant.as_deref().map(|k| RecordId::new("donor_grant", k))))
-            .bind(("from", filter.from.and_then(at_midnight)))
-            .bind(("to", filter.to.and_then(at_midnight)))
-            .bind(("to_end", filter.to.and_then(|d| d.succ_opt()).and_then(at_midnight)))
+            .bind(("start", filter.from.and_then(at_midnight)))
+            .bind(("end", filter.to.and_then(at_midnight)))
+            .bind(("day_after_end", filter.to.and_then(|d| d.succ_opt()).and_then(at_midnight)))
             .bind(("country", filter.country.clone()))
             .bind(("institute", self.institute.clone()))
             .await
             .map_err(internal)?;
         let last = response.num_statements() - 1;
-        let mut batches: Vec<Batch> = response.take(last).map_err(internal)?;
-        // A range starts at the last key read: that record was in the previous batch.
-        if skip_first && batches.first().is_some_and(|b| Some(&b.at) == self.at.as_ref()) {
-            batches.remove(0);
+        // Each record as [where it is, its rows].
+        let records: Vec<Value> = response.take(last).map_err(internal)?;
+        let mut records: Vec<(Value, Vec<Vec<Value>>)> =
+            records.into_iter().filter_map(record_rows).collect();
+        // A batch starts at the last key of the one before: that record was read already.
+        if skip_first && records.first().is_some_and(|(at, _)| key_value(at) == part.from) {
+            records.remove(0);
         }
-        self.done = batches.len() < BATCH;
-        let Some(end) = batches.last().map(|b| b.at.clone()) else {
-            self.done = true;
-            return Ok(None);
-        };
-        self.at = Some(end);
-        Ok(Some(batches.into_iter().flat_map(|b| b.rows).collect()))
+        let mut next = part.clone();
+        next.done = records.len() < BATCH;
+        if let Some((at, _)) = records.last() {
+            next.from = key_value(at);
+            next.resumed = true;
+        }
+        let mut rows: Vec<Vec<Value>> = records.into_iter().flat_map(|(_, rows)| rows).collect();
+        for row in &mut rows {
+            for (cell, lookup) in self.lookups {
+                if let Some(Value::RecordId(grant)) = row.get(*cell)
+                    && let Some((donor, currency)) = self.grants.get(grant)
+                {
+                    row[*cell] = match lookup {
+                        Lookup::Donor => Value::RecordId(donor.clone()),
+                        Lookup::Currency => Value::String(currency.clone()),
+                    };
+                }
+            }
+        }
+        Ok((rows, next))
     }
 }
 
-/// The first query of an export, and the query of each next batch.
+/// Where a batch ended, as the next batch's start: a record's key, or a sequence number.
+fn key_value(at: &Value) -> Value {
+    match at {
+        Value::RecordId(id) => Value::String(super::rows::key_of(id)),
+        other => other.clone(),
+    }
+}
+
+#[derive(Debug, SurrealValue)]
+#[surreal(crate = "surrealdb::types")]
+struct GrantRow {
+    id: RecordId,
+    donor: RecordId,
+    currency: String,
+}
+
+/// A record as read: `[where it is, [row, row, …]]`.
+fn record_rows(value: Value) -> Option<(Value, Vec<Vec<Value>>)> {
+    let Value::Array(pair) = value else { return None };
+    let mut pair = pair.into_iter();
+    let at = pair.next()?;
+    let Some(Value::Array(rows)) = pair.next() else { return None };
+    let rows = rows
+        .into_iter()
+        .filter_map(|row| match row {
+            Value::Array(cells) => Some(cells.into_iter().collect()),
+            _ => None,
+        })
+        .collect();
+    Some((at, rows))
+}
+
+/// The queries of an export: in key order, the batch of a key range with an end and of one
+/// without; in sequence order, the next batch (twice).
 fn statements(kind: ExportKind, source: &Source) -> (String, String) {
     let conditions = source.conditions.iter().map(|c| format!("({c})")).collect::<Vec<_>>().join(" AND ");
     let (table, rows) = (source.table, source.rows);
@@ -317,18 +426,20 @@ fn statements(kind: ExportKind, source: &Source) -> (String, String) {
         ""
     };
     match source.order {
+        // A range built with `type::record` is read with the limit pushed down to the storage.
         Order::Key => (
             format!(
-                "{prelude} SELECT id AS at, {rows} AS rows FROM {table} WHERE {conditions} LIMIT $batch;"
+                "{prelude} SELECT VALUE [id, {rows}] FROM type::record('{table}', $from..$until)
+                 WHERE {conditions} LIMIT $batch;"
             ),
             format!(
-                "{prelude} SELECT id AS at, {rows} AS rows FROM type::record('{table}', $at..)
+                "{prelude} SELECT VALUE [id, {rows}] FROM type::record('{table}', $from..)
                  WHERE {conditions} LIMIT $batch;"
             ),
         ),
         Order::Seq => {
             let sql = format!(
-                "SELECT seq AS at, {rows} AS rows FROM {table} WHERE seq > ($at ?? 0) AND {conditions}
+                "SELECT VALUE [seq, {rows}] FROM {table} WHERE seq > ($from ?? 0) AND {conditions}
                  ORDER BY seq LIMIT $batch;"
             );
             (sql.clone(), sql)
