@@ -418,6 +418,8 @@ pub enum Msg {
     ExportConfirmations,
     ExportStateReports,
     ExportAuditLog,
+    ExportsPackage,
+    ExportsPackageHint,
 }
 
 impl Msg {
@@ -1182,6 +1184,11 @@ impl Msg {
             }
             ExportStateReports => ("Equipment state reports", "Rapports d’état du matériel"),
             ExportAuditLog => ("Audit log", "Journal d’audit"),
+            ExportsPackage => ("Download the audit package (zip)", "Télécharger le dossier d’audit (zip)"),
+            ExportsPackageHint => (
+                "Every file above for these filters, with a manifest.json giving each file's rows and SHA-256, the filters, the time, your name and the audit log's chain head.",
+                "Tous les fichiers ci-dessus pour ces filtres, avec un manifest.json donnant pour chaque fichier ses lignes et son SHA-256, les filtres, l’heure, votre nom et la tête de chaîne du journal d’audit.",
+            ),
         }
     }
 }

@@ -94,9 +94,20 @@ fn exports_view(
             }
         })
         .collect_view();
+    // The audit package: staff only, as the server checks.
+    let package = matches!(user.role, Role::Admin | Role::ProgrammeManager | Role::Auditor).then(|| {
+        let href = if query.is_empty() { "/exports/package.zip".to_owned() } else { format!("/exports/package.zip?{query}") };
+        view! {
+            <p class="page-actions">
+                <a class="button" href=href download data-testid="export-package">{tr(Msg::ExportsPackage)}</a>
+            </p>
+            <p class="muted">{tr(Msg::ExportsPackageHint)}</p>
+        }
+    });
     view! {
         {scope_note.map(|msg| view! { <p class="notice">{tr(msg)}</p> })}
         {filter_form(options, &filter)}
+        {package}
         <div class="table-wrap">
             <table class="data">
                 <thead>

@@ -1,5 +1,8 @@
 //! `GET /exports/{file}.csv`: the CSV exports, written as they are read (see
-//! `db::exports`), to the users allowed each file and within their scope.
+//! `db::exports`), to the users allowed each file and within their scope; and
+//! `GET /exports/package.zip`, all of them with a manifest (see `package`).
+
+pub mod package;
 
 use std::borrow::Cow;
 
@@ -203,56 +206,65 @@ pub async fn download(
     Path(file): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Response {
-    if user.is_none() {
-        return StatusCode::UNAUTHORIZED.into_response();
-    }
-    let Some(kind) = file.strip_suffix(".csv").and_then(ExportKind::from_slug) else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    let user = match allowed(user.as_ref().map(|e| &e.0), kind) {
-        Ok(user) => user.clone(),
-        Err(error) => {
-            return StatusCode::from_u16(error.status()).unwrap_or(StatusCode::FORBIDDEN).into_response();
-        }
-    };
+    let Some(axum::Extension(user)) = user else { return StatusCode::UNAUTHORIZED.into_response() };
     let pairs: Vec<(String, String)> =
         serde_urlencoded::from_str(query.as_deref().unwrap_or("")).unwrap_or_default();
     let filter = ExportFilter::from_query(|k| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()));
     let filter = effective_filter(&user, filter);
-    // A small channel between the reading task and the response: the reader waits while the
+    let day = chrono::Utc::now().format("%Y%m%d");
+    // A small channel between the writing task and the response: the writer waits while the
     // network is slower than the database, so memory stays at a few batches.
     let (sender, mut receiver) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(2);
-    let mut export = match CsvExport::open(&state.db, kind, &filter, &user.scope()).await {
-        Ok(export) => export,
-        Err(error) => {
-            return StatusCode::from_u16(error.status())
-                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
-                .into_response();
+    let (content_type, name) = if file == "package.zip" {
+        if !package::allowed(&user) {
+            return StatusCode::FORBIDDEN.into_response();
         }
-    };
-    tokio::spawn(async move {
-        loop {
-            match export.next_chunk().await {
-                Ok(Some(bytes)) => {
-                    if sender.send(Ok(Bytes::from(bytes))).await.is_err() {
-                        break; // The reader has gone.
+        let db = state.db.clone();
+        tokio::spawn(async move {
+            if let Err(error) = package::write(&db, &user, &filter, &sender).await {
+                let _ = sender.send(Err(std::io::Error::other(error.to_string()))).await;
+            }
+        });
+        ("application/zip", format!("aidtrail-audit-package-{day}.zip"))
+    } else {
+        let Some(kind) = file.strip_suffix(".csv").and_then(ExportKind::from_slug) else {
+            return StatusCode::NOT_FOUND.into_response();
+        };
+        if let Err(error) = allowed(Some(&user), kind) {
+            return StatusCode::from_u16(error.status()).unwrap_or(StatusCode::FORBIDDEN).into_response();
+        }
+        let mut export = match CsvExport::open(&state.db, kind, &filter, &user.scope()).await {
+            Ok(export) => export,
+            Err(error) => {
+                return StatusCode::from_u16(error.status())
+                    .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+                    .into_response();
+            }
+        };
+        tokio::spawn(async move {
+            loop {
+                match export.next_chunk().await {
+                    Ok(Some(bytes)) => {
+                        if sender.send(Ok(Bytes::from(bytes))).await.is_err() {
+                            break; // The reader has gone.
+                        }
+                    }
+                    Ok(None) => break,
+                    Err(error) => {
+                        // The header is sent already: end the body with an error so that the
+                        // download is marked failed rather than silently short.
+                        let _ = sender.send(Err(std::io::Error::other(error.to_string()))).await;
+                        break;
                     }
                 }
-                Ok(None) => break,
-                Err(error) => {
-                    // The header is sent already: end the body with an error so that the
-                    // download is marked failed rather than silently short.
-                    let _ = sender.send(Err(std::io::Error::other(error.to_string()))).await;
-                    break;
-                }
             }
-        }
-    });
+        });
+        ("text/csv; charset=utf-8", format!("aidtrail-{}-{day}.csv", kind.slug()))
+    };
     let stream = futures::stream::poll_fn(move |cx| receiver.poll_recv(cx));
-    let name = format!("aidtrail-{}-{}.csv", kind.slug(), chrono::Utc::now().format("%Y%m%d"));
     (
         [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_TYPE, content_type.to_owned()),
             (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
             (header::CACHE_CONTROL, "private, no-store".to_owned()),
         ],
