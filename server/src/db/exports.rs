@@ -241,8 +241,8 @@ pub struct Reader {
     /// Batches read but not handed out yet.
     pending: std::collections::VecDeque<Vec<Vec<Value>>>,
     lookups: &'static [(usize, Lookup)],
-    /// Every grant's donor and currency, for `lookups`.
-    grants: std::collections::HashMap<RecordId, (RecordId, String)>,
+    /// Every grant with its donor and currency, for `lookups` (tens of them: searched in order).
+    grants: Vec<(RecordId, RecordId, String)>,
 }
 
 impl Reader {
@@ -290,7 +290,7 @@ impl Reader {
                 .map_err(internal)?
                 .take(0)
                 .map_err(internal)?;
-            rows.into_iter().map(|g| (g.id, (g.donor, g.currency))).collect()
+            rows.into_iter().map(|g| (g.id, g.donor, g.currency)).collect()
         };
         Ok(Self {
             db: db.clone(),
@@ -367,7 +367,7 @@ impl Reader {
         for row in &mut rows {
             for (cell, lookup) in self.lookups {
                 if let Some(Value::RecordId(grant)) = row.get(*cell)
-                    && let Some((donor, currency)) = self.grants.get(grant)
+                    && let Some((_, donor, currency)) = self.grants.iter().find(|g| g.0 == *grant)
                 {
                     row[*cell] = match lookup {
                         Lookup::Donor => Value::RecordId(donor.clone()),

@@ -296,7 +296,7 @@ mod tests {
         let mut cells = vec![Value::None; ExportKind::Transactions.columns().len()];
         cells[5] = (-250_000_i64).into_value(); // amount
         cells[6] = "XOF".to_owned().into_value(); // currency
-        cells[8] = 38_500_00_i64.into_value(); // amount_grant
+        cells[8] = 3_850_000_i64.into_value(); // amount_grant
         cells[9] = "EUR".to_owned().into_value(); // grant_currency
         cells[11] = 123_i64.into_value(); // amount_eur
         cells[17] = "=cmd|' /C calc'!A0".to_owned().into_value(); // description
