@@ -9,9 +9,9 @@ use crate::components::Layout;
 use crate::components::i18n::{I18n, initial_locale};
 use crate::pages::{
     ActivitiesPage, ActivityPage, AuditPage, CertificatePage, DashboardPage, EditActivityPage, EquipmentPage,
-    ExportsPage, GrantsPage, HandoverPage, HandoverReportPage, HandoversPage, HomePage, IndicatorsPage,
-    InstitutesPage, LoginPage, NewActivityPage, NewHandoverPage, NewRecordPage, NotFoundPage, PasswordPage,
-    RecordListPage, RecordPage, RecordsPage, UsersPage,
+    ExportsPage, GrantsPage, HandoverPage, HandoverReportPage, HandoversPage, HomePage, ImportPreviewPage,
+    ImportsPage, IndicatorsPage, InstitutesPage, LoginPage, NewActivityPage, NewHandoverPage, NewRecordPage,
+    NotFoundPage, PasswordPage, RecordListPage, RecordPage, RecordsPage, UsersPage,
 };
 
 /// The whole HTML document, rendered on the server only.
@@ -63,6 +63,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/users") view=UsersPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/audit") view=AuditPage ssr=SsrMode::Async/>
                     <Route path=path!("/exports") view=ExportsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/imports") view=ImportsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/imports/:id") view=ImportPreviewPage ssr=SsrMode::Async/>
                     <Route path=path!("/records") view=RecordsPage ssr=SsrMode::Async/>
                     <Route path=path!("/handovers") view=HandoversPage ssr=SsrMode::Async/>
                     <Route path=path!("/handovers/new") view=NewHandoverPage ssr=SsrMode::Async/>

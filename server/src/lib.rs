@@ -9,6 +9,7 @@ pub mod db;
 pub mod exports;
 mod forms;
 mod handover_forms;
+pub mod imports;
 mod routes;
 pub mod startup;
 pub mod telemetry;

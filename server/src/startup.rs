@@ -189,6 +189,8 @@ fn plain_routes() -> Routes {
         .post("/handovers/{id}/hand-over", crate::handover_forms::hand_over)
         .get("/handovers/{id}/photos/{file}", crate::attachments::download_photo)
         .get("/exports/{file}", crate::exports::download)
+        .get("/imports/templates/{file}", crate::imports::template)
+        .post("/imports/{id}/confirm", crate::imports::confirm)
 }
 
 /// Routes that take larger bodies than the rest: file uploads.
@@ -196,6 +198,7 @@ fn upload_routes() -> Routes {
     Routes { router: Router::new(), listed: Vec::new() }
         .post("/activities/{id}/attachments", crate::attachments::upload)
         .post("/handovers/{id}/photos", crate::attachments::upload_photo)
+        .post("/imports/{id}", crate::imports::upload)
 }
 
 /// Every endpoint the server answers besides static files: (method, path, kind).

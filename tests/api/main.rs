@@ -8,6 +8,7 @@ mod dashboard;
 mod demo;
 mod exports;
 mod handovers;
+mod imports;
 mod lifecycle;
 mod pages;
 mod permissions;

@@ -63,6 +63,45 @@ fn matrix() -> Vec<Row> {
         Row { method: "GET", path: "/admin/users", call: Page("/admin/users"), expect: ADMIN_ONLY_PAGE },
         Row { method: "GET", path: "/admin/audit", call: Page("/admin/audit?verify=1"), expect: AUDIT_PAGE },
         Row { method: "GET", path: "/exports", call: Page("/exports?from=2018-01-01&bom=1"), expect: PAGE },
+        // Imports: editors only, each upload its uploader's (the demo has none: 404).
+        Row { method: "GET", path: "/imports", call: Page("/imports"), expect: EDITORS_PAGE },
+        Row {
+            method: "POST",
+            path: "get_import_kinds",
+            call: ServerFn("get_import_kinds", &[]),
+            expect: EDITORS_PAGE,
+        },
+        Row {
+            method: "GET",
+            path: "/imports/{id}",
+            call: Page("/imports/none"),
+            expect: [401, 404, 404, 403, 403, 403],
+        },
+        Row {
+            method: "POST",
+            path: "get_import_preview",
+            call: ServerFn("get_import_preview", &[("id", "none")]),
+            expect: [401, 404, 404, 403, 403, 403],
+        },
+        // A form that is not a file upload is sent back to the import page: nothing is kept.
+        Row {
+            method: "POST",
+            path: "/imports/{id}",
+            call: Post("/imports/equipment", &[]),
+            expect: EDITORS_POST,
+        },
+        Row {
+            method: "POST",
+            path: "/imports/{id}/confirm",
+            call: Post("/imports/none/confirm", &[]),
+            expect: [401, 404, 404, 403, 403, 403],
+        },
+        Row {
+            method: "GET",
+            path: "/imports/templates/{file}",
+            call: Get("/imports/templates/equipment.csv"),
+            expect: EDITORS_PAGE,
+        },
         // Every CSV export (docs/exports.md): donors only about their grants, institutes only
         // their handovers; a donor's or an institute's rows are narrowed in tests/api/exports.rs.
         Row {

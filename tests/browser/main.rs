@@ -226,8 +226,8 @@ async fn role_journeys(client: Client, base: String, accounts: Vec<(String, Stri
     ];
     let staff = [everything.as_slice(), &["Records"]].concat();
     let expected: Vec<Vec<&str>> = vec![
-        [staff.as_slice(), &["Users", "Audit log", "Exports"]].concat(),
-        [staff.as_slice(), &["Exports"]].concat(),
+        [staff.as_slice(), &["Users", "Audit log", "Exports", "Import"]].concat(),
+        [staff.as_slice(), &["Exports", "Import"]].concat(),
         [staff.as_slice(), &["Audit log", "Exports"]].concat(),
         [everything.as_slice(), &["Exports"]].concat(),
         // The institute user reads French, its preference, and sees no grants.

@@ -252,6 +252,18 @@ pub async fn get_audit_users() -> Result<Vec<String>, AppError> {
     with_status(services::audit_users(&*repo()?, signed_in().as_ref()).await)
 }
 
+/// The files one may import (editors only).
+#[server]
+pub async fn get_import_kinds() -> Result<Vec<crate::domain::exports::ExportKind>, AppError> {
+    with_status(services::import_kinds(signed_in().as_ref()))
+}
+
+/// An upload to import, checked row by row.
+#[server]
+pub async fn get_import_preview(id: String) -> Result<crate::domain::imports::ImportPreview, AppError> {
+    with_status(services::import_preview(&*repo()?, signed_in().as_ref(), &id).await)
+}
+
 /// The audit log's hash chain checked.
 #[server]
 pub async fn verify_audit_chain() -> Result<crate::domain::audit::ChainReport, AppError> {

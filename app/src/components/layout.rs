@@ -9,7 +9,7 @@ use crate::api::get_current_user;
 use crate::domain::{CurrentUser, Permission};
 use crate::i18n::{Locale, Msg};
 
-const NAV: [(&str, Msg, Permission); 12] = [
+const NAV: [(&str, Msg, Permission); 13] = [
     ("/", Msg::NavHome, Permission::ViewOverview),
     ("/dashboard", Msg::NavDashboard, Permission::ViewGrants),
     ("/grants", Msg::NavGrants, Permission::ViewGrants),
@@ -23,6 +23,7 @@ const NAV: [(&str, Msg, Permission); 12] = [
     ("/admin/audit", Msg::NavAudit, Permission::ViewAudit),
     // Every role has files of its own to download.
     ("/exports", Msg::NavExports, Permission::ViewOverview),
+    ("/imports", Msg::NavImports, Permission::EditProgramme),
 ];
 
 /// Whether `path` belongs to the navigation entry `href`.

@@ -12,6 +12,7 @@ mod dates;
 pub mod exports;
 mod filters;
 pub mod handovers;
+pub mod imports;
 mod money;
 mod participants;
 pub mod records;

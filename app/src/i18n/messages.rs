@@ -420,6 +420,29 @@ pub enum Msg {
     ExportAuditLog,
     ExportsPackage,
     ExportsPackageHint,
+    NavImports,
+    ImportsTitle,
+    ImportsIntro,
+    ImportsTemplate,
+    ImportsFile,
+    ImportsUpload,
+    ImportsEmpty,
+    ImportsNotCsv,
+    ImportsMissingColumn,
+    ImportsTooMany,
+    ImportPreviewTitle,
+    ImportRowNew,
+    ImportRowExisting,
+    ImportRowRepeated,
+    ImportRowInvalid,
+    ImportNothingSaved,
+    ImportNothingNew,
+    ImportConfirm,
+    ImportSaved,
+    ImportRefused,
+    ImportAnother,
+    ErrBadKey,
+    ColLine,
 }
 
 impl Msg {
@@ -457,6 +480,7 @@ impl Msg {
             confirm_codes::NOTHING => Msg::ErrNothingReceived,
             confirm_codes::UNKNOWN_SERIAL => Msg::ErrUnknownSerial,
             confirm_codes::MORE_THAN_BOUGHT => Msg::ErrMoreThanBought,
+            crate::domain::imports::file_codes::BAD_KEY => Msg::ErrBadKey,
             _ => Msg::ErrorBody,
         }
     }
@@ -543,7 +567,6 @@ impl Msg {
             ColDonor => ("Donor", "Bailleur"),
             ColAmount => ("Amount", "Montant"),
             ColPeriod => ("Period", "Période"),
-            ColStatus => ("Status", "Statut"),
             ColDates => ("Dates", "Dates"),
             ColType => ("Type", "Type"),
             ColPlace => ("Place", "Lieu"),
@@ -1184,6 +1207,56 @@ impl Msg {
             }
             ExportStateReports => ("Equipment state reports", "Rapports d’état du matériel"),
             ExportAuditLog => ("Audit log", "Journal d’audit"),
+            NavImports => ("Import", "Importer"),
+            ImportsTitle => ("Import equipment", "Importer du matériel"),
+            ImportsIntro => (
+                "Add items to the equipment register from a CSV file with the columns of equipment.csv. The file is checked row by row and nothing is saved until you confirm; then all the new rows are saved together, or none. Rows already in the register (same id) are left as they are, so a file imported twice is saved once.",
+                "Ajoutez des articles au registre du matériel à partir d’un fichier CSV aux colonnes de equipment.csv. Le fichier est vérifié ligne par ligne et rien n’est enregistré avant votre confirmation ; alors toutes les nouvelles lignes sont enregistrées ensemble, ou aucune. Les lignes déjà au registre (même id) sont laissées telles quelles : un fichier importé deux fois n’est enregistré qu’une fois.",
+            ),
+            ImportsTemplate => ("Download the template", "Télécharger le modèle"),
+            ImportsFile => ("CSV file", "Fichier CSV"),
+            ImportsUpload => ("Check the file", "Vérifier le fichier"),
+            ImportsEmpty => ("Choose a CSV file that is not empty.", "Choisissez un fichier CSV non vide."),
+            ImportsNotCsv => (
+                "This file cannot be read as CSV in UTF-8.",
+                "Ce fichier ne peut pas être lu comme un CSV en UTF-8.",
+            ),
+            ImportsMissingColumn => (
+                "The file lacks the columns description and grant_id: start from the template.",
+                "Il manque au fichier les colonnes description et grant_id : partez du modèle.",
+            ),
+            ImportsTooMany => (
+                "The file has more than 2,000 rows: split it.",
+                "Le fichier a plus de 2 000 lignes : découpez-le.",
+            ),
+            ImportPreviewTitle => ("Check before importing", "Vérification avant l’import"),
+            ImportRowNew => ("New: saved when you confirm", "Nouvelle : enregistrée à la confirmation"),
+            ImportRowExisting => {
+                ("Already in the register: left as it is", "Déjà au registre : laissée telle quelle")
+            }
+            ImportRowRepeated => ("Repeats an earlier row: ignored", "Répète une ligne précédente : ignorée"),
+            ImportRowInvalid => ("Refused", "Refusée"),
+            ImportNothingSaved => (
+                "Nothing is saved while a row is refused. Correct the file and upload it again.",
+                "Rien n’est enregistré tant qu’une ligne est refusée. Corrigez le fichier et envoyez-le de nouveau.",
+            ),
+            ImportNothingNew => (
+                "Every row is already in the register: nothing to import.",
+                "Toutes les lignes sont déjà au registre : rien à importer.",
+            ),
+            ImportConfirm => ("Import the new rows", "Importer les nouvelles lignes"),
+            ImportSaved => ("Imported. Rows saved:", "Import effectué. Lignes enregistrées :"),
+            ImportRefused => (
+                "The import was refused and nothing was saved: the register changed since the check. Upload the file again.",
+                "L’import a été refusé et rien n’a été enregistré : le registre a changé depuis la vérification. Envoyez de nouveau le fichier.",
+            ),
+            ImportAnother => ("Import another file", "Importer un autre fichier"),
+            ErrBadKey => (
+                "Not a valid id: letters, digits, _ and - only.",
+                "Id non valide : lettres, chiffres, _ et - seulement.",
+            ),
+            ColLine => ("Line", "Ligne"),
+            ColStatus => ("Status", "Statut"),
             ExportsPackage => ("Download the audit package (zip)", "Télécharger le dossier d’audit (zip)"),
             ExportsPackageHint => (
                 "Every file above for these filters, with a manifest.json giving each file's rows and SHA-256, the filters, the time, your name and the audit log's chain head.",

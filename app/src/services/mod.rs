@@ -79,6 +79,13 @@ pub trait Repo: Send + Sync + 'static {
     async fn audit_users(&self) -> Result<Vec<String>, AppError>;
     /// The whole hash chain checked.
     async fn verify_audit(&self) -> Result<crate::domain::audit::ChainReport, AppError>;
+    /// An upload of `user` to import, checked row by row; `None` if there is no such upload of
+    /// theirs.
+    async fn import_preview(
+        &self,
+        user: &CurrentUser,
+        id: &str,
+    ) -> Result<Option<crate::domain::imports::ImportPreview>, AppError>;
     async fn dashboard(
         &self,
         filter: &crate::domain::dashboard::DashboardFilter,
@@ -469,6 +476,22 @@ pub async fn audit_log(
 pub async fn audit_users(repo: &dyn Repo, user: Option<&CurrentUser>) -> Result<Vec<String>, AppError> {
     require(user, Permission::ViewAudit)?;
     repo.audit_users().await
+}
+
+/// The files one may import: the programme's editors only.
+pub fn import_kinds(user: Option<&CurrentUser>) -> Result<Vec<crate::domain::exports::ExportKind>, AppError> {
+    require(user, Permission::EditProgramme)?;
+    Ok(crate::domain::imports::IMPORTABLE.to_vec())
+}
+
+/// An upload to import, checked: only its editor sees it.
+pub async fn import_preview(
+    repo: &dyn Repo,
+    user: Option<&CurrentUser>,
+    id: &str,
+) -> Result<crate::domain::imports::ImportPreview, AppError> {
+    let user = require(user, Permission::EditProgramme)?;
+    repo.import_preview(user, id).await?.ok_or(AppError::NotFound)
 }
 
 /// The audit log's hash chain checked from the first event to the last.

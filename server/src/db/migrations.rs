@@ -52,6 +52,7 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0010_recent_activities.surql"),
     },
     Migration { version: 11, name: "summary_keys", sql: include_str!("migrations/0011_summary_keys.surql") },
+    Migration { version: 12, name: "imports", sql: include_str!("migrations/0012_imports.surql") },
 ];
 
 #[derive(Debug, SurrealValue)]

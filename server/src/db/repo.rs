@@ -96,7 +96,7 @@ impl SurrealRepo {
 }
 
 /// Logs a database failure and hides it from the browser.
-pub(super) fn internal(error: surrealdb::Error) -> AppError {
+pub(crate) fn internal(error: surrealdb::Error) -> AppError {
     tracing::error!(%error, "database query failed");
     AppError::Internal
 }
@@ -329,6 +329,14 @@ impl Repo for SurrealRepo {
 
     async fn verify_audit(&self) -> Result<app::domain::audit::ChainReport, AppError> {
         super::audit_chain::verify(&self.db).await
+    }
+
+    async fn import_preview(
+        &self,
+        user: &app::domain::CurrentUser,
+        id: &str,
+    ) -> Result<Option<app::domain::imports::ImportPreview>, AppError> {
+        crate::imports::preview(&self.db, user, id).await
     }
 
     async fn dashboard(

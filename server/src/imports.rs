@@ -1,0 +1,335 @@
+//! CSV import of the equipment register (`app::domain::imports`): `POST /imports/{kind}`
+//! stores the uploaded file and shows its check at `/imports/{id}`; `POST /imports/{id}/confirm`
+//! saves every new row in one transaction, or none; `GET /imports/{kind}/template.csv` gives the
+//! columns. Only editors import, and each sees only their own uploads.
+
+use axum::extract::multipart::{Multipart, MultipartRejection};
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use surrealdb::types::{RecordId, SurrealValue};
+
+use app::domain::exports::{ExportKind, restore};
+use app::domain::imports::{
+    EQUIPMENT_FIELDS, IMPORTABLE, ImportPreview, ImportRow, RowStatus, equipment_form, file_codes, valid_key,
+};
+use app::domain::records::{RecordKind, parse_record};
+use app::domain::{CurrentUser, Permission};
+use app::error::{AppError, FieldError};
+
+use crate::auth::handlers;
+use crate::db::Db;
+use crate::db::repo::internal;
+use crate::startup::AppState;
+
+/// The largest file accepted, and the most rows in it.
+const MAX_BYTES: usize = 2 * 1024 * 1024;
+const MAX_ROWS: usize = 2_000;
+
+fn importable(slug: &str) -> Option<ExportKind> {
+    ExportKind::from_slug(slug).filter(|k| IMPORTABLE.contains(k))
+}
+
+/// The key a row is saved under: its `id` if it has one, otherwise one made from its content,
+/// so that importing the same file again finds the rows it saved the first time.
+pub fn row_key(header: &[String], row: &[String]) -> String {
+    let given =
+        header.iter().position(|h| h.trim() == "id").and_then(|i| row.get(i)).map(|v| restore(v.trim()));
+    if let Some(id) = given.filter(|id| !id.is_empty()) {
+        return id.to_owned();
+    }
+    let mut hash = Sha256::new();
+    for (column, _) in EQUIPMENT_FIELDS {
+        let value = header.iter().position(|h| h.trim() == column).and_then(|i| row.get(i));
+        hash.update(value.map_or("", |v| v.trim()).as_bytes());
+        hash.update([0x1f]);
+    }
+    let digest: String = hash.finalize().iter().take(10).map(|b| format!("{b:02x}")).collect();
+    format!("imp_{digest}")
+}
+
+/// `GET /imports/{kind}/template.csv`: the header row of the file to fill in.
+pub async fn template(user: Option<axum::Extension<CurrentUser>>, Path(file): Path<String>) -> Response {
+    if let Err(denied) = handlers::require(user.as_ref().map(|e| &e.0), Permission::EditProgramme) {
+        return denied.into_response();
+    }
+    let Some(kind) = file.strip_suffix(".csv").and_then(importable) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let header: Vec<&str> = kind.columns().iter().map(|c| c.name).collect();
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"aidtrail-{}-template.csv\"", kind.slug()),
+            ),
+        ],
+        format!("{}\r\n", header.join(",")),
+    )
+        .into_response()
+}
+
+/// `POST /imports/equipment` (multipart, field `file`): keeps the file and shows its check.
+pub async fn upload(
+    State(state): State<AppState>,
+    user: Option<axum::Extension<CurrentUser>>,
+    Path(kind): Path<String>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let user = match handlers::require(user.as_ref().map(|e| &e.0), Permission::EditProgramme) {
+        Ok(user) => user,
+        Err(denied) => return denied.into_response(),
+    };
+    let Some(kind) = importable(&kind) else { return StatusCode::NOT_FOUND.into_response() };
+    let Ok(mut multipart) = multipart else { return Redirect::to("/imports?error=empty").into_response() };
+    let mut file = None;
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) if field.name() == Some("file") => {
+                let name: String = field.file_name().unwrap_or("file.csv").chars().take(120).collect();
+                match field.bytes().await {
+                    Ok(bytes) => file = Some((name, bytes)),
+                    Err(error) => return error.into_response(),
+                }
+            }
+            Ok(Some(_)) => continue,
+            Ok(None) => break,
+            Err(error) => return error.into_response(),
+        }
+    }
+    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        return Redirect::to("/imports?error=empty").into_response();
+    };
+    if bytes.len() > MAX_BYTES {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    }
+    let Ok(content) = String::from_utf8(bytes.strip_prefix(crate::exports::BOM).unwrap_or(&bytes).to_vec())
+    else {
+        return Redirect::to("/imports?error=not_csv").into_response();
+    };
+    let key = crate::db::audit::new_key();
+    let sha256: String = Sha256::digest(content.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+    let stored = state
+        .db
+        .query(
+            "CREATE $id CONTENT { kind: $kind, name: $name, content: $content, sha256: $sha256,
+                uploaded_by: $user, uploaded_at: time::now() } RETURN NONE;",
+        )
+        .bind(("id", RecordId::new("import_upload", key.as_str())))
+        .bind(("kind", kind.slug().to_owned()))
+        .bind(("name", name))
+        .bind(("content", content))
+        .bind(("sha256", sha256))
+        .bind(("user", RecordId::new("user", user.id.as_str())))
+        .await
+        .and_then(|r| r.check());
+    if let Err(error) = stored {
+        tracing::error!(%error, "storing an import failed");
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    }
+    Redirect::to(&format!("/imports/{key}")).into_response()
+}
+
+#[derive(Debug, SurrealValue)]
+#[surreal(crate = "surrealdb::types")]
+struct Upload {
+    name: String,
+    content: String,
+    saved: Option<i64>,
+}
+
+/// Checks an upload of `user`: every row, and whether its key is taken. `None` if there is no
+/// such upload of theirs.
+pub async fn preview(db: &Db, user: &CurrentUser, id: &str) -> Result<Option<ImportPreview>, AppError> {
+    if !valid_key(id) {
+        return Ok(None);
+    }
+    let upload: Option<Upload> = db
+        .query("SELECT name, content, saved FROM ONLY $id WHERE uploaded_by = $user;")
+        .bind(("id", RecordId::new("import_upload", id)))
+        .bind(("user", RecordId::new("user", user.id.as_str())))
+        .await
+        .map_err(internal)?
+        .take(0)
+        .map_err(internal)?;
+    let Some(upload) = upload else { return Ok(None) };
+    let mut preview = ImportPreview {
+        id: id.to_owned(),
+        file_name: upload.name,
+        rows: Vec::new(),
+        file_error: None,
+        saved: upload.saved.map(|n| u64::try_from(n).unwrap_or(0)),
+    };
+    let mut reader =
+        csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(upload.content.as_bytes());
+    let mut records = reader.records();
+    let header: Vec<String> = match records.next() {
+        Some(Ok(h)) => h.iter().map(|c| c.trim().to_owned()).collect(),
+        Some(Err(_)) => {
+            preview.file_error = Some(file_codes::NOT_CSV.into());
+            return Ok(Some(preview));
+        }
+        None => {
+            preview.file_error = Some(file_codes::EMPTY.into());
+            return Ok(Some(preview));
+        }
+    };
+    if !header.iter().any(|h| h == "description") || !header.iter().any(|h| h == "grant_id") {
+        preview.file_error = Some(file_codes::MISSING_COLUMN.into());
+        return Ok(Some(preview));
+    }
+    let mut keys: Vec<String> = Vec::new();
+    for (i, record) in records.enumerate() {
+        let line = i + 2;
+        let Ok(record) = record else {
+            preview.file_error = Some(file_codes::NOT_CSV.into());
+            return Ok(Some(preview));
+        };
+        let row: Vec<String> = record.iter().map(str::to_owned).collect();
+        if row.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        if preview.rows.len() == MAX_ROWS {
+            preview.file_error = Some(file_codes::TOO_MANY.into());
+            return Ok(Some(preview));
+        }
+        let key = row_key(&header, &row);
+        let form = equipment_form(&header, &row);
+        let label = form.get("description").cloned().unwrap_or_default();
+        let status = if !valid_key(&key) {
+            RowStatus::Invalid(vec![FieldError { field: "id".into(), message: file_codes::BAD_KEY.into() }])
+        } else if keys.contains(&key) {
+            RowStatus::Repeated
+        } else {
+            match parse_record(RecordKind::Equipment, &form) {
+                Ok(_) => RowStatus::New,
+                Err(errors) => RowStatus::Invalid(errors),
+            }
+        };
+        keys.push(key.clone());
+        preview.rows.push(ImportRow { line, key, label, status });
+    }
+    if preview.rows.is_empty() {
+        preview.file_error = Some(file_codes::EMPTY.into());
+        return Ok(Some(preview));
+    }
+    // Rows whose key is taken were imported before (or exported from here): left alone.
+    let ids: Vec<RecordId> = preview
+        .rows
+        .iter()
+        .filter(|r| valid_key(&r.key))
+        .map(|r| RecordId::new("equipment", r.key.as_str()))
+        .collect();
+    let taken: Vec<RecordId> = db
+        .query("SELECT VALUE id FROM $ids;")
+        .bind(("ids", ids))
+        .await
+        .map_err(internal)?
+        .take(0)
+        .map_err(internal)?;
+    let taken: Vec<String> = taken.iter().map(crate::db::rows::key_of).collect();
+    for row in &mut preview.rows {
+        if taken.contains(&row.key) && !matches!(row.status, RowStatus::Repeated) {
+            row.status = RowStatus::Existing;
+        }
+    }
+    Ok(Some(preview))
+}
+
+#[derive(Deserialize)]
+pub struct ConfirmForm {
+    #[serde(default)]
+    reason: String,
+}
+
+/// `POST /imports/{id}/confirm`: saves every new row of a checked upload in one transaction.
+pub async fn confirm(
+    State(state): State<AppState>,
+    user: Option<axum::Extension<CurrentUser>>,
+    Path(id): Path<String>,
+    axum::Form(form): axum::Form<ConfirmForm>,
+) -> Response {
+    let user = match handlers::require(user.as_ref().map(|e| &e.0), Permission::EditProgramme) {
+        Ok(user) => user,
+        Err(denied) => return denied.into_response(),
+    };
+    let preview = match preview(&state.db, user, &id).await {
+        Ok(Some(preview)) => preview,
+        Ok(None) => return StatusCode::NOT_FOUND.into_response(),
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    if preview.saved.is_some() {
+        return Redirect::to(&format!("/imports/{id}")).into_response();
+    }
+    if preview.file_error.is_some() || preview.invalid_rows() > 0 {
+        return Redirect::to(&format!("/imports/{id}?error=refused")).into_response();
+    }
+    // The rows are checked again from the stored file: what is saved is what was shown.
+    let upload: Option<String> = state
+        .db
+        .query("SELECT VALUE content FROM ONLY $id;")
+        .bind(("id", RecordId::new("import_upload", id.as_str())))
+        .await
+        .ok()
+        .and_then(|mut r| r.take(0).ok())
+        .flatten();
+    let Some(content) = upload else { return StatusCode::NOT_FOUND.into_response() };
+    let mut reader =
+        csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(content.as_bytes());
+    let mut records = reader.records().filter_map(Result::ok);
+    let header: Vec<String> =
+        records.next().map(|h| h.iter().map(|c| c.trim().to_owned()).collect()).unwrap_or_default();
+    let mut drafts = Vec::new();
+    for record in records {
+        let row: Vec<String> = record.iter().map(str::to_owned).collect();
+        let key = row_key(&header, &row);
+        let new = preview.rows.iter().any(|r| r.key == key && r.status == RowStatus::New);
+        if new && !drafts.iter().any(|(k, _)| *k == key) {
+            match parse_record(RecordKind::Equipment, &equipment_form(&header, &row)) {
+                Ok(draft) => drafts.push((key, draft)),
+                Err(_) => return Redirect::to(&format!("/imports/{id}?error=refused")).into_response(),
+            }
+        }
+    }
+    let reason = Some(format!("{} ({})", form.reason.trim(), preview.file_name).trim().to_owned());
+    let saved = drafts.len();
+    match crate::db::records::create_all(&state.db, user, &drafts, reason).await {
+        Ok(()) => {}
+        Err(error) => {
+            tracing::warn!(?error, import = %id, "an import was refused at saving: nothing saved");
+            return Redirect::to(&format!("/imports/{id}?error=refused")).into_response();
+        }
+    }
+    let marked = state
+        .db
+        .query("UPDATE $id SET saved = $saved, confirmed_at = time::now() RETURN NONE;")
+        .bind(("id", RecordId::new("import_upload", id.as_str())))
+        .bind(("saved", saved as i64))
+        .await;
+    if let Err(error) = marked {
+        tracing::error!(%error, "marking an import confirmed failed");
+    }
+    Redirect::to(&format!("/imports/{id}")).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(items: &[&str]) -> Vec<String> {
+        items.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn a_row_keeps_its_id_and_a_row_without_one_gets_the_same_key_each_time() {
+        let header = strings(&["id", "description", "quantity"]);
+        assert_eq!(row_key(&header, &strings(&["ml_x", "Laptop", "2"])), "ml_x");
+        let a = row_key(&header, &strings(&["", "Laptop", "2"]));
+        assert_eq!(a, row_key(&header, &strings(&["", "Laptop", "2"])));
+        assert_ne!(a, row_key(&header, &strings(&["", "Laptop", "3"])));
+        assert!(valid_key(&a));
+    }
+}
