@@ -1,5 +1,5 @@
-//! CSV import of the equipment register (`app::domain::imports`): `POST /imports/{kind}`
-//! stores the uploaded file and shows its check at `/imports/{id}`; `POST /imports/{id}/confirm`
+//! CSV import of activities and of the equipment register (`app::domain::imports`):
+//! `POST /imports/{kind}` stores the uploaded file and shows its check at `/imports/{id}`; `POST /imports/{id}/confirm`
 //! saves every new row in one transaction, or none; `GET /imports/{kind}/template.csv` gives the
 //! columns. Only editors import, and each sees only their own uploads.
 
@@ -11,11 +11,13 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use surrealdb::types::{RecordId, SurrealValue};
 
+use app::domain::activity_form::{ActivityDraft, parse_activity_form};
 use app::domain::exports::{ExportKind, restore};
 use app::domain::imports::{
-    EQUIPMENT_FIELDS, IMPORTABLE, ImportPreview, ImportRow, RowStatus, equipment_form, file_codes, valid_key,
+    EQUIPMENT_FIELDS, IMPORTABLE, ImportPreview, ImportRow, RowStatus, activity_form, equipment_form,
+    file_codes, valid_key,
 };
-use app::domain::records::{RecordKind, parse_record};
+use app::domain::records::{RecordDraft, RecordKind, parse_record};
 use app::domain::{CurrentUser, Permission};
 use app::error::{AppError, FieldError};
 
@@ -32,22 +34,78 @@ fn importable(slug: &str) -> Option<ExportKind> {
     ExportKind::from_slug(slug).filter(|k| IMPORTABLE.contains(k))
 }
 
-/// The key a row is saved under: its `id` if it has one, otherwise one made from its content,
-/// so that importing the same file again finds the rows it saved the first time.
-pub fn row_key(header: &[String], row: &[String]) -> String {
-    let given =
-        header.iter().position(|h| h.trim() == "id").and_then(|i| row.get(i)).map(|v| restore(v.trim()));
-    if let Some(id) = given.filter(|id| !id.is_empty()) {
+/// The key a row is saved under: its `id` if it has one, otherwise one made from what
+/// identifies it (an activity's code, an item's every field), so that importing the same file
+/// again finds the rows it saved the first time.
+pub fn row_key(kind: ExportKind, header: &[String], row: &[String]) -> String {
+    let cell =
+        |name: &str| header.iter().position(|h| h.trim() == name).and_then(|i| row.get(i)).map(|v| v.trim());
+    if let Some(id) = cell("id").map(restore).filter(|id| !id.is_empty()) {
         return id.to_owned();
     }
     let mut hash = Sha256::new();
-    for (column, _) in EQUIPMENT_FIELDS {
-        let value = header.iter().position(|h| h.trim() == column).and_then(|i| row.get(i));
-        hash.update(value.map_or("", |v| v.trim()).as_bytes());
+    let identity: Vec<&str> = match kind {
+        ExportKind::Activities => vec!["code"],
+        _ => EQUIPMENT_FIELDS.iter().map(|(column, _)| *column).collect(),
+    };
+    for column in identity {
+        hash.update(cell(column).unwrap_or("").as_bytes());
         hash.update([0x1f]);
     }
     let digest: String = hash.finalize().iter().take(10).map(|b| format!("{b:02x}")).collect();
     format!("imp_{digest}")
+}
+
+/// A row, read and checked on its own.
+enum Draft {
+    Activity(Box<ActivityDraft>),
+    Equipment(RecordDraft),
+}
+
+/// Reads one row of a file of `kind`: its key, what to call it, and its draft or the errors.
+fn parse_row(
+    kind: ExportKind,
+    header: &[String],
+    row: &[String],
+) -> (String, String, Result<Draft, Vec<FieldError>>) {
+    let key = row_key(kind, header, row);
+    if !valid_key(&key) {
+        let error = FieldError { field: "id".into(), message: file_codes::BAD_KEY.into() };
+        return (key, String::new(), Err(vec![error]));
+    }
+    match kind {
+        ExportKind::Activities => {
+            let form = activity_form(header, row);
+            let label = format!("{} – {}", form["code"], form["title"]);
+            (key, label, parse_activity_form(&form).map(|d| Draft::Activity(Box::new(d))))
+        }
+        _ => {
+            let form = equipment_form(header, row);
+            let label = form.get("description").cloned().unwrap_or_default();
+            (key, label, parse_record(RecordKind::Equipment, &form).map(Draft::Equipment))
+        }
+    }
+}
+
+/// The checks of a row that need the database (grants known and open, ...).
+async fn check(db: &Db, draft: &Draft) -> Result<(), Vec<FieldError>> {
+    let checked = match draft {
+        Draft::Activity(d) => crate::db::activities::check(db, d).await,
+        Draft::Equipment(d) => crate::db::records::check(db, d).await,
+    };
+    match checked {
+        Ok(()) => Ok(()),
+        Err(crate::db::audit::SaveError::Invalid(errors)) => Err(errors),
+        Err(_) => Err(vec![FieldError { field: "id".into(), message: "error".into() }]),
+    }
+}
+
+/// The columns a file of `kind` must have.
+fn required_columns(kind: ExportKind) -> [&'static str; 2] {
+    match kind {
+        ExportKind::Activities => ["code", "title"],
+        _ => ["description", "grant_id"],
+    }
 }
 
 /// `GET /imports/{kind}/template.csv`: the header row of the file to fill in.
@@ -136,6 +194,7 @@ pub async fn upload(
 #[derive(Debug, SurrealValue)]
 #[surreal(crate = "surrealdb::types")]
 struct Upload {
+    kind: String,
     name: String,
     content: String,
     saved: Option<i64>,
@@ -148,7 +207,7 @@ pub async fn preview(db: &Db, user: &CurrentUser, id: &str) -> Result<Option<Imp
         return Ok(None);
     }
     let upload: Option<Upload> = db
-        .query("SELECT name, content, saved FROM ONLY $id WHERE uploaded_by = $user;")
+        .query("SELECT kind, name, content, saved FROM ONLY $id WHERE uploaded_by = $user;")
         .bind(("id", RecordId::new("import_upload", id)))
         .bind(("user", RecordId::new("user", user.id.as_str())))
         .await
@@ -156,8 +215,10 @@ pub async fn preview(db: &Db, user: &CurrentUser, id: &str) -> Result<Option<Imp
         .take(0)
         .map_err(internal)?;
     let Some(upload) = upload else { return Ok(None) };
+    let Some(kind) = importable(&upload.kind) else { return Ok(None) };
     let mut preview = ImportPreview {
         id: id.to_owned(),
+        kind,
         file_name: upload.name,
         rows: Vec::new(),
         file_error: None,
@@ -177,7 +238,7 @@ pub async fn preview(db: &Db, user: &CurrentUser, id: &str) -> Result<Option<Imp
             return Ok(Some(preview));
         }
     };
-    if !header.iter().any(|h| h == "description") || !header.iter().any(|h| h == "grant_id") {
+    if !required_columns(kind).iter().all(|c| header.iter().any(|h| h == c)) {
         preview.file_error = Some(file_codes::MISSING_COLUMN.into());
         return Ok(Some(preview));
     }
@@ -196,16 +257,15 @@ pub async fn preview(db: &Db, user: &CurrentUser, id: &str) -> Result<Option<Imp
             preview.file_error = Some(file_codes::TOO_MANY.into());
             return Ok(Some(preview));
         }
-        let key = row_key(&header, &row);
-        let form = equipment_form(&header, &row);
-        let label = form.get("description").cloned().unwrap_or_default();
-        let status = if !valid_key(&key) {
-            RowStatus::Invalid(vec![FieldError { field: "id".into(), message: file_codes::BAD_KEY.into() }])
-        } else if keys.contains(&key) {
+        let (key, label, draft) = parse_row(kind, &header, &row);
+        let status = if keys.contains(&key) {
             RowStatus::Repeated
         } else {
-            match parse_record(RecordKind::Equipment, &form) {
-                Ok(_) => RowStatus::New,
+            match draft {
+                Ok(draft) => match check(db, &draft).await {
+                    Ok(()) => RowStatus::New,
+                    Err(errors) => RowStatus::Invalid(errors),
+                },
                 Err(errors) => RowStatus::Invalid(errors),
             }
         };
@@ -216,23 +276,37 @@ pub async fn preview(db: &Db, user: &CurrentUser, id: &str) -> Result<Option<Imp
         preview.file_error = Some(file_codes::EMPTY.into());
         return Ok(Some(preview));
     }
-    // Rows whose key is taken were imported before (or exported from here): left alone.
+    // Rows whose key is taken were imported before (or exported from here): left alone. So
+    // are activities whose code is taken.
+    let table = if kind == ExportKind::Activities { "activity" } else { "equipment" };
     let ids: Vec<RecordId> = preview
         .rows
         .iter()
         .filter(|r| valid_key(&r.key))
-        .map(|r| RecordId::new("equipment", r.key.as_str()))
+        .map(|r| RecordId::new(table, r.key.as_str()))
         .collect();
-    let taken: Vec<RecordId> = db
+    let mut response = db
         .query("SELECT VALUE id FROM $ids;")
+        .query("SELECT VALUE [id, code] FROM activity WHERE $activities AND code IN $codes;")
         .bind(("ids", ids))
+        .bind(("activities", kind == ExportKind::Activities))
+        .bind((
+            "codes",
+            preview
+                .rows
+                .iter()
+                .map(|r| r.label.split(" – ").next().unwrap_or("").to_owned())
+                .collect::<Vec<_>>(),
+        ))
         .await
-        .map_err(internal)?
-        .take(0)
         .map_err(internal)?;
+    let taken: Vec<RecordId> = response.take(0).map_err(internal)?;
+    let codes: Vec<(RecordId, String)> = response.take(1).map_err(internal)?;
     let taken: Vec<String> = taken.iter().map(crate::db::rows::key_of).collect();
     for row in &mut preview.rows {
-        if taken.contains(&row.key) && !matches!(row.status, RowStatus::Repeated) {
+        let code = row.label.split(" – ").next().unwrap_or("");
+        let code_taken = kind == ExportKind::Activities && codes.iter().any(|(_, c)| c == code);
+        if (taken.contains(&row.key) || code_taken) && !matches!(row.status, RowStatus::Repeated) {
             row.status = RowStatus::Existing;
         }
     }
@@ -282,26 +356,32 @@ pub async fn confirm(
     let mut records = reader.records().filter_map(Result::ok);
     let header: Vec<String> =
         records.next().map(|h| h.iter().map(|c| c.trim().to_owned()).collect()).unwrap_or_default();
-    let mut drafts = Vec::new();
+    let kind = preview.kind;
+    let (mut activities, mut equipment) = (Vec::new(), Vec::new());
     for record in records {
         let row: Vec<String> = record.iter().map(str::to_owned).collect();
-        let key = row_key(&header, &row);
+        let (key, _, draft) = parse_row(kind, &header, &row);
         let new = preview.rows.iter().any(|r| r.key == key && r.status == RowStatus::New);
-        if new && !drafts.iter().any(|(k, _)| *k == key) {
-            match parse_record(RecordKind::Equipment, &equipment_form(&header, &row)) {
-                Ok(draft) => drafts.push((key, draft)),
-                Err(_) => return Redirect::to(&format!("/imports/{id}?error=refused")).into_response(),
-            }
+        let seen = activities.iter().any(|(k, _)| *k == key) || equipment.iter().any(|(k, _)| *k == key);
+        if !new || seen {
+            continue;
+        }
+        match draft {
+            Ok(Draft::Activity(d)) => activities.push((key, *d)),
+            Ok(Draft::Equipment(d)) => equipment.push((key, d)),
+            Err(_) => return Redirect::to(&format!("/imports/{id}?error=refused")).into_response(),
         }
     }
     let reason = Some(format!("{} ({})", form.reason.trim(), preview.file_name).trim().to_owned());
-    let saved = drafts.len();
-    match crate::db::records::create_all(&state.db, user, &drafts, reason).await {
-        Ok(()) => {}
-        Err(error) => {
-            tracing::warn!(?error, import = %id, "an import was refused at saving: nothing saved");
-            return Redirect::to(&format!("/imports/{id}?error=refused")).into_response();
-        }
+    let saved = activities.len() + equipment.len();
+    let result = if activities.is_empty() {
+        crate::db::records::create_all(&state.db, user, &equipment, reason).await
+    } else {
+        crate::db::activities::create_all(&state.db, user, &activities, reason).await
+    };
+    if let Err(error) = result {
+        tracing::warn!(?error, import = %id, "an import was refused at saving: nothing saved");
+        return Redirect::to(&format!("/imports/{id}?error=refused")).into_response();
     }
     let marked = state
         .db
@@ -325,11 +405,15 @@ mod tests {
 
     #[test]
     fn a_row_keeps_its_id_and_a_row_without_one_gets_the_same_key_each_time() {
-        let header = strings(&["id", "description", "quantity"]);
-        assert_eq!(row_key(&header, &strings(&["ml_x", "Laptop", "2"])), "ml_x");
-        let a = row_key(&header, &strings(&["", "Laptop", "2"]));
-        assert_eq!(a, row_key(&header, &strings(&["", "Laptop", "2"])));
-        assert_ne!(a, row_key(&header, &strings(&["", "Laptop", "3"])));
+        let header = strings(&["id", "description", "quantity", "code"]);
+        let key = |kind, row: &[&str]| row_key(kind, &header, &strings(row));
+        assert_eq!(key(ExportKind::Equipment, &["ml_x", "Laptop", "2", ""]), "ml_x");
+        let a = key(ExportKind::Equipment, &["", "Laptop", "2", ""]);
+        assert_eq!(a, key(ExportKind::Equipment, &["", "Laptop", "2", ""]));
+        assert_ne!(a, key(ExportKind::Equipment, &["", "Laptop", "3", ""]));
         assert!(valid_key(&a));
+        // An activity is known by its code.
+        let b = key(ExportKind::Activities, &["", "x", "1", "ACT-1"]);
+        assert_eq!(b, key(ExportKind::Activities, &["", "y", "2", "ACT-1"]));
     }
 }

@@ -169,6 +169,19 @@ async fn each_export_equals_the_database_row_for_row() {
                 a["funding"].as_array().unwrap().iter().map(|f| key(&f["donor_grant"])).collect();
             grants.dedup();
             row.push(grants.join("; "));
+            let shares: Vec<String> = a["funding"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| {
+                    format!(
+                        "{} {}",
+                        key(&f["donor_grant"]),
+                        units(&f["amount_minor"], f["currency"].as_str().unwrap())
+                    )
+                })
+                .collect();
+            row.push(shares.join("; "));
             let (mut all, mut women) = (0, 0);
             for s in services {
                 let (t, w) = (p[s]["total"].as_i64().unwrap(), p[s]["women"].as_i64().unwrap());

@@ -155,3 +155,74 @@ async fn an_exported_register_imports_as_already_there_and_others_may_not_import
     let id = location.trim_start_matches("/imports/");
     assert_eq!(app.call(&admin, "get_import_preview", &[("id", id)]).await.0, 404, "another editor's upload");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn activities_import_by_their_code_with_funding_and_a_refused_row_saves_none() {
+    let app = spawn_app().await;
+    let before = count(&app.db, "activity").await;
+    let header = "id,code,title,title_fr,kind,status,planned_start,planned_end,actual_start,actual_end,country,city,venue,theme,pillar_id,institute_ids,grant_ids,funding,police_women,police_men,gendarmerie_women,gendarmerie_men,justice_women,justice_men,other_women,other_men,participants,women,instructors";
+    let file = format!(
+        "{header}\r\n\
+         ,ACT-2019-NE-TR-01,Training of border police,Formation de la police des frontières,training,2,2019-03-04,2019-03-08,,,NE,Niamey,,tip,p2,,,nl_2018 12000.00,3,17,0,0,0,0,0,0,20,3,0\r\n\
+         ,ACT-2019-ML-TR-02,Refresher for gendarmes,Recyclage des gendarmes,training,1,2019-04-01,2019-04-03,,,ML,Ségou,\"Camp, Ségou\",both,,ml_egn,,de_2017 5000.00,0,0,4,11,0,0,0,0,15,4,0\r\n\
+         ,ACT-2018-ML-WS-05,Tutoring workshop for judicial police officers,,workshop,4,2018-05-08,2018-05-11,,,ML,Bamako,,both,p2,ml_enp,,nl_2018 38500.00,2,18,0,0,0,0,0,0,20,2,0\r\n"
+    );
+    let location = upload_as(&app, "activities", &file).await;
+    let checked = preview(&app, &app.manager, &location).await;
+    assert_eq!(statuses(&checked), ["New", "New", "Existing"], "{checked}");
+    assert_eq!(confirm(&app, &app.manager, &location).await, location);
+    assert_eq!(count(&app.db, "activity").await, before + 2);
+    let saved: Vec<Json> = app
+        .db
+        .query("SELECT * FROM activity WHERE code = 'ACT-2019-ML-TR-02'")
+        .await
+        .unwrap()
+        .take(0)
+        .unwrap();
+    assert_eq!(saved[0]["venue"], "Camp, Ségou");
+    assert_eq!(saved[0]["participants"]["gendarmerie"]["total"], 15);
+    assert_eq!(saved[0]["funding"][0]["amount_minor"], 500000);
+    assert_eq!(saved[0]["institutes"], serde_json::json!(["institute:ml_egn"]));
+
+    // The same file again saves nothing new.
+    let again = upload_as(&app, "activities", &file).await;
+    assert_eq!(statuses(&preview(&app, &app.manager, &again).await), ["Existing", "Existing", "Existing"]);
+
+    // A grant that does not exist is refused by the same checks as the form, and the good row
+    // next to it is not saved either.
+    let bad = format!(
+        "{header}\r\n\
+         ,ACT-2019-BF-TR-03,Training in Bobo-Dioulasso,,training,1,2019-05-06,2019-05-08,,,BF,Bobo-Dioulasso,,tip,,,,nl_2018 1000.00,1,1,0,0,0,0,0,0,2,1,0\r\n\
+         ,ACT-2019-BF-TR-04,Training in Ouahigouya,,training,1,2019-05-06,2019-05-08,,,BF,Ouahigouya,,tip,,,,xx_9999 1000.00,1,1,0,0,0,0,0,0,2,1,0\r\n"
+    );
+    let location = upload_as(&app, "activities", &bad).await;
+    let checked = preview(&app, &app.manager, &location).await;
+    assert_eq!(statuses(&checked), ["New", "Invalid"]);
+    assert_eq!(checked["rows"][1]["status"]["Invalid"][0]["field"], "funding_0_grant");
+    confirm(&app, &app.manager, &location).await;
+    assert_eq!(count(&app.db, "activity").await, before + 2);
+
+    // An export of the activities comes back as already there.
+    let auditor = app.sign_in(AUDITOR).await;
+    let (_, rows) = app.export(&auditor, "/exports/activities.csv").await;
+    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+    for row in &rows {
+        w.write_record(row).unwrap();
+    }
+    let exported = String::from_utf8(w.into_inner().unwrap()).unwrap();
+    let location = upload_as(&app, "activities", &exported).await;
+    assert!(statuses(&preview(&app, &app.manager, &location).await).iter().all(|s| s == "Existing"));
+}
+
+async fn upload_as(app: &TestApp, kind: &str, csv: &str) -> String {
+    let part = reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("activities.csv");
+    let response = app
+        .manager
+        .post(app.url(&format!("/imports/{kind}")))
+        .multipart(reqwest::multipart::Form::new().part("file", part))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    response.headers()["location"].to_str().unwrap().to_owned()
+}

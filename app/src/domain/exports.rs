@@ -31,6 +31,9 @@ pub enum ColumnKind {
     DateTime,
     /// `true` or `false`.
     Bool,
+    /// Funding shares: each grant's key and amount in the grant's currency, separated by `;`
+    /// (`nl_2018 38500.00; de_2017 4000.00`).
+    Funding,
 }
 
 impl ColumnKind {
@@ -47,6 +50,7 @@ impl ColumnKind {
             ColumnKind::Date => "date",
             ColumnKind::DateTime => "date-time",
             ColumnKind::Bool => "boolean",
+            ColumnKind::Funding => "funding",
         }
     }
 
@@ -143,6 +147,7 @@ const ACTIVITIES: &[Column] = &[
     col("pillar_id", Id, "The strategy's pillar it serves."),
     col("institute_ids", Text, "The institutes taking part (`institutes.csv`), separated by `;`."),
     col("grant_ids", Text, "The grants funding it (`grants.csv`), separated by `;`."),
+    col("funding", Funding, "Each funding grant's key and share in the grant's currency, separated by `;`."),
     col("police_women", Int, "Women participants from the police."),
     col("police_men", Int, "Men participants from the police."),
     col("gendarmerie_women", Int, "Women participants from the gendarmerie."),
@@ -502,7 +507,12 @@ pub fn documentation() -> String {
          Addresses: `/exports/<file>.csv?from=YYYY-MM-DD&to=YYYY-MM-DD&donor=<id>&grant=<id>&country=<ISO>&bom=1`, \
          every parameter optional. Auditors, programme managers and admins may download every \
          file; a donor's files hold only what its own grants paid for; an institute may download \
-         its own handovers and confirmations. Archived records are left out.\n",
+         its own handovers and confirmations. Archived records are left out.\n\n\
+         Imports (`/imports`, programme managers and admins) read the same columns: \
+         `activities.csv` (an activity is known by its `id`, or else its `code`; `institute_ids` \
+         and `funding` are read, the totals worked out, instructors and narratives added through \
+         the form) and `equipment.csv` (an item is known by its `id`, or else by its content; \
+         donor, totals, rate and state are worked out). A row already there is left as it is.\n",
     );
     for kind in ExportKind::ALL {
         doc.push_str(&format!(

@@ -1,6 +1,7 @@
-//! CSV import of the equipment register, from the columns of `equipment.csv`
-//! (`docs/exports.md`): an upload is checked row by row and shown, and nothing is saved until
-//! the user confirms; then every new row is saved in one transaction, or none is.
+//! CSV import of activities and of the equipment register, from the columns of
+//! `activities.csv` and `equipment.csv` (`docs/exports.md`): an upload is checked row by row
+//! and shown, and nothing is saved until the user confirms; then every new row is saved in one
+//! transaction, or none is.
 
 use serde::{Deserialize, Serialize};
 
@@ -8,8 +9,56 @@ use super::activity_form::FormValues;
 use super::exports::{ExportKind, restore};
 use crate::error::FieldError;
 
-/// The files one can import: the equipment register (activities are to follow).
-pub const IMPORTABLE: [ExportKind; 1] = [ExportKind::Equipment];
+/// The files one can import.
+pub const IMPORTABLE: [ExportKind; 2] = [ExportKind::Activities, ExportKind::Equipment];
+
+/// The columns of `activities.csv` that an import reads as they are, by the activity form's
+/// field of the same name. `institute_ids` and `funding` are read apart; the totals are worked
+/// out; instructors, profiles and narratives are added through the form afterwards.
+pub const ACTIVITY_FIELDS: [&str; 21] = [
+    "code",
+    "title",
+    "title_fr",
+    "kind",
+    "status",
+    "planned_start",
+    "planned_end",
+    "actual_start",
+    "actual_end",
+    "country",
+    "city",
+    "venue",
+    "theme",
+    "police_women",
+    "police_men",
+    "gendarmerie_women",
+    "gendarmerie_men",
+    "justice_women",
+    "justice_men",
+    "other_women",
+    "other_men",
+];
+
+/// The activity form's values for one row of `activities.csv`.
+pub fn activity_form(header: &[String], row: &[String]) -> FormValues {
+    let cell = |name: &str| -> String {
+        header
+            .iter()
+            .position(|h| h.trim() == name)
+            .and_then(|i| row.get(i))
+            .map_or_else(String::new, |v| restore(v.trim()).to_owned())
+    };
+    let mut form: FormValues = ACTIVITY_FIELDS.iter().map(|f| ((*f).to_owned(), cell(f))).collect();
+    form.insert("pillar".into(), cell("pillar_id"));
+    form.insert("institutes".into(), cell("institute_ids").replace(';', ","));
+    // `grant amount; grant amount`
+    for (i, share) in cell("funding").split(';').map(str::trim).filter(|s| !s.is_empty()).enumerate() {
+        let (grant, amount) = share.split_once(' ').unwrap_or((share, ""));
+        form.insert(format!("funding_{i}_grant"), grant.trim().to_owned());
+        form.insert(format!("funding_{i}_amount"), amount.trim().to_owned());
+    }
+    form
+}
 
 /// The columns an import reads, and the field of the record form each one fills. The other
 /// columns of the export (donor, totals, rate, state) are worked out, and ignored if present.
@@ -83,6 +132,7 @@ pub struct ImportRow {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportPreview {
     pub id: String,
+    pub kind: ExportKind,
     pub file_name: String,
     pub rows: Vec<ImportRow>,
     /// A problem with the file as a whole (not CSV, no rows, a column missing), as a code.
@@ -121,6 +171,20 @@ mod tests {
 
     fn strings(items: &[&str]) -> Vec<String> {
         items.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn a_row_of_activities_csv_fills_the_activity_form() {
+        let header = strings(&["code", "institute_ids", "funding", "pillar_id", "police_women"]);
+        let row = strings(&["ACT-1", "ml_enp; ml_egn", "nl_2018 38500.00; de_2017 100.00", "p2", "2"]);
+        let form = activity_form(&header, &row);
+        assert_eq!(form["institutes"], "ml_enp, ml_egn");
+        assert_eq!(form["funding_0_grant"], "nl_2018");
+        assert_eq!(form["funding_0_amount"], "38500.00");
+        assert_eq!(form["funding_1_grant"], "de_2017");
+        assert_eq!(form["pillar"], "p2");
+        assert_eq!(form["police_women"], "2");
+        assert_eq!(form["title"], "");
     }
 
     #[test]

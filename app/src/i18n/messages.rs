@@ -1208,10 +1208,10 @@ impl Msg {
             ExportStateReports => ("Equipment state reports", "Rapports d’état du matériel"),
             ExportAuditLog => ("Audit log", "Journal d’audit"),
             NavImports => ("Import", "Importer"),
-            ImportsTitle => ("Import equipment", "Importer du matériel"),
+            ImportsTitle => ("Import from CSV", "Importer depuis un CSV"),
             ImportsIntro => (
-                "Add items to the equipment register from a CSV file with the columns of equipment.csv. The file is checked row by row and nothing is saved until you confirm; then all the new rows are saved together, or none. Rows already in the register (same id) are left as they are, so a file imported twice is saved once.",
-                "Ajoutez des articles au registre du matériel à partir d’un fichier CSV aux colonnes de equipment.csv. Le fichier est vérifié ligne par ligne et rien n’est enregistré avant votre confirmation ; alors toutes les nouvelles lignes sont enregistrées ensemble, ou aucune. Les lignes déjà au registre (même id) sont laissées telles quelles : un fichier importé deux fois n’est enregistré qu’une fois.",
+                "Add activities or items of the equipment register from a CSV file with the columns of activities.csv or equipment.csv. The file is checked row by row and nothing is saved until you confirm; then all the new rows are saved together, or none. Rows already there (same id, or for activities the same code) are left as they are, so a file imported twice is saved once.",
+                "Ajoutez des activités ou des articles du registre du matériel à partir d’un fichier CSV aux colonnes de activities.csv ou de equipment.csv. Le fichier est vérifié ligne par ligne et rien n’est enregistré avant votre confirmation ; alors toutes les nouvelles lignes sont enregistrées ensemble, ou aucune. Les lignes déjà présentes (même id, ou pour les activités même code) sont laissées telles quelles : un fichier importé deux fois n’est enregistré qu’une fois.",
             ),
             ImportsTemplate => ("Download the template", "Télécharger le modèle"),
             ImportsFile => ("CSV file", "Fichier CSV"),
@@ -1222,8 +1222,8 @@ impl Msg {
                 "Ce fichier ne peut pas être lu comme un CSV en UTF-8.",
             ),
             ImportsMissingColumn => (
-                "The file lacks the columns description and grant_id: start from the template.",
-                "Il manque au fichier les colonnes description et grant_id : partez du modèle.",
+                "The file lacks a required column (code and title for activities, description and grant_id for equipment): start from the template.",
+                "Il manque au fichier une colonne requise (code et title pour les activités, description et grant_id pour le matériel) : partez du modèle.",
             ),
             ImportsTooMany => (
                 "The file has more than 2,000 rows: split it.",

@@ -1,5 +1,5 @@
-//! Importing the equipment register from CSV: the upload form, then the check of every row
-//! with the confirmation. Plain forms: the pages work before the WASM loads.
+//! Importing activities and the equipment register from CSV: the upload forms, then the check
+//! of every row with the confirmation. Plain forms: the pages work before the WASM loads.
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -7,7 +7,8 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::api::{get_import_kinds, get_import_preview};
 use crate::components::i18n::{tr, tr_fmt};
 use crate::components::{ErrorView, PageHeader, loading};
-use crate::domain::imports::{ImportPreview, ImportRow, RowStatus, file_codes};
+use crate::domain::exports::ExportKind;
+use crate::domain::imports::{IMPORTABLE, ImportPreview, ImportRow, RowStatus, file_codes};
 use crate::i18n::{Msg, fmt_int};
 
 #[component]
@@ -35,22 +36,37 @@ pub fn ImportsPage() -> impl IntoView {
 }
 
 fn upload_form(error: Option<Msg>) -> impl IntoView {
+    let forms = IMPORTABLE
+        .into_iter()
+        .map(|kind| {
+            let slug = kind.slug();
+            let title = match kind {
+                ExportKind::Activities => Msg::ExportActivities,
+                _ => Msg::ExportEquipment,
+            };
+            view! {
+                <section class="card">
+                    <h2>{tr(title)}</h2>
+                    <form method="post" action=format!("/imports/{slug}") enctype="multipart/form-data" class="upload-form">
+                        <label for=format!("import-{slug}")>{tr(Msg::ImportsFile)}</label>
+                        <input id=format!("import-{slug}") type="file" name="file" accept=".csv,text/csv" required/>
+                        <button type="submit" class="button" data-testid=format!("import-upload-{slug}")>
+                            {tr(Msg::ImportsUpload)}
+                        </button>
+                    </form>
+                    <p>
+                        <a href=format!("/imports/templates/{slug}.csv") download data-testid=format!("import-template-{slug}")>
+                            {tr(Msg::ImportsTemplate)}
+                        </a>
+                        " (" <code>{format!("{slug}.csv")}</code> ")"
+                    </p>
+                </section>
+            }
+        })
+        .collect_view();
     view! {
         {error.map(|msg| view! { <p class="notice notice-error" role="alert">{tr(msg)}</p> })}
-        <section class="card">
-            <form method="post" action="/imports/equipment" enctype="multipart/form-data" class="upload-form">
-                <label for="import-file">{tr(Msg::ImportsFile)}</label>
-                <input id="import-file" type="file" name="file" accept=".csv,text/csv" required/>
-                <button type="submit" class="button" data-testid="import-upload">{tr(Msg::ImportsUpload)}</button>
-            </form>
-            <p>
-                <a href="/imports/templates/equipment.csv" download data-testid="import-template">
-                    {tr(Msg::ImportsTemplate)}
-                </a>
-                " · "
-                <a href="/exports/equipment.csv" download>"equipment.csv"</a>
-            </p>
-        </section>
+        {forms}
     }
 }
 
@@ -125,7 +141,7 @@ fn preview_view(preview: ImportPreview, refused: bool) -> impl IntoView {
                     <tr>
                         <th scope="col" class="num">{tr(Msg::ColLine)}</th>
                         <th scope="col">"id"</th>
-                        <th scope="col">"description"</th>
+                        <th scope="col">{tr(Msg::ColTitle)}</th>
                         <th scope="col">{tr(Msg::ColStatus)}</th>
                     </tr>
                 </thead>

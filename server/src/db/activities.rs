@@ -240,6 +240,48 @@ async fn run(db: &Db, sql: &str, bindings: Bindings) -> Result<(), SaveError> {
     .await
 }
 
+/// The checks that need the database, without saving (an import's preview).
+pub async fn check(db: &Db, draft: &ActivityDraft) -> Result<(), SaveError> {
+    content(db, draft, 1).await.map(|_| ())
+}
+
+/// Creates every activity of `drafts` under its key, with an audit event each, in one
+/// transaction: all of them or none (an import). A code already taken refuses them all.
+pub async fn create_all(
+    db: &Db,
+    user: &CurrentUser,
+    drafts: &[(String, ActivityDraft)],
+    reason: Option<String>,
+) -> Result<(), SaveError> {
+    let audit = audited("create", true);
+    let mut sql = String::from("BEGIN TRANSACTION;\n");
+    let mut values = Vec::with_capacity(drafts.len());
+    for (i, (key, draft)) in drafts.iter().enumerate() {
+        let content = content(db, draft, 1).await?;
+        sql.push_str(&format!(
+            "LET $id = $id_{i}; LET $content = $content_{i};
+             IF (SELECT id FROM activity WHERE code = $content.code LIMIT 1) {{ THROW 'aidtrail:duplicate_code' }};
+             LET $after = (CREATE ONLY $id CONTENT $content);
+             {audit}\n"
+        ));
+        values.push((RecordId::new("activity", key.as_str()), content));
+    }
+    sql.push_str("COMMIT TRANSACTION;");
+    let mut query = db.query(sql).bind(("actor", actor(user))).bind(("reason", reason));
+    for (i, (id, content)) in values.into_iter().enumerate() {
+        query = query.bind((format!("id_{i}"), id)).bind((format!("content_{i}"), content));
+    }
+    let response = query.await.map_err(|error| {
+        tracing::error!(%error, "an import failed");
+        SaveError::Internal
+    })?;
+    response.check().map_err(|error| {
+        tracing::warn!(%error, "an import was refused: nothing saved");
+        SaveError::Conflict
+    })?;
+    Ok(())
+}
+
 /// Creates an activity; returns its key.
 pub async fn create(
     db: &Db,

@@ -105,6 +105,7 @@ fn source(kind: ExportKind, filter: &ExportFilter, institute: bool) -> Option<So
                 Order::Key,
                 "[[id, code, title, title_fr, kind, status, planned_start, planned_end, actual_start, actual_end,
                    country, city, venue, theme, pillar, institutes, array::distinct(funding.donor_grant),
+                   funding.map(|$f| [$f.donor_grant, $f.amount_minor, $f.currency]),
                    participants.police.women, participants.police.total - participants.police.women,
                    participants.gendarmerie.women, participants.gendarmerie.total - participants.gendarmerie.women,
                    participants.justice.women, participants.justice.total - participants.justice.women,

@@ -319,6 +319,11 @@ pub async fn create(
     Ok(key)
 }
 
+/// The checks that need the database, without saving (an import's preview).
+pub async fn check(db: &Db, draft: &RecordDraft) -> Result<(), SaveError> {
+    content(db, draft, 1).await.map(|_| ())
+}
+
 /// Creates every record of `drafts` under its key, with an audit event each, in one
 /// transaction: all of them or none (an import).
 pub async fn create_all(

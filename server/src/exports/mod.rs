@@ -104,6 +104,28 @@ fn cell<'v>(kind: ColumnKind, value: &'v Value, currency: Option<&str>) -> Cow<'
         };
         return Cow::Owned(units(minor, exponent));
     }
+    if let (ColumnKind::Funding, Value::Array(shares)) = (kind, value) {
+        let shares: Vec<String> = shares
+            .iter()
+            .filter_map(|share| match share {
+                Value::Array(parts) => {
+                    let parts: Vec<&Value> = parts.iter().collect();
+                    let currency = match parts.get(2) {
+                        Some(Value::String(c)) => Some(c.as_str()),
+                        _ => None,
+                    };
+                    let grant = parts.first().map(|g| cell(ColumnKind::Id, g, None)).unwrap_or_default();
+                    let amount = parts
+                        .get(1)
+                        .map(|a| cell(ColumnKind::Amount("currency"), a, currency))
+                        .unwrap_or_default();
+                    Some(format!("{grant} {amount}"))
+                }
+                _ => None,
+            })
+            .collect();
+        return Cow::Owned(neutralise(&shares.join("; ")).into_owned());
+    }
     let plain: Cow<'v, str> = match value {
         Value::None | Value::Null => return Cow::Borrowed(""),
         Value::String(s) => Cow::Borrowed(s.as_str()),
