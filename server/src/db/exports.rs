@@ -34,6 +34,8 @@ struct Source {
     rows: &'static str,
     /// Cells that hold a grant, to be replaced by what the grant says (see `Lookup`).
     lookups: &'static [(usize, Lookup)],
+    /// The cells of a row from what the query read.
+    shape: fn(Vec<Value>) -> Vec<Value>,
 }
 
 /// What a grant's cell is replaced by. A programme has tens of grants: looking them up in
@@ -80,7 +82,7 @@ fn source(kind: ExportKind, filter: &ExportFilter, institute: bool) -> Option<So
         }
         ExportKind::Transactions => {
             c.push("archived = false");
-            when(donor, "donor_grant.donor = $donor", &mut c);
+            when(donor, "donor_grant IN $donor_grants", &mut c);
             when(grant, "donor_grant = $grant", &mut c);
             when(from, "value_date >= $start", &mut c);
             when(to, "value_date <= $end", &mut c);
@@ -95,7 +97,7 @@ fn source(kind: ExportKind, filter: &ExportFilter, institute: bool) -> Option<So
         }
         ExportKind::Activities => {
             c.push("archived = false");
-            when(donor, "$donor IN funding.donor_grant.donor", &mut c);
+            when(donor, "funding.donor_grant ANYINSIDE $donor_grants", &mut c);
             when(grant, "$grant IN funding.donor_grant", &mut c);
             when(from, "planned_start >= $start", &mut c);
             when(to, "planned_start <= $end", &mut c);
@@ -103,18 +105,9 @@ fn source(kind: ExportKind, filter: &ExportFilter, institute: bool) -> Option<So
             (
                 "activity",
                 Order::Key,
+                // The stored fields; the participants' cells are worked out by `activity_cells`.
                 "[[id, code, title, title_fr, kind, status, planned_start, planned_end, actual_start, actual_end,
-                   country, city, venue, theme, pillar, institutes, array::distinct(funding.donor_grant),
-                   funding.map(|$f| [$f.donor_grant, $f.amount_minor, $f.currency]),
-                   participants.police.women, participants.police.total - participants.police.women,
-                   participants.gendarmerie.women, participants.gendarmerie.total - participants.gendarmerie.women,
-                   participants.justice.women, participants.justice.total - participants.justice.women,
-                   participants.other.women, participants.other.total - participants.other.women,
-                   participants.police.total + participants.gendarmerie.total + participants.justice.total
-                       + participants.other.total,
-                   participants.police.women + participants.gendarmerie.women + participants.justice.women
-                       + participants.other.women,
-                   array::len(instructors[WHERE supervisor = false])]]",
+                   country, city, venue, theme, pillar, institutes, funding, participants, instructors]]",
             )
         }
         ExportKind::Institutes => {
@@ -125,7 +118,7 @@ fn source(kind: ExportKind, filter: &ExportFilter, institute: bool) -> Option<So
         }
         ExportKind::Equipment => {
             c.push("archived = false");
-            when(donor, "donor_grant.donor = $donor", &mut c);
+            when(donor, "donor_grant IN $donor_grants", &mut c);
             when(grant, "donor_grant = $grant", &mut c);
             when(from, "purchase_date >= $start", &mut c);
             when(to, "purchase_date <= $end", &mut c);
@@ -178,7 +171,7 @@ fn source(kind: ExportKind, filter: &ExportFilter, institute: bool) -> Option<So
             )
         }
         ExportKind::StateReports => {
-            when(donor, "equipment.donor_grant.donor = $donor", &mut c);
+            when(donor, "equipment.donor_grant IN $donor_grants", &mut c);
             when(grant, "equipment.donor_grant = $grant", &mut c);
             when(from, "reported_on >= $start", &mut c);
             when(to, "reported_on <= $end", &mut c);
@@ -208,7 +201,65 @@ fn source(kind: ExportKind, filter: &ExportFilter, institute: bool) -> Option<So
         ExportKind::Equipment => &[(2, Lookup::Donor)],
         _ => &[],
     };
-    Some(Source { table, order, conditions: c, rows, lookups })
+    let shape: fn(Vec<Value>) -> Vec<Value> = match kind {
+        ExportKind::Activities => activity_cells,
+        _ => |row| row,
+    };
+    Some(Source { table, order, conditions: c, rows, lookups, shape })
+}
+
+/// An activity's cells from its stored fields: the funding grants and shares, the
+/// participants by service and sex with their totals, and the instructors (not supervisors).
+/// Worked out here rather than in the query, where they cost four times the reading.
+fn activity_cells(mut row: Vec<Value>) -> Vec<Value> {
+    let field = |value: &Value, name: &str| match value {
+        Value::Object(object) => object.get(name).cloned().unwrap_or(Value::None),
+        _ => Value::None,
+    };
+    let int = |value: Value| match value {
+        Value::Number(surrealdb::types::Number::Int(n)) => n,
+        _ => 0,
+    };
+    let instructors = row.pop().unwrap_or(Value::None);
+    let participants = row.pop().unwrap_or(Value::None);
+    let funding = row.pop().unwrap_or(Value::None);
+    let shares: Vec<Value> = match &funding {
+        Value::Array(lines) => lines.iter().cloned().collect(),
+        _ => Vec::new(),
+    };
+    let mut grants: Vec<Value> = Vec::new();
+    for line in &shares {
+        let grant = field(line, "donor_grant");
+        if !grants.contains(&grant) {
+            grants.push(grant);
+        }
+    }
+    row.push(grants.into_value());
+    let shares: Vec<Value> = shares
+        .iter()
+        .map(|line| {
+            vec![field(line, "donor_grant"), field(line, "amount_minor"), field(line, "currency")]
+                .into_value()
+        })
+        .collect();
+    row.push(shares.into_value());
+    let (mut all, mut women) = (0, 0);
+    for service in ["police", "gendarmerie", "justice", "other"] {
+        let headcount = field(&participants, service);
+        let (total, w) = (int(field(&headcount, "total")), int(field(&headcount, "women")));
+        row.push(w.into_value());
+        row.push((total - w).into_value());
+        all += total;
+        women += w;
+    }
+    row.push(all.into_value());
+    row.push(women.into_value());
+    let teaching = match &instructors {
+        Value::Array(list) => list.iter().filter(|i| field(i, "supervisor") != Value::Bool(true)).count(),
+        _ => 0,
+    };
+    row.push((teaching as i64).into_value());
+    row
 }
 
 /// Where the key space of a table is cut in two, so that both halves are read at the same time
@@ -242,6 +293,9 @@ pub struct Reader {
     /// Batches read but not handed out yet.
     pending: std::collections::VecDeque<Vec<Vec<Value>>>,
     lookups: &'static [(usize, Lookup)],
+    shape: fn(Vec<Value>) -> Vec<Value>,
+    /// The donor's grants, when the filter names a donor: matched on the rows' own fields.
+    donor_grants: Vec<RecordId>,
     /// Every grant with its donor and currency, for `lookups` (tens of them: searched in order).
     grants: Vec<(RecordId, RecordId, String)>,
 }
@@ -271,17 +325,25 @@ impl Reader {
             resumed: false,
             done: false,
         };
-        let (order, bounded, open_ended, lookups, parts) = match source(kind, filter, institute.is_some()) {
-            Some(source) => {
-                let (bounded, open_ended) = statements(kind, &source);
-                let parts = match source.order {
-                    Order::Key => vec![part("", Some(SPLIT)), part(SPLIT, None)],
-                    Order::Seq => vec![Part { from: Value::None, ..part("", None) }],
-                };
-                (source.order, bounded, open_ended, source.lookups, parts)
-            }
-            None => (Order::Key, String::new(), String::new(), &[][..], Vec::new()),
-        };
+        let (order, bounded, open_ended, lookups, shape, parts) =
+            match source(kind, filter, institute.is_some()) {
+                Some(source) => {
+                    let (bounded, open_ended) = statements(kind, &source);
+                    let parts = match source.order {
+                        Order::Key => vec![part("", Some(SPLIT)), part(SPLIT, None)],
+                        Order::Seq => vec![Part { from: Value::None, ..part("", None) }],
+                    };
+                    (source.order, bounded, open_ended, source.lookups, source.shape, parts)
+                }
+                None => (
+                    Order::Key,
+                    String::new(),
+                    String::new(),
+                    &[][..],
+                    (|row| row) as fn(Vec<Value>) -> Vec<Value>,
+                    Vec::new(),
+                ),
+            };
         let grants = if lookups.is_empty() {
             Default::default()
         } else {
@@ -293,8 +355,19 @@ impl Reader {
                 .map_err(internal)?;
             rows.into_iter().map(|g| (g.id, g.donor, g.currency)).collect()
         };
+        let donor_grants: Vec<RecordId> = match filter.donor.as_deref() {
+            Some(donor) => db
+                .query("SELECT VALUE id FROM donor_grant WHERE donor = $donor;")
+                .bind(("donor", RecordId::new("donor", donor)))
+                .await
+                .map_err(internal)?
+                .take(0)
+                .map_err(internal)?,
+            None => Vec::new(),
+        };
         Ok(Self {
             db: db.clone(),
+            donor_grants,
             filter: filter.clone(),
             institute,
             order,
@@ -303,6 +376,7 @@ impl Reader {
             parts,
             pending,
             lookups,
+            shape,
             grants,
         })
     }
@@ -341,6 +415,7 @@ impl Reader {
             .bind(("until", part.until.clone()))
             .bind(("batch", (BATCH + usize::from(skip_first)) as i64))
             .bind(("donor", filter.donor.as_deref().map(|k| RecordId::new("donor", k))))
+            .bind(("donor_grants", self.donor_grants.clone()))
             .bind(("grant", filter.grant.as_deref().map(|k| RecordId::new("donor_grant", k))))
             .bind(("start", filter.from.and_then(at_midnight)))
             .bind(("end", filter.to.and_then(at_midnight)))
@@ -364,7 +439,8 @@ impl Reader {
             next.from = key_value(at);
             next.resumed = true;
         }
-        let mut rows: Vec<Vec<Value>> = records.into_iter().flat_map(|(_, rows)| rows).collect();
+        let mut rows: Vec<Vec<Value>> =
+            records.into_iter().flat_map(|(_, rows)| rows).map(self.shape).collect();
         for row in &mut rows {
             for (cell, lookup) in self.lookups {
                 if let Some(Value::RecordId(grant)) = row.get(*cell)
@@ -526,6 +602,12 @@ mod tests {
     fn every_table_export_reads_as_many_cells_as_it_has_columns() {
         for kind in ExportKind::ALL {
             let Some(source) = source(kind, &ExportFilter::default(), false) else { continue };
+            if kind == ExportKind::Activities {
+                // 19 stored fields, shaped into the columns.
+                let shaped = activity_cells(vec![Value::None; 19]);
+                assert_eq!(shaped.len(), kind.columns().len());
+                continue;
+            }
             // The top-level cells of the row expression, counted at depth two of the brackets.
             let inner = source.rows.find("[[").map_or_else(
                 || source.rows.find("line: [").map(|i| &source.rows[i + 6..]).unwrap_or_default(),
