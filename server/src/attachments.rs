@@ -64,6 +64,21 @@ async fn store(files: &FsPath, bytes: &[u8]) -> std::io::Result<String> {
 }
 
 /// A file name safe to keep and to send back in a header.
+/// The form's `file` field of an upload: the name the browser gave and the bytes, if there is
+/// one (the last, if several).
+pub(crate) async fn file_field(
+    multipart: &mut Multipart,
+) -> Result<Option<(String, axum::body::Bytes)>, axum::extract::multipart::MultipartError> {
+    let mut file = None;
+    while let Some(field) = multipart.next_field().await? {
+        if field.name() == Some("file") {
+            let name = field.file_name().unwrap_or("file").to_owned();
+            file = Some((name, field.bytes().await?));
+        }
+    }
+    Ok(file)
+}
+
 fn clean_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or_default();
     let cleaned: String =
@@ -125,21 +140,10 @@ async fn receive(
         return StatusCode::NOT_FOUND.into_response();
     }
     let Ok(mut multipart) = multipart else { return owner.back("error=file_empty") };
-    let mut file = None;
-    loop {
-        match multipart.next_field().await {
-            Ok(Some(field)) if field.name() == Some("file") => {
-                let name = clean_name(field.file_name().unwrap_or("file"));
-                match field.bytes().await {
-                    Ok(bytes) => file = Some((name, bytes)),
-                    Err(error) => return error.into_response(),
-                }
-            }
-            Ok(Some(_)) => continue,
-            Ok(None) => break,
-            Err(error) => return error.into_response(),
-        }
-    }
+    let file = match file_field(&mut multipart).await {
+        Ok(file) => file.map(|(name, bytes)| (clean_name(&name), bytes)),
+        Err(error) => return error.into_response(),
+    };
     let Some((name, bytes)) = file.filter(|(_, bytes)| !bytes.is_empty()) else {
         return owner.back("error=file_empty");
     };

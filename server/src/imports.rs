@@ -143,21 +143,10 @@ pub async fn upload(
     };
     let Some(kind) = importable(&kind) else { return StatusCode::NOT_FOUND.into_response() };
     let Ok(mut multipart) = multipart else { return Redirect::to("/imports?error=empty").into_response() };
-    let mut file = None;
-    loop {
-        match multipart.next_field().await {
-            Ok(Some(field)) if field.name() == Some("file") => {
-                let name: String = field.file_name().unwrap_or("file.csv").chars().take(120).collect();
-                match field.bytes().await {
-                    Ok(bytes) => file = Some((name, bytes)),
-                    Err(error) => return error.into_response(),
-                }
-            }
-            Ok(Some(_)) => continue,
-            Ok(None) => break,
-            Err(error) => return error.into_response(),
-        }
-    }
+    let file = match crate::attachments::file_field(&mut multipart).await {
+        Ok(file) => file.map(|(name, bytes)| (name.chars().take(120).collect::<String>(), bytes)),
+        Err(error) => return error.into_response(),
+    };
     let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
         return Redirect::to("/imports?error=empty").into_response();
     };

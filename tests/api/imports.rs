@@ -7,19 +7,31 @@ use serde_json::Value as Json;
 
 const HEADER: &str = "id,grant_id,category,description,description_fr,quantity,unit_cost,currency,supplier,serials,purchase_date,transaction_id,next_verification_on";
 
-/// Uploads `csv` as `client`; the address of its check.
-async fn upload(app: &TestApp, client: &reqwest::Client, csv: &str) -> String {
+/// Uploads `csv` as `client` to import `kind`; the address of its check.
+async fn upload_kind(app: &TestApp, client: &reqwest::Client, kind: &str, csv: &str) -> reqwest::Response {
     let part = reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("register.csv");
-    let response = client
-        .post(app.url("/imports/equipment"))
+    client
+        .post(app.url(&format!("/imports/{kind}")))
         .multipart(reqwest::multipart::Form::new().part("file", part))
         .send()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+/// Uploads an equipment file as `client`; the address of its check.
+async fn upload(app: &TestApp, client: &reqwest::Client, csv: &str) -> String {
+    let response = upload_kind(app, client, "equipment", csv).await;
     assert_eq!(response.status(), 303, "upload");
     let location = response.headers()["location"].to_str().unwrap().to_owned();
     assert!(location.starts_with("/imports/"), "{location}");
     location
+}
+
+/// Uploads a file of `kind` as the manager; the address of its check.
+async fn upload_as(app: &TestApp, kind: &str, csv: &str) -> String {
+    let response = upload_kind(app, &app.manager, kind, csv).await;
+    assert_eq!(response.status(), 303);
+    response.headers()["location"].to_str().unwrap().to_owned()
 }
 
 async fn preview(app: &TestApp, client: &reqwest::Client, location: &str) -> Json {
@@ -141,14 +153,7 @@ async fn an_exported_register_imports_as_already_there_and_others_may_not_import
     // Only editors import, and an upload is its uploader's.
     for email in [AUDITOR, DONOR_NL] {
         let client = app.sign_in(email).await;
-        let part = reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("r.csv");
-        let response = client
-            .post(app.url("/imports/equipment"))
-            .multipart(reqwest::multipart::Form::new().part("file", part))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 403, "{email}");
+        assert_eq!(upload_kind(&app, &client, "equipment", &csv).await.status(), 403, "{email}");
         assert_eq!(app.post_form(&client, &format!("{location}/confirm"), &[]).await.status(), 403);
     }
     let admin = app.sign_in(aidtrail_tests::ADMIN).await;
@@ -212,17 +217,4 @@ async fn activities_import_by_their_code_with_funding_and_a_refused_row_saves_no
     let exported = String::from_utf8(w.into_inner().unwrap()).unwrap();
     let location = upload_as(&app, "activities", &exported).await;
     assert!(statuses(&preview(&app, &app.manager, &location).await).iter().all(|s| s == "Existing"));
-}
-
-async fn upload_as(app: &TestApp, kind: &str, csv: &str) -> String {
-    let part = reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("activities.csv");
-    let response = app
-        .manager
-        .post(app.url(&format!("/imports/{kind}")))
-        .multipart(reqwest::multipart::Form::new().part("file", part))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 303);
-    response.headers()["location"].to_str().unwrap().to_owned()
 }

@@ -253,33 +253,13 @@ pub async fn create_all(
     drafts: &[(String, ActivityDraft)],
     reason: Option<String>,
 ) -> Result<(), SaveError> {
-    let audit = audited("create", true);
-    let mut sql = String::from("BEGIN TRANSACTION;\n");
-    let mut values = Vec::with_capacity(drafts.len());
-    for (i, (key, draft)) in drafts.iter().enumerate() {
+    let guard = "IF (SELECT id FROM activity WHERE code = $content.code LIMIT 1) { THROW 'aidtrail:duplicate_code' };";
+    let mut rows = Vec::with_capacity(drafts.len());
+    for (key, draft) in drafts {
         let content = content(db, draft, 1).await?;
-        sql.push_str(&format!(
-            "LET $id = $id_{i}; LET $content = $content_{i};
-             IF (SELECT id FROM activity WHERE code = $content.code LIMIT 1) {{ THROW 'aidtrail:duplicate_code' }};
-             LET $after = (CREATE ONLY $id CONTENT $content);
-             {audit}\n"
-        ));
-        values.push((RecordId::new("activity", key.as_str()), content));
+        rows.push((RecordId::new("activity", key.as_str()), content.into_value(), guard.to_owned()));
     }
-    sql.push_str("COMMIT TRANSACTION;");
-    let mut query = db.query(sql).bind(("actor", actor(user))).bind(("reason", reason));
-    for (i, (id, content)) in values.into_iter().enumerate() {
-        query = query.bind((format!("id_{i}"), id)).bind((format!("content_{i}"), content));
-    }
-    let response = query.await.map_err(|error| {
-        tracing::error!(%error, "an import failed");
-        SaveError::Internal
-    })?;
-    response.check().map_err(|error| {
-        tracing::warn!(%error, "an import was refused: nothing saved");
-        SaveError::Conflict
-    })?;
-    Ok(())
+    super::audit::create_all_audited(db, user, rows, reason).await
 }
 
 /// Creates an activity; returns its key.

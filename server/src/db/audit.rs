@@ -34,6 +34,40 @@ pub fn audited(action: &'static str, created: bool) -> String {
     )
 }
 
+/// Creates every record of `rows` (id, content, and the guard statements that refuse it) with
+/// an audit event each, in one transaction: all of them or none (an import).
+pub async fn create_all_audited(
+    db: &super::Db,
+    user: &app::domain::CurrentUser,
+    rows: Vec<(surrealdb::types::RecordId, surrealdb::types::Value, String)>,
+    reason: Option<String>,
+) -> Result<(), SaveError> {
+    let audit = audited("create", true);
+    let mut sql = String::from("BEGIN TRANSACTION;\n");
+    for (i, (_, _, guards)) in rows.iter().enumerate() {
+        sql.push_str(&format!(
+            "LET $id = $id_{i}; LET $content = $content_{i};
+             {guards}
+             LET $after = (CREATE ONLY $id CONTENT $content);
+             {audit}\n"
+        ));
+    }
+    sql.push_str("COMMIT TRANSACTION;");
+    let mut query = db.query(sql).bind(("actor", actor(user))).bind(("reason", reason));
+    for (i, (id, content, _)) in rows.into_iter().enumerate() {
+        query = query.bind((format!("id_{i}"), id)).bind((format!("content_{i}"), content));
+    }
+    let response = query.await.map_err(|error| {
+        tracing::error!(%error, "an import failed");
+        SaveError::Internal
+    })?;
+    response.check().map_err(|error| {
+        tracing::warn!(%error, "an import was refused: nothing saved");
+        SaveError::Conflict
+    })?;
+    Ok(())
+}
+
 /// Why a record was not saved.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SaveError {

@@ -332,34 +332,16 @@ pub async fn create_all(
     drafts: &[(String, RecordDraft)],
     reason: Option<String>,
 ) -> Result<(), SaveError> {
-    let audit = audited("create", true);
-    let mut sql = String::from("BEGIN TRANSACTION;\n");
-    let mut values = Vec::with_capacity(drafts.len());
-    for (i, (key, draft)) in drafts.iter().enumerate() {
+    let mut rows = Vec::with_capacity(drafts.len());
+    for (key, draft) in drafts {
         let content = content(db, draft, 1).await?;
-        let guards = guards(draft.kind);
-        sql.push_str(&format!(
-            "LET $id = $id_{i}; LET $content = $content_{i};
-             {guards}
-             LET $after = (CREATE ONLY $id CONTENT $content);
-             {audit}\n"
+        rows.push((
+            RecordId::new(draft.kind.table(), key.as_str()),
+            Value::Object(content),
+            guards(draft.kind),
         ));
-        values.push((RecordId::new(draft.kind.table(), key.as_str()), content));
     }
-    sql.push_str("COMMIT TRANSACTION;");
-    let mut query = db.query(sql).bind(("actor", actor(user))).bind(("reason", reason));
-    for (i, (id, content)) in values.into_iter().enumerate() {
-        query = query.bind((format!("id_{i}"), id)).bind((format!("content_{i}"), Value::Object(content)));
-    }
-    let response = query.await.map_err(|error| {
-        tracing::error!(%error, "an import failed");
-        SaveError::Internal
-    })?;
-    response.check().map_err(|error| {
-        tracing::warn!(%error, "an import was refused: nothing saved");
-        SaveError::Conflict
-    })?;
-    Ok(())
+    super::audit::create_all_audited(db, user, rows, reason).await
 }
 
 /// Saves a new version of a record, if `version` is still the stored one.
