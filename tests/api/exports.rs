@@ -431,12 +431,65 @@ async fn a_file_of_several_batches_is_read_whole_and_once() {
     let auditor = app.sign_in(AUDITOR).await;
     let rows = export(&app, &auditor, ExportKind::Transactions, "").await;
     assert_eq!(rows.len(), before + added);
-    let mut ids: Vec<&String> = rows.iter().map(|r| &r[0]).collect();
-    ids.dedup();
+    let ids: std::collections::BTreeSet<&String> = rows.iter().map(|r| &r[0]).collect();
     assert_eq!(ids.len(), rows.len(), "a row written twice");
     let filtered = export(&app, &auditor, ExportKind::Transactions, "?from=2019-02-01&to=2019-02-01").await;
     assert!(filtered.len() >= added, "{}", filtered.len());
     assert!(filtered.iter().all(|r| r[4] == "2019-02-01"));
+}
+
+/// Activities brought in with keys of their own (`a0` … `a2099`: all beginning alike), more
+/// than a batch: the key space is cut at their second character, and each row is the
+/// activity as it stands after an edit, an archive and a change of funding.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn activities_of_several_batches_are_read_whole_once_and_as_they_stand() {
+    let app = spawn_app().await;
+    let before = select(&app, "SELECT VALUE id FROM activity WHERE archived = false").await.len();
+    let added = aidtrail::db::exports::BATCH + 100;
+    app.db
+        .query(
+            "FOR $i IN 0..$n {
+                CREATE type::record('activity', 'a' + <string> $i) CONTENT {
+                    code: 'IMP-' + <string> $i, title: 'Imported ' + <string> $i, title_fr: 'Importée ' + <string> $i,
+                    kind: 'training', status: 4, planned_start: d'2018-03-01T00:00:00Z',
+                    planned_end: d'2018-03-02T00:00:00Z', country: 'ML', city: 'Bamako', venue: '',
+                    institutes: [institute:ml_enp], theme: 'tip', pillar: pillar:p2,
+                    funding: [{ donor_grant: donor_grant:nl_2018, amount_minor: 1000, currency: 'EUR' }],
+                    participants: { police: { total: 5, women: 2 }, gendarmerie: { total: 0, women: 0 },
+                                    justice: { total: 0, women: 0 }, other: { total: 0, women: 0 } },
+                    instructors: [{ institution: 'UNODC', supervisor: true }, { institution: 'ENP' }]
+                };
+            };
+            UPDATE activity:a7 SET participants.justice = { total: 4, women: 3 }, city = 'Ségou';
+            UPDATE activity:a8 SET archived = true;
+            UPDATE activity:a9 SET funding += { donor_grant: donor_grant:de_2017, amount_minor: 500, currency: 'EUR' };",
+        )
+        .bind(("n", added as i64))
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
+    let auditor = app.sign_in(AUDITOR).await;
+    let rows = export(&app, &auditor, ExportKind::Activities, "").await;
+    assert_eq!(rows.len(), before + added - 1, "every live activity, the archived one left out");
+    let ids: std::collections::BTreeSet<&String> = rows.iter().map(|r| &r[0]).collect();
+    assert_eq!(ids.len(), rows.len(), "a row written twice");
+    let row = |key: &str| rows.iter().find(|r| r[0] == key).cloned();
+    assert!(row("a8").is_none(), "archived");
+    let header: Vec<&str> = ExportKind::Activities.columns().iter().map(|c| c.name).collect();
+    let cell = |row: &[String], name: &str| row[header.iter().position(|h| *h == name).unwrap()].clone();
+    let edited = row("a7").expect("a7");
+    assert_eq!(cell(&edited, "city"), "Ségou");
+    assert_eq!(cell(&edited, "justice_women"), "3");
+    assert_eq!(cell(&edited, "justice_men"), "1");
+    assert_eq!(cell(&edited, "participants"), "9");
+    assert_eq!(cell(&edited, "women"), "5");
+    assert_eq!(cell(&edited, "instructors"), "1", "the supervisor is not an instructor");
+    let cofunded = row("a9").expect("a9");
+    assert_eq!(cell(&cofunded, "grant_ids"), "nl_2018; de_2017");
+    assert_eq!(cell(&cofunded, "funding"), "nl_2018 10.00; de_2017 5.00");
+    let for_germany = export(&app, &auditor, ExportKind::Activities, "?grant=de_2017").await;
+    assert!(for_germany.iter().any(|r| r[0] == "a9") && !for_germany.iter().any(|r| r[0] == "a10"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -53,6 +53,11 @@ pub const MIGRATIONS: &[Migration] = &[
     },
     Migration { version: 11, name: "summary_keys", sql: include_str!("migrations/0011_summary_keys.surql") },
     Migration { version: 12, name: "imports", sql: include_str!("migrations/0012_imports.surql") },
+    Migration {
+        version: 13,
+        name: "activity_rows",
+        sql: include_str!("migrations/0013_activity_rows.surql"),
+    },
 ];
 
 #[derive(Debug, SurrealValue)]
