@@ -6,11 +6,14 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use aidtrail_tests::{
-    ADMIN, AUDITOR, DONOR_NL, INSTITUTE_ML_ENP, INSTITUTE_ML_INFJ, MANAGER, TestApp, free_port, site_root,
-    spawn_app,
+    ADMIN, AUDITOR, DONOR_NL, INSTITUTE_ML_ENP, MANAGER, TestApp, free_port, site_root, spawn_app,
 };
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
+
+mod donor;
+mod institute;
+mod manager;
 
 /// A chromedriver process, stopped when dropped.
 struct Driver {
@@ -103,6 +106,12 @@ async fn wait_for(client: &Client, script: &str, what: &str) {
 
 async fn text(client: &Client, css: &str) -> String {
     client.find(Locator::Css(css)).await.unwrap_or_else(|_| panic!("no {css}")).text().await.expect("text")
+}
+
+async fn type_into(client: &Client, css: &str, text: &str) {
+    let field = client.find(Locator::Css(css)).await.unwrap_or_else(|_| panic!("no {css}"));
+    field.clear().await.expect("clear");
+    field.send_keys(text).await.expect("type");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -270,254 +279,4 @@ async fn role_journeys(client: Client, base: String, accounts: Vec<(String, Stri
         )
         .await;
     }
-}
-
-/// In French, a programme manager records the May 2018 workshop from scratch, opens it, edits
-/// it, and sees the edit in its history.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_manager_records_and_edits_the_workshop_in_french() {
-    let app = spawn_app().await;
-    let credentials = (MANAGER.to_owned(), app.password(MANAGER));
-    let base = app.url("");
-    in_browser(move |client| record_journey(client, base, credentials)).await;
-}
-
-async fn type_into(client: &Client, css: &str, text: &str) {
-    let field = client.find(Locator::Css(css)).await.unwrap_or_else(|_| panic!("no {css}"));
-    field.clear().await.expect("clear");
-    field.send_keys(text).await.expect("type");
-}
-
-async fn record_journey(client: Client, base: String, (email, password): (String, String)) {
-    sign_in(&client, &base, &email, &password).await;
-    client.goto(&format!("{base}/activities")).await.expect("open activities");
-    wait_for(&client, "return document.documentElement.dataset.hydrated === 'true';", "hydration").await;
-    client
-        .find(Locator::Css("button.lang-button[value='fr']"))
-        .await
-        .expect("FR")
-        .click()
-        .await
-        .expect("click");
-    wait_for(&client, "return document.querySelector('h1').textContent === 'Activités';", "French").await;
-
-    client
-        .find(Locator::Css("[data-testid=new-activity]"))
-        .await
-        .expect("new activity")
-        .click()
-        .await
-        .expect("click");
-    wait_for(&client, "return !!document.querySelector('#code');", "the activity form").await;
-    assert_eq!(text(&client, "h1").await, "Nouvelle activité");
-    type_into(&client, "#code", "ACT-2018-ML-WS-05-FR").await;
-    type_into(&client, "#title", "Tutoring workshop on trafficking and smuggling").await;
-    type_into(&client, "#title_fr", "Atelier de tutorat sur la traite et le trafic illicite").await;
-    client.find(Locator::Css("#kind")).await.expect("kind").select_by_value("workshop").await.expect("kind");
-    client.find(Locator::Css("#status")).await.expect("status").select_by_value("4").await.expect("status");
-    client.find(Locator::Css("#pillar")).await.expect("pillar").select_by_value("p2").await.expect("pillar");
-    client
-        .execute(
-            "for (const [id, v] of [['planned_start','2018-05-08'],['planned_end','2018-05-11'],['actual_start','2018-05-08'],['actual_end','2018-05-11']]) { document.getElementById(id).value = v; } return true;",
-            vec![],
-        )
-        .await
-        .expect("dates");
-    type_into(&client, "#country", "ML").await;
-    type_into(&client, "#city", "Bamako").await;
-    type_into(&client, "#venue", "École nationale de police").await;
-    client
-        .find(Locator::Css("input[name=institutes][value=ml_enp]"))
-        .await
-        .expect("institute")
-        .click()
-        .await
-        .expect("tick");
-    type_into(&client, "#police_women", "2").await;
-    type_into(&client, "#police_men", "18").await;
-    client
-        .find(Locator::Css("#funding_0_grant"))
-        .await
-        .expect("grant")
-        .select_by_value("nl_2018")
-        .await
-        .expect("grant");
-    type_into(&client, "#funding_0_amount", "38 500,00").await;
-    for (i, institution) in [
-        "Police nationale du Mali",
-        "Police nationale du Mali",
-        "Gendarmerie nationale du Mali",
-        "Gendarmerie nationale du Mali",
-    ]
-    .iter()
-    .enumerate()
-    {
-        type_into(&client, &format!("#instructor_{i}_institution"), institution).await;
-    }
-    client.find(Locator::Css("[data-testid=save]")).await.expect("save").click().await.expect("save");
-
-    wait_for(&client, "return !!document.querySelector('[data-testid=saved]');", "saved activity page").await;
-    assert_eq!(text(&client, "[data-testid=saved]").await, "L’activité a été enregistrée.");
-    assert_eq!(text(&client, "[data-testid=participants-total]").await, "20");
-    assert_eq!(text(&client, "[data-testid=participants-women]").await, "2");
-    assert_eq!(text(&client, "h1").await, "Atelier de tutorat sur la traite et le trafic illicite");
-
-    client.find(Locator::Css("[data-testid=edit]")).await.expect("edit").click().await.expect("edit");
-    wait_for(&client, "return !!document.querySelector('#city');", "the edit form").await;
-    assert_eq!(text(&client, "h1").await, "Modifier l’activité");
-    type_into(&client, "#city", "Bamako, Mali").await;
-    type_into(&client, "#reason", "ville précisée").await;
-    client.find(Locator::Css("[data-testid=save]")).await.expect("save").click().await.expect("save");
-    wait_for(&client, "return !!document.querySelector('[data-testid=saved]');", "saved edit").await;
-    assert_eq!(text(&client, "[data-testid=saved]").await, "Vos modifications ont été enregistrées.");
-    let history = text(&client, "[data-testid=history]").await;
-    assert!(
-        history.contains("modification")
-            && history.contains("ville précisée")
-            && history.contains("création"),
-        "{history}"
-    );
-
-    // It is in the list, found with the filters.
-    client.goto(&format!("{base}/activities")).await.expect("open activities");
-    type_into(&client, "#filter-q", "WS-05-FR").await;
-    client
-        .find(Locator::Css("#filter-year"))
-        .await
-        .expect("year")
-        .select_by_value("2018")
-        .await
-        .expect("year");
-    client
-        .find(Locator::Css("[data-testid=apply-filters]"))
-        .await
-        .expect("apply")
-        .click()
-        .await
-        .expect("apply");
-    wait_for(&client, "return location.search.includes('q=WS-05-FR');", "filtered list").await;
-    let table = text(&client, "table.data").await;
-    assert!(table.contains("Atelier de tutorat sur la traite et le trafic illicite"), "{table}");
-    assert_eq!(client.find_all(Locator::Css("table.data tbody tr")).await.expect("rows").len(), 1);
-
-    // With JavaScript, a field is checked as soon as the user leaves it, before any submit.
-    client.goto(&format!("{base}/records/transactions/new")).await.expect("open the transaction form");
-    wait_for(&client, "return document.documentElement.dataset.hydrated === 'true';", "hydration").await;
-    assert!(client.find_all(Locator::Css("#currency-error")).await.expect("errors").is_empty());
-    type_into(&client, "#currency", "EURO").await;
-    client.find(Locator::Css("#rate_to_grant")).await.expect("next field").click().await.expect("leave");
-    wait_for(&client, "return !!document.querySelector('#currency-error');", "the inline currency error")
-        .await;
-    assert!(text(&client, "#currency-error").await.contains("ISO 4217"));
-    assert!(
-        client.find_all(Locator::Css("#amount_minor-error")).await.expect("errors").is_empty(),
-        "untouched fields stay quiet"
-    );
-    assert!(client.current_url().await.expect("url").path().ends_with("/records/transactions/new"));
-}
-
-/// The National Judicial Training Institute confirms the demo handover of computers and the
-/// video projector with one computer missing; the programme manager then sees one item
-/// outstanding, and the certificate names both sides, in French.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_judicial_institute_confirms_with_one_computer_missing() {
-    let app = spawn_app().await;
-    let institute = (INSTITUTE_ML_INFJ.to_owned(), app.password(INSTITUTE_ML_INFJ));
-    let manager = (MANAGER.to_owned(), app.password(MANAGER));
-    let base = app.url("");
-    in_browser(move |client| handover_journey(client, base, institute, manager)).await;
-}
-
-async fn handover_journey(
-    client: Client,
-    base: String,
-    institute: (String, String),
-    manager: (String, String),
-) {
-    sign_in(&client, &base, &institute.0, &institute.1).await;
-    client.goto(&format!("{base}/handovers")).await.expect("open handovers");
-    assert_eq!(text(&client, "h1").await, "Remises de matériel", "the institute reads French");
-    client.find(Locator::LinkText("HO-2018-001")).await.expect("the handover").click().await.expect("open");
-    wait_for(&client, "return !!document.querySelector('#line_0_received');", "the confirmation form").await;
-    // Three of the four computers arrived; the projector did.
-    type_into(&client, "#line_0_received", "3").await;
-    for serial in ["DEMO-LT-01", "DEMO-LT-02", "DEMO-LT-03", "DEMO-VP-01"] {
-        let css = format!("input[type=checkbox][value='{serial}']");
-        client.find(Locator::Css(&css)).await.expect("serial").click().await.expect("tick");
-    }
-    type_into(&client, "#remarks", "Un ordinateur manquant à la livraison").await;
-    client
-        .find(Locator::Css("[data-testid=confirm]"))
-        .await
-        .expect("confirm")
-        .click()
-        .await
-        .expect("confirm");
-    wait_for(&client, "return !!document.querySelector('[data-testid=saved]');", "the confirmation").await;
-    assert_eq!(text(&client, "[data-testid=outstanding-total]").await, "1");
-
-    client.goto(&format!("{base}/handovers/ml_infj_2018/certificate")).await.expect("certificate");
-    wait_for(&client, "return !!document.querySelector('[data-testid=certificate]');", "the certificate")
-        .await;
-    assert_eq!(text(&client, "h1").await, "Certificat de remise de matériel");
-    assert_eq!(text(&client, "[data-testid=handed-over-by]").await, "UNODC programme officer");
-    assert!(
-        text(&client, "[data-testid=received-by]")
-            .await
-            .contains("Institut national de formation judiciaire")
-    );
-    assert_eq!(text(&client, "[data-testid=status]").await, "Reçue en partie");
-
-    client.goto(&format!("{base}/")).await.expect("home");
-    client
-        .find(Locator::Css("[data-testid=sign-out]"))
-        .await
-        .expect("sign-out")
-        .click()
-        .await
-        .expect("sign out");
-    wait_for(&client, "return !document.querySelector('[data-testid=sign-out]');", "signed out").await;
-    sign_in(&client, &base, &manager.0, &manager.1).await;
-    client.goto(&format!("{base}/handovers?status=partially_received")).await.expect("open handovers");
-    let table = text(&client, "[data-testid=handovers]").await;
-    assert!(table.contains("HO-2018-001"), "{table}");
-    assert_eq!(text(&client, "[data-testid=handovers] [data-testid=outstanding]").await, "1");
-}
-
-/// The Netherlands donor sees the May 2018 workshop counted in people trained (20, of whom 2
-/// women) and no German-funded equipment.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_netherlands_donor_sees_what_its_money_did() {
-    let app = spawn_app().await;
-    let donor = (DONOR_NL.to_owned(), app.password(DONOR_NL));
-    let base = app.url("");
-    in_browser(move |client| donor_journey(client, base, donor)).await;
-}
-
-async fn donor_journey(client: Client, base: String, (email, password): (String, String)) {
-    sign_in(&client, &base, &email, &password).await;
-    client.find(Locator::LinkText("Dashboard")).await.expect("dashboard link").click().await.expect("open");
-    wait_for(&client, "return !!document.querySelector('[data-testid=dash-people]');", "the dashboard").await;
-    assert!(text(&client, "[data-testid=dashboard-donor]").await.contains("Netherlands"));
-    client.find(Locator::Css("#dash-from")).await.expect("from").select_by_value("2018").await.expect("from");
-    client.find(Locator::Css("#dash-to")).await.expect("to").select_by_value("2018").await.expect("to");
-    client
-        .find(Locator::Css("[data-testid=apply-filters]"))
-        .await
-        .expect("apply")
-        .click()
-        .await
-        .expect("apply");
-    wait_for(&client, "return location.search.includes('from=2018');", "the filtered dashboard").await;
-    wait_for(&client, "return !!document.querySelector('[data-testid=dash-people]');", "the figures").await;
-    assert!(text(&client, "[data-testid=dash-people]").await.ends_with("20"));
-    assert!(text(&client, "[data-testid=dash-women]").await.contains("2 (10"));
-    let activities = text(&client, "[data-testid=dash-activity-list]").await;
-    assert!(activities.contains("Tutoring workshop"), "{activities}");
-    assert!(
-        client.find(Locator::Css("[data-testid=dash-no-equipment]")).await.is_ok(),
-        "no German equipment"
-    );
-    let svg = text(&client, "[data-testid=chart-people] figcaption").await;
-    assert!(!svg.is_empty(), "the people chart is drawn");
 }

@@ -1,0 +1,385 @@
+//! The checks on what was typed in a record's form: each field parsed by its input, then the
+//! checks across fields. The browser runs them as the user types and the server again before
+//! its own checks that need the database.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate};
+
+use super::super::activity_form::{FormValues, codes};
+use super::super::{Country, Currency, DateRange, Money, Rate, parse_date};
+use super::{FieldValue, Input, RecordDraft, RecordKind, TARGET_ROWS, Target};
+use crate::error::FieldError;
+
+/// Field error codes of the record forms, beyond the activity form's.
+pub mod record_codes {
+    pub const RATE: &str = "rate";
+    pub const CURRENCY: &str = "currency";
+    pub const RATE_NOT_ONE: &str = "rate_not_one";
+    pub const ONE_PURPOSE: &str = "one_purpose";
+    pub const TARGET_ROW: &str = "target_row";
+    pub const DUPLICATE_TARGET: &str = "duplicate_target";
+    /// `over_grant:<currency>:<minor units>`: expenditure above the grant's amount, by how much.
+    pub const OVER_GRANT: &str = "over_grant";
+    /// `below_spent:<currency>:<minor units>`: a grant amount below what was already spent.
+    pub const BELOW_SPENT: &str = "below_spent";
+    /// A grant's currency cannot change once transactions are recorded on it.
+    pub const CURRENCY_LOCKED: &str = "currency_locked";
+    /// `over_cost:<currency>:<minor units>`: funding shares above the activity's cost.
+    pub const OVER_COST: &str = "over_cost";
+    /// A funding share in another currency than the activity's cost.
+    pub const COST_CURRENCY: &str = "cost_currency";
+    /// Another record of the kind already has this reference or code.
+    pub const DUPLICATE: &str = "duplicate_value";
+}
+
+/// A field error that carries an amount: `over_grant:EUR:12345`.
+pub fn amount_error(code: &str, money: &Money) -> String {
+    format!("{code}:{}:{}", money.currency().as_str(), money.minor())
+}
+
+/// Reads back an error made by [`amount_error`].
+pub fn parse_amount_error(message: &str) -> Option<(&str, Money)> {
+    let mut parts = message.splitn(3, ':');
+    let (code, currency, minor) = (parts.next()?, parts.next()?, parts.next()?);
+    let money = Money::new(minor.parse().ok()?, Currency::parse(currency).ok()?).ok()?;
+    Some((code, money))
+}
+
+struct Checker<'a> {
+    values: &'a FormValues,
+    errors: Vec<FieldError>,
+}
+
+impl Checker<'_> {
+    fn raw(&self, field: &str) -> &str {
+        self.values.get(field).map(|v| v.trim()).unwrap_or("")
+    }
+
+    fn error(&mut self, field: &str, code: &str) {
+        if !self.errors.iter().any(|e| e.field == field) {
+            self.errors.push(FieldError { field: field.to_owned(), message: code.to_owned() });
+        }
+    }
+
+    fn list(&self, field: &str) -> Vec<String> {
+        let mut items: Vec<String> =
+            self.raw(field).split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect();
+        items.dedup();
+        items
+    }
+
+    fn targets(&mut self) -> Vec<Target> {
+        let mut targets: Vec<Target> = Vec::new();
+        for i in 0..TARGET_ROWS {
+            let names =
+                [format!("target_{i}_year"), format!("target_{i}_country"), format!("target_{i}_value")];
+            let [year, country, value] = names.each_ref().map(|n| self.raw(n).to_owned());
+            if year.is_empty() && country.is_empty() && value.is_empty() {
+                continue;
+            }
+            let year = year.parse::<i32>().ok().filter(|y| (2000..=2100).contains(y));
+            let country = Country::parse(&country.to_ascii_uppercase()).ok();
+            let value = value.parse::<i64>().ok().filter(|v| (0..=1_000_000_000).contains(v));
+            match (year, country, value) {
+                (Some(year), Some(country), Some(value)) => {
+                    let country = country.code().to_owned();
+                    if targets.iter().any(|t| t.year == year && t.country == country) {
+                        self.error(&names[0], record_codes::DUPLICATE_TARGET);
+                    }
+                    targets.push(Target { year, country, value });
+                }
+                _ => self.error(&names[0], record_codes::TARGET_ROW),
+            }
+        }
+        targets
+    }
+}
+
+/// Checks a record form; every problem is reported at once, by field.
+pub fn parse_record(kind: RecordKind, values: &FormValues) -> Result<RecordDraft, Vec<FieldError>> {
+    let mut c = Checker { values, errors: Vec::new() };
+    let mut out = BTreeMap::new();
+    for field in kind.fields() {
+        let name = field.name;
+        let raw = c.raw(name).to_owned();
+        let empty = raw.is_empty() && field.input != Input::Targets;
+        if empty && field.required {
+            c.error(name, codes::REQUIRED);
+            continue;
+        }
+        let value = match field.input {
+            Input::Text { max } => {
+                if raw.chars().count() > max {
+                    c.error(name, codes::TOO_LONG);
+                }
+                FieldValue::Text(raw)
+            }
+            Input::LongText => {
+                if raw.chars().count() > 20_000 {
+                    c.error(name, codes::TOO_LONG);
+                }
+                FieldValue::Text(raw)
+            }
+            _ if empty => match field.input {
+                Input::Reference(_) => FieldValue::Ref(None),
+                Input::References(_) => FieldValue::Refs(Vec::new()),
+                Input::Countries | Input::List => FieldValue::Codes(Vec::new()),
+                _ => continue,
+            },
+            Input::Date => match parse_date(&raw) {
+                Ok(date) => FieldValue::Date(date),
+                Err(_) => {
+                    c.error(name, codes::DATE);
+                    continue;
+                }
+            },
+            Input::Integer => match raw.parse::<i64>() {
+                Ok(n) if (0..=1_000_000_000).contains(&n) => FieldValue::Int(n),
+                _ => {
+                    c.error(name, codes::COUNT);
+                    continue;
+                }
+            },
+            Input::Country => match Country::parse(&raw.to_ascii_uppercase()) {
+                Ok(country) => FieldValue::Text(country.code().to_owned()),
+                Err(_) => {
+                    c.error(name, codes::COUNTRY);
+                    continue;
+                }
+            },
+            Input::Countries => {
+                let mut countries = Vec::new();
+                for code in c.list(name) {
+                    match Country::parse(&code.to_ascii_uppercase()) {
+                        Ok(country) => countries.push(country.code().to_owned()),
+                        Err(_) => c.error(name, codes::COUNTRY),
+                    }
+                }
+                FieldValue::Codes(countries)
+            }
+            Input::List => {
+                let items = c.list(name);
+                if items.iter().any(|i| i.chars().count() > 100) || items.len() > 10_000 {
+                    c.error(name, codes::TOO_LONG);
+                }
+                FieldValue::Codes(items)
+            }
+            Input::Currency => match Currency::parse(&raw.to_ascii_uppercase()) {
+                Ok(currency) => FieldValue::Text(currency.as_str().to_owned()),
+                Err(_) => {
+                    c.error(name, record_codes::CURRENCY);
+                    continue;
+                }
+            },
+            Input::Amount { currency } => {
+                // With an unreadable currency, at least check the shape of the amount.
+                let currency = Currency::parse(&c.raw(currency).to_ascii_uppercase())
+                    .unwrap_or_else(|_| Currency::eur());
+                match Money::parse(&raw, currency) {
+                    Ok(money) => FieldValue::Minor(money.minor()),
+                    Err(_) => {
+                        c.error(name, codes::AMOUNT);
+                        continue;
+                    }
+                }
+            }
+            Input::Rate => match Rate::parse(&raw) {
+                Ok(rate) => FieldValue::Rate(rate),
+                Err(_) => {
+                    c.error(name, record_codes::RATE);
+                    continue;
+                }
+            },
+            Input::Choice(choices) => {
+                if !choices.options().iter().any(|(code, _, _)| *code == raw) {
+                    c.error(name, codes::CHOICE);
+                    continue;
+                }
+                match choices.numeric() {
+                    true => FieldValue::Int(raw.parse().unwrap_or_default()),
+                    false => FieldValue::Text(raw),
+                }
+            }
+            Input::Reference(_) => FieldValue::Ref(Some(raw)),
+            Input::References(_) => FieldValue::Refs(c.list(name)),
+            Input::Targets => FieldValue::Targets(c.targets()),
+        };
+        out.insert(name.to_owned(), value);
+    }
+    let draft = RecordDraft { kind, values: out };
+    cross_checks(&mut c, &draft);
+    if c.errors.is_empty() { Ok(draft) } else { Err(c.errors) }
+}
+
+/// Rules between fields of one record.
+fn cross_checks(c: &mut Checker<'_>, draft: &RecordDraft) {
+    let mut period = |start: &str, end: &str| {
+        if let (Some(s), Some(e)) = (draft.date(start), draft.date(end))
+            && DateRange::new(s, e).is_err()
+        {
+            c.error(end, codes::END_BEFORE_START);
+        }
+    };
+    match draft.kind {
+        RecordKind::Grant => {
+            period("start_on", "end_on");
+            period("signed_on", "end_on");
+        }
+        RecordKind::Strategy => period("period_start", "period_end"),
+        RecordKind::Equipment => {
+            if draft.int("quantity") == Some(0) {
+                c.error("quantity", codes::COUNT);
+            }
+            let serials = match draft.values.get("serials") {
+                Some(FieldValue::Codes(s)) => s.len(),
+                _ => 0,
+            };
+            if draft.int("quantity").is_some_and(|q| serials as i64 > q) {
+                c.error("serials", crate::domain::handovers::confirm_codes::TOO_MANY);
+            }
+        }
+        RecordKind::Transaction => {
+            if draft.text("currency") == "EUR" && draft.rate("rate_to_eur").is_some_and(|r| !r.is_one()) {
+                c.error("rate_to_eur", record_codes::RATE_NOT_ONE);
+            }
+            if draft.reference("activity").is_some() && draft.reference("equipment").is_some() {
+                c.error("equipment", record_codes::ONE_PURPOSE);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The form values of a stored record's target list.
+pub fn target_values(targets: &[Target], values: &mut FormValues) {
+    for (i, t) in targets.iter().enumerate().take(TARGET_ROWS) {
+        values.insert(format!("target_{i}_year"), t.year.to_string());
+        values.insert(format!("target_{i}_country"), t.country.clone());
+        values.insert(format!("target_{i}_value"), t.value.to_string());
+    }
+}
+
+/// The year of a date, for lists.
+pub fn year_of(date: NaiveDate) -> i32 {
+    date.year()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(pairs: &[(&str, &str)]) -> FormValues {
+        pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+    }
+
+    fn grant_form() -> FormValues {
+        form(&[
+            ("donor", "nl_mfa"),
+            ("reference", "NL-1-TEST"),
+            ("title", "Test grant"),
+            ("currency", "usd"),
+            ("amount_minor", "1 250 000,50"),
+            ("signed_on", "2018-01-10"),
+            ("start_on", "2018-02-01"),
+            ("end_on", "2019-12-31"),
+            ("status", "active"),
+            ("pillars", "p1,p2"),
+            ("countries", "ml, ne"),
+        ])
+    }
+
+    fn errors_of(kind: RecordKind, values: &FormValues) -> Vec<(String, String)> {
+        parse_record(kind, values).unwrap_err().into_iter().map(|e| (e.field, e.message)).collect()
+    }
+
+    #[test]
+    fn a_grant_is_read_whole_in_its_own_currency() {
+        let draft = parse_record(RecordKind::Grant, &grant_form()).unwrap();
+        assert_eq!(draft.text("currency"), "USD");
+        assert_eq!(draft.int("amount_minor"), Some(125_000_050));
+        assert_eq!(draft.values["countries"], FieldValue::Codes(vec!["ML".into(), "NE".into()]));
+        assert_eq!(draft.values["pillars"], FieldValue::Refs(vec!["p1".into(), "p2".into()]));
+        assert_eq!(draft.reference("donor"), Some("nl_mfa"));
+    }
+
+    #[test]
+    fn each_grant_rule_names_its_field() {
+        let mut values = grant_form();
+        values.insert("currency".into(), "EURO".into());
+        values.insert("amount_minor".into(), "-5".into());
+        values.insert("end_on".into(), "2017-12-31".into());
+        values.insert("status".into(), "dreaming".into());
+        values.insert("reference".into(), String::new());
+        let errors = errors_of(RecordKind::Grant, &values);
+        for expected in [
+            ("currency", record_codes::CURRENCY),
+            ("amount_minor", codes::AMOUNT),
+            ("end_on", codes::END_BEFORE_START),
+            ("status", codes::CHOICE),
+            ("reference", codes::REQUIRED),
+        ] {
+            assert!(errors.contains(&(expected.0.into(), expected.1.into())), "{expected:?} in {errors:?}");
+        }
+    }
+
+    #[test]
+    fn transactions_in_euro_have_a_euro_rate_of_one_and_pay_for_one_thing() {
+        let values = form(&[
+            ("donor_grant", "nl_2018"),
+            ("kind", "4"),
+            ("value_date", "2018-05-18"),
+            ("currency", "EUR"),
+            ("amount_minor", "100"),
+            ("rate_to_grant", "1"),
+            ("rate_to_eur", "1.1"),
+            ("activity", "ml_workshop_2018"),
+            ("equipment", "ml_projector_2018"),
+            ("provider", "UNODC"),
+            ("receiver", "Hotel"),
+        ]);
+        let errors = errors_of(RecordKind::Transaction, &values);
+        assert!(errors.contains(&("rate_to_eur".into(), record_codes::RATE_NOT_ONE.into())));
+        assert!(errors.contains(&("equipment".into(), record_codes::ONE_PURPOSE.into())));
+    }
+
+    #[test]
+    fn indicator_targets_are_whole_rows() {
+        let mut values =
+            form(&[("pillar", "p2"), ("code", "X"), ("title", "T"), ("unit", "people"), ("baseline", "0")]);
+        values.insert("target_0_year".into(), "2018".into());
+        values.insert("target_0_country".into(), "ml".into());
+        values.insert("target_0_value".into(), "40".into());
+        let draft = parse_record(RecordKind::Indicator, &values).unwrap();
+        assert_eq!(
+            draft.values["targets"],
+            FieldValue::Targets(vec![Target { year: 2018, country: "ML".into(), value: 40 }])
+        );
+        values.insert("target_1_year".into(), "2018".into());
+        values.insert("target_1_country".into(), "ML".into());
+        values.insert("target_1_value".into(), "5".into());
+        values.insert("target_2_year".into(), "20x8".into());
+        let errors = errors_of(RecordKind::Indicator, &values);
+        assert!(errors.contains(&("target_1_year".into(), record_codes::DUPLICATE_TARGET.into())));
+        assert!(errors.contains(&("target_2_year".into(), record_codes::TARGET_ROW.into())));
+    }
+
+    #[test]
+    fn amount_errors_carry_the_amount() {
+        let money = Money::new(12_345, Currency::eur()).unwrap();
+        let message = amount_error(record_codes::OVER_GRANT, &money);
+        assert_eq!(parse_amount_error(&message), Some((record_codes::OVER_GRANT, money)));
+        assert_eq!(parse_amount_error("required"), None);
+    }
+
+    #[test]
+    fn every_kind_has_a_slug_and_its_unique_field_exists() {
+        for kind in RecordKind::ALL {
+            assert_eq!(RecordKind::from_slug(kind.slug()), Some(*kind));
+            if let Some(unique) = kind.unique() {
+                assert!(kind.field(unique).is_some(), "{kind:?}");
+            }
+            assert!(kind.fields().iter().any(|f| f.listed));
+        }
+    }
+}
