@@ -2,8 +2,10 @@
 
 pub mod charts;
 mod common;
+mod filters;
 pub mod i18n;
 pub mod layout;
 
 pub use common::{EmptyState, ErrorView, PageHeader, Pager, encode_component, loading};
+pub use filters::{Choice, country_choices, filter_select, ref_choices, year_choices};
 pub use layout::Layout;

@@ -5,8 +5,8 @@ use leptos_router::hooks::use_query_map;
 
 use super::list::{Column, filtered_table};
 use crate::api::{get_activity_filter_options, get_current_user, list_activities};
-use crate::components::PageHeader;
 use crate::components::i18n::{tr, tr_fmt, tr_label, tr_text};
+use crate::components::{PageHeader, country_choices, filter_select, ref_choices, year_choices};
 use crate::domain::{
     ActivityFilter, ActivityFilterOptions, ActivityKind, ActivityRow, ActivitySort, ActivityStatus,
     Permission,
@@ -71,40 +71,14 @@ pub fn ActivitiesPage() -> impl IntoView {
 
 /// A plain GET form: the filters become the page's address.
 fn filter_form(options: ActivityFilterOptions, current: ActivityFilter) -> impl IntoView {
-    let select =
-        move |name: &'static str, label: Msg, choices: Vec<(String, AnyView)>, selected: Option<String>| {
-            let options = choices
-                .into_iter()
-                .map(|(value, text)| {
-                    let is = selected.as_deref() == Some(value.as_str());
-                    view! { <option value=value selected=is>{text}</option> }
-                })
-                .collect_view();
-            view! {
-                <div class="field">
-                    <label for=format!("filter-{name}")>{tr(label)}</label>
-                    <select id=format!("filter-{name}") name=name>
-                        <option value="">{tr(Msg::FilterAny)}</option>
-                        {options}
-                    </select>
-                </div>
-            }
-        };
-    let countries = options
-        .countries
-        .iter()
-        .map(|c| {
-            let c2 = c.clone();
-            (c.code().to_owned(), tr_fmt(move |l| country_name(l, &c2)).into_any())
-        })
-        .collect();
-    let years = options.years.iter().map(|y| (y.to_string(), y.to_string().into_any())).collect();
+    let select = |name, label, choices, selected| {
+        filter_select("filter", name, label, Msg::FilterAny, choices, selected)
+    };
+    let countries = country_choices(&options.countries);
+    let years = year_choices(&options.years);
     let kinds = ActivityKind::ALL.iter().map(|k| (k.code().to_owned(), tr_label(*k).into_any())).collect();
     let statuses =
         ActivityStatus::ALL.iter().map(|s| (s.code().to_string(), tr_label(*s).into_any())).collect();
-    let refs = |items: &[crate::domain::NamedRef]| -> Vec<(String, AnyView)> {
-        items.iter().map(|r| (r.id.clone(), tr_text(r.name.clone()).into_any())).collect()
-    };
     let sorts = ActivitySort::ALL
         .iter()
         .map(|s| {
@@ -129,9 +103,9 @@ fn filter_form(options: ActivityFilterOptions, current: ActivityFilter) -> impl 
                 {select("year", Msg::FieldYear, years, current.year.map(|y| y.to_string()))}
                 {select("type", Msg::FieldType, kinds, current.kind.clone())}
                 {select("status", Msg::FieldStatus, statuses, current.status.map(|s| s.to_string()))}
-                {select("pillar", Msg::FieldPillar, refs(&options.pillars), current.pillar.clone())}
-                {show_money.then(|| select("grant", Msg::FieldGrant, refs(&options.grants), current.grant.clone()))}
-                {show_money.then(|| select("donor", Msg::FilterDonor, refs(&options.donors), current.donor.clone()))}
+                {select("pillar", Msg::FieldPillar, ref_choices(&options.pillars), current.pillar.clone())}
+                {show_money.then(|| select("grant", Msg::FieldGrant, ref_choices(&options.grants), current.grant.clone()))}
+                {show_money.then(|| select("donor", Msg::FilterDonor, ref_choices(&options.donors), current.donor.clone()))}
                 <div class="field">
                     <label for="filter-sort">{tr(Msg::FieldSort)}</label>
                     <select id="filter-sort" name="sort">{sorts}</select>

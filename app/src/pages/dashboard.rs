@@ -8,7 +8,7 @@ use leptos_router::hooks::use_query_map;
 use crate::api::{get_dashboard, get_dashboard_options, list_indicators};
 use crate::components::charts::{bar_chart, line_chart, stacked_chart};
 use crate::components::i18n::{tr, tr_fmt, tr_label, tr_text, use_locale};
-use crate::components::{ErrorView, loading};
+use crate::components::{ErrorView, country_choices, filter_select, loading, ref_choices, year_choices};
 use crate::domain::dashboard::{Dashboard, DashboardFilter, DashboardOptions};
 use crate::domain::{IndicatorRow, Money, Text, Theme};
 use crate::error::AppError;
@@ -53,53 +53,21 @@ pub fn DashboardPage() -> impl IntoView {
 }
 
 fn filter_form(options: &DashboardOptions, current: &DashboardFilter) -> impl IntoView + use<> {
-    let select = |name: &'static str,
-                  label: Msg,
-                  any: Msg,
-                  choices: Vec<(String, AnyView)>,
-                  selected: Option<String>| {
-        let options = choices
-            .into_iter()
-            .map(|(value, text)| {
-                let is = selected.as_deref() == Some(value.as_str());
-                view! { <option value=value selected=is>{text}</option> }
-            })
-            .collect_view();
-        view! {
-            <div class="field">
-                <label for=format!("dash-{name}")>{tr(label)}</label>
-                <select id=format!("dash-{name}") name=name>
-                    <option value="">{tr(any)}</option>
-                    {options}
-                </select>
-            </div>
-        }
-    };
-    let refs = |items: &[crate::domain::NamedRef]| -> Vec<(String, AnyView)> {
-        items.iter().map(|r| (r.id.clone(), tr_text(r.name.clone()).into_any())).collect()
-    };
-    let years = || -> Vec<(String, AnyView)> {
-        options.years.iter().map(|y| (y.to_string(), y.to_string().into_any())).collect()
-    };
-    let countries = options
-        .countries
-        .iter()
-        .map(|c| {
-            let country = c.clone();
-            (c.code().to_owned(), tr_fmt(move |l| country_name(l, &country)).into_any())
-        })
-        .collect();
+    let select =
+        |name, label, any, choices, selected| filter_select("dash", name, label, any, choices, selected);
+    let years = || year_choices(&options.years);
+    let countries = country_choices(&options.countries);
     let themes = Theme::ALL.iter().map(|t| (t.code().to_owned(), tr_label(*t).into_any())).collect();
     view! {
         <form method="get" action="/dashboard" class="card filters no-print" role="search" aria-label=tr(Msg::FiltersLabel)>
             <div class="fields">
-                {(!options.donors.is_empty()).then(|| select("donor", Msg::FilterDonor, Msg::WholeProgramme, refs(&options.donors), current.donor.clone()))}
+                {(!options.donors.is_empty()).then(|| select("donor", Msg::FilterDonor, Msg::WholeProgramme, ref_choices(&options.donors), current.donor.clone()))}
                 {select("from", Msg::FromYear, Msg::FilterAny, years(), current.from_year.map(|y| y.to_string()))}
                 {select("to", Msg::ToYear, Msg::FilterAny, years(), current.to_year.map(|y| y.to_string()))}
                 {select("country", Msg::FieldCountry, Msg::FilterAny, countries, current.country.clone())}
-                {select("grant", Msg::FieldGrant, Msg::FilterAny, refs(&options.grants), current.grant.clone())}
+                {select("grant", Msg::FieldGrant, Msg::FilterAny, ref_choices(&options.grants), current.grant.clone())}
                 {select("theme", Msg::FieldTheme, Msg::FilterAny, themes, current.theme.clone())}
-                {select("pillar", Msg::FieldPillar, Msg::FilterAny, refs(&options.pillars), current.pillar.clone())}
+                {select("pillar", Msg::FieldPillar, Msg::FilterAny, ref_choices(&options.pillars), current.pillar.clone())}
             </div>
             <div class="form-actions">
                 <button type="submit" class="button" data-testid="apply-filters">{tr(Msg::FilterApply)}</button>

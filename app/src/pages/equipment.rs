@@ -7,7 +7,7 @@ use leptos_router::hooks::use_query_map;
 use super::list::{Column, filtered_table};
 use crate::api::{get_equipment_filter_options, get_equipment_totals, list_equipment};
 use crate::components::i18n::{tr, tr_fmt, tr_label, tr_text};
-use crate::components::{ErrorView, PageHeader, loading};
+use crate::components::{ErrorView, PageHeader, filter_select, loading, ref_choices};
 use crate::domain::EquipmentRow;
 use crate::domain::{
     EquipmentCategory, EquipmentFilter, EquipmentFilterOptions, EquipmentState, GrantEquipmentTotal,
@@ -68,27 +68,8 @@ pub fn EquipmentPage() -> impl IntoView {
 
 /// A plain GET form: the filters become the page's address.
 fn filter_form(options: EquipmentFilterOptions, current: EquipmentFilter) -> impl IntoView {
-    let select =
-        |name: &'static str, label: Msg, choices: Vec<(String, AnyView)>, selected: Option<String>| {
-            let options = choices
-                .into_iter()
-                .map(|(value, text)| {
-                    let is = selected.as_deref() == Some(value.as_str());
-                    view! { <option value=value selected=is>{text}</option> }
-                })
-                .collect_view();
-            view! {
-                <div class="field">
-                    <label for=format!("filter-{name}")>{tr(label)}</label>
-                    <select id=format!("filter-{name}") name=name>
-                        <option value="">{tr(Msg::FilterAny)}</option>
-                        {options}
-                    </select>
-                </div>
-            }
-        };
-    let refs = |items: &[crate::domain::NamedRef]| -> Vec<(String, AnyView)> {
-        items.iter().map(|r| (r.id.clone(), tr_text(r.name.clone()).into_any())).collect()
+    let select = |name, label, choices, selected| {
+        filter_select("filter", name, label, Msg::FilterAny, choices, selected)
     };
     let categories =
         EquipmentCategory::ALL.iter().map(|c| (c.code().to_owned(), tr_label(*c).into_any())).collect();
@@ -96,10 +77,10 @@ fn filter_form(options: EquipmentFilterOptions, current: EquipmentFilter) -> imp
     view! {
         <form method="get" action="/equipment" class="card filters" role="search" aria-label=tr(Msg::FiltersLabel)>
             <div class="fields">
-                {(!options.donors.is_empty()).then(|| select("donor", Msg::FilterDonor, refs(&options.donors), current.donor.clone()))}
-                {(!options.grants.is_empty()).then(|| select("grant", Msg::FieldGrant, refs(&options.grants), current.grant.clone()))}
+                {(!options.donors.is_empty()).then(|| select("donor", Msg::FilterDonor, ref_choices(&options.donors), current.donor.clone()))}
+                {(!options.grants.is_empty()).then(|| select("grant", Msg::FieldGrant, ref_choices(&options.grants), current.grant.clone()))}
                 {select("category", Msg::ColCategory, categories, current.category.clone())}
-                {select("institute", Msg::ColInstitute, refs(&options.institutes), current.institute.clone())}
+                {select("institute", Msg::ColInstitute, ref_choices(&options.institutes), current.institute.clone())}
                 {select("state", Msg::ColState, states, current.state.clone())}
             </div>
             <div class="form-actions">

@@ -6,13 +6,13 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::{get_current_user, get_dashboard_options};
-use crate::components::i18n::{tr, tr_fmt, tr_text};
-use crate::components::{ErrorView, PageHeader, loading};
+use crate::components::i18n::tr;
+use crate::components::{ErrorView, PageHeader, country_choices, filter_select, loading, ref_choices};
 use crate::domain::dashboard::DashboardOptions;
 use crate::domain::exports::{ExportFilter, ExportKind};
 use crate::domain::{CurrentUser, Permission, Role};
 use crate::error::AppError;
-use crate::i18n::{Msg, country_name};
+use crate::i18n::Msg;
 
 fn title(kind: ExportKind) -> Msg {
     match kind {
@@ -124,41 +124,15 @@ fn exports_view(
 }
 
 fn filter_form(options: Option<DashboardOptions>, current: &ExportFilter) -> impl IntoView + use<> {
-    let select =
-        |name: &'static str, label: Msg, choices: Vec<(String, AnyView)>, selected: Option<String>| {
-            let options = choices
-                .into_iter()
-                .map(|(value, text)| {
-                    let is = selected.as_deref() == Some(value.as_str());
-                    view! { <option value=value selected=is>{text}</option> }
-                })
-                .collect_view();
-            view! {
-                <div class="field">
-                    <label for=format!("export-{name}")>{tr(label)}</label>
-                    <select id=format!("export-{name}") name=name>
-                        <option value="">{tr(Msg::FilterAny)}</option>
-                        {options}
-                    </select>
-                </div>
-            }
-        };
-    let refs = |items: &[crate::domain::NamedRef]| -> Vec<(String, AnyView)> {
-        items.iter().map(|r| (r.id.clone(), tr_text(r.name.clone()).into_any())).collect()
+    let select = |name, label, choices, selected| {
+        filter_select("export", name, label, Msg::FilterAny, choices, selected)
     };
     let choices = options.map(|options| {
-        let countries = options
-            .countries
-            .iter()
-            .map(|c| {
-                let country = c.clone();
-                (c.code().to_owned(), tr_fmt(move |l| country_name(l, &country)).into_any())
-            })
-            .collect();
+        let countries = country_choices(&options.countries);
         view! {
             {(!options.donors.is_empty())
-                .then(|| select("donor", Msg::FilterDonor, refs(&options.donors), current.donor.clone()))}
-            {select("grant", Msg::FieldGrant, refs(&options.grants), current.grant.clone())}
+                .then(|| select("donor", Msg::FilterDonor, ref_choices(&options.donors), current.donor.clone()))}
+            {select("grant", Msg::FieldGrant, ref_choices(&options.grants), current.grant.clone())}
             {select("country", Msg::FieldCountry, countries, current.country.clone())}
         }
     });
