@@ -8,14 +8,15 @@ use std::time::Instant;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRef};
 use axum::handler::Handler;
-use axum::http::{HeaderName, HeaderValue, Method};
+use axum::http::{HeaderName, HeaderValue, Method, header};
 use axum::routing::{MethodRouter, get, post};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::services::ServeDir;
+use tower_http::set_header::{SetResponseHeader, SetResponseHeaderLayer};
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
@@ -271,6 +272,7 @@ fn router(settings: &Settings, addr: SocketAddr, db: Db) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::auth::resolve_user))
         .layer(session_layer)
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::auth::same_origin))
+        .merge(bundle_routes(&settings.site_root))
         .layer(SetResponseHeaderLayer::if_not_present(
             HeaderName::from_static("x-content-type-options"),
             HeaderValue::from_static("nosniff"),
@@ -286,6 +288,18 @@ fn router(settings: &Settings, addr: SocketAddr, db: Db) -> Router {
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// `/pkg/…`: the site's bundle (WASM, JS and CSS), served from its folder outside the session
+/// layers. Its files keep their names from one version to the next: without a rule the browser
+/// would guess how long its copy stays fresh, and an old bundle could hydrate a new page. With
+/// `no-cache` it asks each time, and an unchanged file costs a 304 rather than its 1.4 MB again.
+fn bundle_routes(site_root: &std::path::Path) -> Router<AppState> {
+    let files = ServeDir::new(site_root.join("pkg"));
+    Router::new().nest_service(
+        "/pkg",
+        SetResponseHeader::overriding(files, header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+    )
 }
 
 /// Every few minutes: drop expired sessions and idle rate-limit buckets.

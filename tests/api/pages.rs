@@ -37,6 +37,25 @@ async fn activity_list_is_server_rendered_newest_first() {
     assert!(body.contains("/pkg/aidtrail.js"), "hydration script missing");
 }
 
+/// The bundle keeps its names across versions: the browser is told to ask again each time, and
+/// an unchanged file costs a 304, not its bytes again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_bundle_is_revalidated_and_an_unchanged_file_costs_a_304() {
+    let app = spawn_app().await;
+    let client = reqwest::Client::new();
+    let first = client.get(app.url("/pkg/aidtrail.css")).send().await.unwrap();
+    assert_eq!(first.status(), 200, "the site is built by `cargo leptos build` (scripts/test.sh)");
+    assert_eq!(first.headers()["cache-control"], "no-cache");
+    let modified = first.headers()["last-modified"].clone();
+    let again =
+        client.get(app.url("/pkg/aidtrail.css")).header("if-modified-since", modified).send().await.unwrap();
+    assert_eq!(again.status(), 304);
+    let (_, page) = app.get_with(&client, "/activities").await;
+    assert!(page.contains("/pkg/aidtrail.js"));
+    let page = client.get(app.url("/activities")).send().await.unwrap();
+    assert!(page.headers().get("cache-control").is_none_or(|v| v != "no-cache"), "only the bundle");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn grants_institutes_and_equipment_pages_list_the_demo_rows() {
     let app = spawn_app().await;
