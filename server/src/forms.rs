@@ -49,6 +49,46 @@ fn reason(values: &FormValues) -> Option<String> {
     values.get("reason").map(|r| r.trim().to_owned()).filter(|r| !r.is_empty())
 }
 
+/// A post against a stored record: the editor, what was typed, and the version the form was
+/// opened with.
+struct Edit<'u> {
+    user: &'u CurrentUser,
+    values: FormValues,
+    version: i64,
+}
+
+/// Why a post is answered before it is read further.
+enum Refused {
+    /// 401 or 403.
+    User(handlers::Denied),
+    /// 404 for a key that cannot be one, 400 for a post without its version.
+    Post(StatusCode),
+}
+
+impl IntoResponse for Refused {
+    fn into_response(self) -> Response {
+        match self {
+            Refused::User(denied) => denied.into_response(),
+            Refused::Post(status) => status.into_response(),
+        }
+    }
+}
+
+/// Reads a post against the record `key`.
+fn edit<'u>(
+    user: &'u Option<axum::Extension<CurrentUser>>,
+    key: &str,
+    pairs: Vec<(String, String)>,
+) -> Result<Edit<'u>, Refused> {
+    let user = require(user).map_err(Refused::User)?;
+    if !valid_key(key) {
+        return Err(Refused::Post(StatusCode::NOT_FOUND));
+    }
+    let values = values(pairs);
+    let version = version_of(&values).ok_or(Refused::Post(StatusCode::BAD_REQUEST))?;
+    Ok(Edit { user, values, version })
+}
+
 /// Keeps the typed values and the problems for the form page, then sends the user back to it.
 async fn back(session: &Session, form: &str, location: &str, state: FormState) -> Response {
     if let Err(error) = session.insert(&format!("form:{form}"), state).await {
@@ -103,19 +143,12 @@ pub async fn update_activity(
     Path(key): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    let user = match require(&user) {
-        Ok(user) => user,
-        Err(denied) => return denied.into_response(),
+    let Edit { user, values, version } = match edit(&user, &key, pairs) {
+        Ok(edit) => edit,
+        Err(refused) => return refused.into_response(),
     };
-    if !valid_key(&key) {
-        return StatusCode::NOT_FOUND.into_response();
-    }
-    let values = values(pairs);
     let form = format!("activity:{key}");
     let location = format!("/activities/{key}/edit");
-    let Some(version) = version_of(&values) else {
-        return StatusCode::BAD_REQUEST.into_response();
-    };
     let draft = match parse_activity_form(&values) {
         Ok(draft) => draft,
         Err(errors) => return back(&session, &form, &location, problem(values, errors)).await,
@@ -130,10 +163,7 @@ pub async fn update_activity(
             back(&session, &form, &location, FormState { values, errors: Vec::new(), conflict: true }).await
         }
         Err(SaveError::NotFound) => StatusCode::NOT_FOUND.into_response(),
-        Err(SaveError::Internal) => {
-            let errors = vec![FieldError { field: String::new(), message: "internal".into() }];
-            back(&session, &form, &location, problem(values, errors)).await
-        }
+        Err(SaveError::Internal) => back(&session, &form, &location, internal_problem(values)).await,
     }
 }
 
@@ -144,16 +174,9 @@ pub async fn archive_activity(
     Path(key): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    let user = match require(&user) {
-        Ok(user) => user,
-        Err(denied) => return denied.into_response(),
-    };
-    if !valid_key(&key) {
-        return StatusCode::NOT_FOUND.into_response();
-    }
-    let values = values(pairs);
-    let Some(version) = version_of(&values) else {
-        return StatusCode::BAD_REQUEST.into_response();
+    let Edit { user, values, version } = match edit(&user, &key, pairs) {
+        Ok(edit) => edit,
+        Err(refused) => return refused.into_response(),
     };
     match activities::archive(&state.db, user, &key, version, reason(&values)).await {
         Ok(()) => {
@@ -210,19 +233,12 @@ pub async fn update_record(
     Path((slug, key)): Path<(String, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    let user = match require(&user) {
-        Ok(user) => user,
-        Err(denied) => return denied.into_response(),
+    let Edit { user, values, version } = match edit(&user, &key, pairs) {
+        Ok(edit) => edit,
+        Err(refused) => return refused.into_response(),
     };
     let Some(kind) = RecordKind::from_slug(&slug) else { return StatusCode::NOT_FOUND.into_response() };
-    if !valid_key(&key) {
-        return StatusCode::NOT_FOUND.into_response();
-    }
-    let values = values(pairs);
     let (form, location) = (format!("record:{slug}:{key}"), format!("/records/{slug}/{key}"));
-    let Some(version) = version_of(&values) else {
-        return StatusCode::BAD_REQUEST.into_response();
-    };
     let draft = match parse_record(kind, &values) {
         Ok(draft) => draft,
         Err(errors) => return back(&session, &form, &location, problem(values, errors)).await,
@@ -248,18 +264,11 @@ pub async fn archive_record(
     Path((slug, key)): Path<(String, String)>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    let user = match require(&user) {
-        Ok(user) => user,
-        Err(denied) => return denied.into_response(),
+    let Edit { user, values, version } = match edit(&user, &key, pairs) {
+        Ok(edit) => edit,
+        Err(refused) => return refused.into_response(),
     };
     let Some(kind) = RecordKind::from_slug(&slug) else { return StatusCode::NOT_FOUND.into_response() };
-    if !valid_key(&key) {
-        return StatusCode::NOT_FOUND.into_response();
-    }
-    let values = values(pairs);
-    let Some(version) = version_of(&values) else {
-        return StatusCode::BAD_REQUEST.into_response();
-    };
     match records::archive(&state.db, user, kind, &key, version, reason(&values)).await {
         Ok(()) => {
             tracing::info!(user = %user.id, kind = slug, record = %key, "record archived");
