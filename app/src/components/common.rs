@@ -127,3 +127,16 @@ mod tests {
         assert_eq!(encode_component("é"), "%C3%A9");
     }
 }
+
+/// The form that uploads one file (an attendance sheet, a photo of a handover) to `action`:
+/// the same accepted types and hint everywhere, checked again by the server.
+pub fn upload_form(action: String, id: &'static str, button: &'static str) -> impl IntoView {
+    view! {
+        <form method="post" action=action enctype="multipart/form-data" class="upload-form">
+            <label for=id>{tr(Msg::AttachFile)}</label>
+            <input id=id type="file" name="file" accept=".jpg,.jpeg,.png,.pdf,image/jpeg,image/png,application/pdf" required/>
+            <button type="submit" class=button>{tr(Msg::Upload)}</button>
+            <p class="hint">{tr(Msg::AttachHint)}</p>
+        </form>
+    }
+}

@@ -6,7 +6,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::{get_activity, get_activity_history, get_current_user, list_attachments};
 use crate::components::i18n::{tr, tr_fmt, tr_label, tr_text, use_locale};
-use crate::components::{ErrorView, loading};
+use crate::components::{ErrorView, loading, upload_form};
 use crate::domain::{ActivityDetail, Instructor, Service};
 use crate::domain::{AttachmentRow, HistoryEntry, Permission};
 use crate::error::AppError;
@@ -118,16 +118,7 @@ fn attachments_view(
             .collect_view();
         view! { <ul class="attachments" data-testid="attachments">{items}</ul> }.into_any()
     };
-    let form = upload.map(|id| {
-        view! {
-            <form method="post" action=format!("/activities/{id}/attachments") enctype="multipart/form-data" class="upload-form">
-                <label for="file">{tr(Msg::AttachFile)}</label>
-                <input id="file" type="file" name="file" accept=".jpg,.jpeg,.png,.pdf,image/jpeg,image/png,application/pdf" required/>
-                <button type="submit" class="button">{tr(Msg::Upload)}</button>
-                <p class="hint">{tr(Msg::AttachHint)}</p>
-            </form>
-        }
-    });
+    let form = upload.map(|id| upload_form(format!("/activities/{id}/attachments"), "file", "button"));
     view! {
         <section class="card" id="attachments">
             <h2>{tr(Msg::SectionAttachments)}</h2>

@@ -7,7 +7,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::{date_text, status_badge};
 use crate::api::{get_handover, take_form_state};
 use crate::components::i18n::{tr, tr_fmt, tr_label, tr_text, use_locale};
-use crate::components::{ErrorView, loading};
+use crate::components::{ErrorView, loading, upload_form};
 use crate::domain::handovers::{HandoverDetail, HandoverLine};
 use crate::error::AppError;
 use crate::i18n::{Msg, fmt_int};
@@ -190,16 +190,9 @@ fn photos_view(h: &HandoverDetail) -> impl IntoView + use<> {
             .collect_view();
         view! { <ul class="attachments" data-testid="photos">{items}</ul> }.into_any()
     };
-    let form = h.can_add_photo.then(|| {
-        view! {
-            <form method="post" action=format!("/handovers/{}/photos", h.id) enctype="multipart/form-data" class="upload-form">
-                <label for="photo">{tr(Msg::AttachFile)}</label>
-                <input id="photo" type="file" name="file" accept=".jpg,.jpeg,.png,.pdf,image/jpeg,image/png,application/pdf" required/>
-                <button type="submit" class="button secondary">{tr(Msg::Upload)}</button>
-                <p class="hint">{tr(Msg::AttachHint)}</p>
-            </form>
-        }
-    });
+    let form = h
+        .can_add_photo
+        .then(|| upload_form(format!("/handovers/{}/photos", h.id), "photo", "button secondary"));
     view! {
         <section class="card" id="photos">
             <h2>{tr(Msg::Photos)}</h2>
