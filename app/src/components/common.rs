@@ -117,17 +117,6 @@ pub fn encode_component(text: &str) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::encode_component;
-
-    #[test]
-    fn query_components_are_encoded() {
-        assert_eq!(encode_component("/activities?page=2"), "/activities%3Fpage%3D2");
-        assert_eq!(encode_component("é"), "%C3%A9");
-    }
-}
-
 /// The form that uploads one file (an attendance sheet, a photo of a handover) to `action`:
 /// the same accepted types and hint everywhere, checked again by the server.
 pub fn upload_form(action: String, id: &'static str, button: &'static str) -> impl IntoView {
@@ -138,5 +127,16 @@ pub fn upload_form(action: String, id: &'static str, button: &'static str) -> im
             <button type="submit" class=button>{tr(Msg::Upload)}</button>
             <p class="hint">{tr(Msg::AttachHint)}</p>
         </form>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::encode_component;
+
+    #[test]
+    fn query_components_are_encoded() {
+        assert_eq!(encode_component("/activities?page=2"), "/activities%3Fpage%3D2");
+        assert_eq!(encode_component("é"), "%C3%A9");
     }
 }
