@@ -63,7 +63,11 @@ pub struct AppState {
 pub struct Application {
     listener: TcpListener,
     router: Router,
+    /// Holds a handle on the database until it is stopped at shutdown.
+    housekeeping: tokio::task::JoinHandle<()>,
     db: Db,
+    /// The embedded engine's folder, waited on at shutdown (see `db::wait_closed`).
+    data_folder: Option<std::path::PathBuf>,
     addr: SocketAddr,
     accounts: Vec<InitialAccount>,
 }
@@ -109,9 +113,17 @@ impl Application {
             .map_err(|source| StartupError::Bind { addr: settings.addr, source })?;
         let addr =
             listener.local_addr().map_err(|source| StartupError::Bind { addr: settings.addr, source })?;
-        let router = router(settings, addr, db.clone());
+        let (router, housekeeping) = router(settings, addr, db.clone());
         tracing::info!(startup_ms = started.elapsed().as_millis() as u64, "ready");
-        Ok(Self { listener, router, db, addr, accounts })
+        Ok(Self {
+            listener,
+            router,
+            housekeeping,
+            db,
+            data_folder: db::data_folder(settings),
+            addr,
+            accounts,
+        })
     }
 
     /// A handle on the database, for tests and tools.
@@ -136,7 +148,17 @@ impl Application {
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
         axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await?;
         tracing::info!("stopped accepting requests; closing the database");
+        // The engine closes the store when the last handle on it is dropped.
+        self.housekeeping.abort();
+        let _ = self.housekeeping.await;
         drop(self.db);
+        if let Some(folder) = &self.data_folder {
+            if db::wait_closed(folder, std::time::Duration::from_secs(30)).await {
+                tracing::info!("database closed");
+            } else {
+                tracing::warn!(folder = %folder.display(), "the database did not close within 30 s");
+            }
+        }
         Ok(())
     }
 }
@@ -221,7 +243,8 @@ pub fn endpoints() -> Vec<(String, String, &'static str)> {
     all
 }
 
-fn router(settings: &Settings, addr: SocketAddr, db: Db) -> Router {
+/// The application's routes, and the housekeeping task they share their state with.
+fn router(settings: &Settings, addr: SocketAddr, db: Db) -> (Router, tokio::task::JoinHandle<()>) {
     let leptos_options = LeptosOptions::builder()
         .output_name("aidtrail")
         .site_root(settings.site_root.to_string_lossy().into_owned())
@@ -239,7 +262,7 @@ fn router(settings: &Settings, addr: SocketAddr, db: Db) -> Router {
         sessions: sessions.clone(),
         files: Arc::new(settings.files_dir.clone()),
     };
-    spawn_housekeeping(state.clone());
+    let housekeeping = spawn_housekeeping(state.clone());
     let context = move || provide_context(repo.clone());
     let routes = generate_route_list(App);
 
@@ -253,7 +276,7 @@ fn router(settings: &Settings, addr: SocketAddr, db: Db) -> Router {
         // Each request moves the idle deadline on.
         .with_always_save(true);
 
-    plain_routes()
+    let router = plain_routes()
         .router
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = leptos_options.clone();
@@ -287,7 +310,8 @@ fn router(settings: &Settings, addr: SocketAddr, db: Db) -> Router {
         ))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
-        .with_state(state)
+        .with_state(state);
+    (router, housekeeping)
 }
 
 /// `/pkg/…`: the site's bundle (WASM, JS and CSS), served from its folder outside the session
@@ -303,7 +327,7 @@ fn bundle_routes(site_root: &std::path::Path) -> Router<AppState> {
 }
 
 /// Every few minutes: drop expired sessions and idle rate-limit buckets.
-fn spawn_housekeeping(state: AppState) {
+fn spawn_housekeeping(state: AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(300));
         loop {
@@ -311,7 +335,7 @@ fn spawn_housekeeping(state: AppState) {
             state.sessions.delete_expired().await;
             state.limiter.forget_idle();
         }
-    });
+    })
 }
 
 /// Listens for Ctrl-C and SIGTERM from the moment it is called (before start-up finishes, so

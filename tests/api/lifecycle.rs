@@ -46,6 +46,8 @@ async fn restart_keeps_the_data_and_applies_nothing_twice() {
     assert!(log.contains("durable commits: every commit is synced to disk"), "{log}");
     assert!(log.contains("demo data loaded"), "{log}");
     assert!(log.contains("closing the database"), "{log}");
+    // Waited for: the engine closes the store in a task that ends with the process otherwise.
+    assert!(log.contains("database closed"), "{log}");
 
     let mut second = start_server(&env, &[], &dir.path().join("second.log"));
     let manager = sign_in(second.addr, "manager@aidtrail.demo", &password).await;

@@ -88,6 +88,37 @@ pub fn durable_endpoint(endpoint: &str) -> Result<(String, Durability), DbError>
     Ok((format!("surrealkv://{path}?{}", params.join("&")), Durability::SyncEveryCommit))
 }
 
+/// The folder the embedded engine keeps its files in, if the settings name one.
+pub fn data_folder(settings: &Settings) -> Option<std::path::PathBuf> {
+    surrealkv_path(&settings.database).map(std::path::PathBuf::from)
+}
+
+/// Waits, at most `within`, until the embedded storage engine has closed `folder`, after the
+/// last handle on the database was dropped, and says whether it did.
+///
+/// The embedded engine closes its store (writing out what it still holds in memory) in a task
+/// of its own once the last handle is gone. A process that ends at once cancels that task and
+/// leaves the store to the replay of its write-ahead log at the next start. The store holds an
+/// exclusive lock on its `LOCK` file until it is closed: when the lock can be taken, it is.
+pub async fn wait_closed(folder: &std::path::Path, within: std::time::Duration) -> bool {
+    let lock = folder.join("LOCK");
+    let deadline = std::time::Instant::now() + within;
+    loop {
+        let free = match std::fs::File::open(&lock) {
+            // Taken and released at once (when `file` is dropped).
+            Ok(file) => file.try_lock().is_ok(),
+            Err(_) => true,
+        };
+        if free {
+            return true;
+        }
+        if std::time::Instant::now() >= deadline {
+            return false;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
 /// The folder of a `surrealkv://` endpoint.
 fn surrealkv_path(endpoint: &str) -> Option<&str> {
     endpoint.strip_prefix("surrealkv://").map(|rest| rest.split('?').next().unwrap_or(rest))
