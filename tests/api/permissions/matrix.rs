@@ -1,6 +1,8 @@
 //! The table: each endpoint with the status each caller gets (anonymous, admin, manager,
 //! auditor, donor, institute).
 
+mod exchange;
+
 use super::{Call, Row};
 
 const PAGE: [u16; 6] = [401, 200, 200, 200, 200, 200];
@@ -38,159 +40,10 @@ pub(super) fn matrix() -> Vec<Row> {
         Row { method: "GET", path: "/admin/users", call: Page("/admin/users"), expect: ADMIN_ONLY_PAGE },
         Row { method: "GET", path: "/admin/audit", call: Page("/admin/audit?verify=1"), expect: AUDIT_PAGE },
         Row { method: "GET", path: "/exports", call: Page("/exports?from=2018-01-01&bom=1"), expect: PAGE },
-        // Imports: editors only, each upload its uploader's (the demo has none: 404).
-        Row { method: "GET", path: "/imports", call: Page("/imports"), expect: EDITORS_PAGE },
-        Row {
-            method: "POST",
-            path: "get_import_kinds",
-            call: ServerFn("get_import_kinds", &[]),
-            expect: EDITORS_PAGE,
-        },
-        Row {
-            method: "GET",
-            path: "/imports/{id}",
-            call: Page("/imports/none"),
-            expect: [401, 404, 404, 403, 403, 403],
-        },
-        Row {
-            method: "POST",
-            path: "get_import_preview",
-            call: ServerFn("get_import_preview", &[("id", "none")]),
-            expect: [401, 404, 404, 403, 403, 403],
-        },
-        // A form that is not a file upload is sent back to the import page: nothing is kept.
-        Row {
-            method: "POST",
-            path: "/imports/{id}",
-            call: Post("/imports/equipment", &[]),
-            expect: EDITORS_POST,
-        },
-        Row {
-            method: "POST",
-            path: "/imports/{id}/confirm",
-            call: Post("/imports/none/confirm", &[]),
-            expect: [401, 404, 404, 403, 403, 403],
-        },
-        Row {
-            method: "GET",
-            path: "/imports/templates/{file}",
-            call: Get("/imports/templates/equipment.csv"),
-            expect: EDITORS_PAGE,
-        },
-        // Every CSV export (docs/exports.md): donors only about their grants, institutes only
-        // their handovers; a donor's or an institute's rows are narrowed in tests/api/exports.rs.
-        Row {
-            method: "GET",
-            path: "/exports/{file}",
-            call: Get("/exports/donors.csv"),
-            expect: DONOR_EXPORT,
-        },
-        Row {
-            method: "GET",
-            path: "/exports/{file}",
-            call: Get("/exports/grants.csv"),
-            expect: DONOR_EXPORT,
-        },
-        Row {
-            method: "GET",
-            path: "/exports/{file}",
-            call: Get("/exports/transactions.csv"),
-            expect: DONOR_EXPORT,
-        },
-        Row {
-            method: "GET",
-            path: "/exports/{file}",
-            call: Get("/exports/activities.csv"),
-            expect: DONOR_EXPORT,
-        },
-        Row {
-            method: "GET",
-            path: "/exports/{file}",
-            call: Get("/exports/participants.csv"),
-            expect: DONOR_EXPORT,
-        },
-        Row {
-            method: "GET",
-            path: "/exports/{file}",
-            call: Get("/exports/institutes.csv"),
-            expect: DONOR_EXPORT,
-        },
-        Row {
-            method: "GET",
-            path: "/exports/{file}",
-            call: Get("/exports/indicators.csv"),
-            expect: STAFF_EXPORT,
-        },
-        Row {
-            method: "GET",
-            path: "/exports/{file}",
-            call: Get("/exports/equipment.csv"),
-            expect: DONOR_EXPORT,
-        },
-        Row {
-            method: "GET",
-            path: "/exports/{file}",
-            call: Get("/exports/handovers.csv"),
-            expect: HANDOVER_EXPORT,
-        },
-        Row {
-            method: "GET",
-            path: "/exports/{file}",
-            call: Get("/exports/confirmations.csv"),
-            expect: HANDOVER_EXPORT,
-        },
-        Row {
-            method: "GET",
-            path: "/exports/{file}",
-            call: Get("/exports/equipment-states.csv"),
-            expect: DONOR_EXPORT,
-        },
-        Row {
-            method: "GET",
-            path: "/exports/{file}",
-            call: Get("/exports/audit-log.csv"),
-            expect: STAFF_EXPORT,
-        },
-        Row { method: "GET", path: "/activities/new", call: Page("/activities/new"), expect: EDITORS_PAGE },
-        Row {
-            method: "GET",
-            path: "/activities/{id}/edit",
-            call: Page("/activities/ml_workshop_2018/edit"),
-            expect: EDITORS_PAGE,
-        },
-        Row {
-            method: "POST",
-            path: "get_activity_edit",
-            call: ServerFn("get_activity_edit", &[("id", "ml_workshop_2018")]),
-            expect: EDITORS_PAGE,
-        },
-        Row {
-            method: "POST",
-            path: "get_activity_form_options",
-            call: ServerFn("get_activity_form_options", &[]),
-            expect: EDITORS_PAGE,
-        },
-        Row { method: "GET", path: "/indicators", call: Page("/indicators"), expect: PAGE },
-        Row { method: "POST", path: "list_indicators", call: ServerFn("list_indicators", &[]), expect: PAGE },
-        Row {
-            method: "POST",
-            path: "get_activity_filter_options",
-            call: ServerFn("get_activity_filter_options", &[]),
-            expect: PAGE,
-        },
-        Row {
-            method: "POST",
-            path: "get_activity_history",
-            call: ServerFn("get_activity_history", &[("id", "ml_workshop_2018")]),
-            expect: PAGE,
-        },
-        Row {
-            method: "POST",
-            path: "take_form_state",
-            call: ServerFn("take_form_state", &[("form", "activity:new")]),
-            expect: PAGE,
-        },
-        Row { method: "GET", path: "/records", call: Page("/records"), expect: STAFF_PAGE },
+    ]
+    .into_iter()
+    .chain(exchange::rows())
+    .chain(vec![
         Row { method: "GET", path: "/dashboard", call: Page("/dashboard"), expect: NO_INSTITUTE_PAGE },
         Row {
             method: "POST",
@@ -549,5 +402,6 @@ pub(super) fn matrix() -> Vec<Row> {
         },
         // Last, as it ends the caller's session.
         Row { method: "POST", path: "/logout", call: Post("/logout", &[]), expect: EVERYONE_REDIRECT },
-    ]
+    ])
+    .collect()
 }
