@@ -7,8 +7,8 @@ use app::i18n::Locale;
 use clap::Subcommand;
 
 use crate::auth::password;
-use crate::auth::users::{self, NewUser, UserError};
 use crate::config::Settings;
+use crate::db::users::{self, NewUser, UserError};
 use crate::db::{self, DbError};
 
 #[derive(Debug, Subcommand)]

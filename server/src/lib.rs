@@ -1,16 +1,11 @@
 //! The aidtrail server: configuration, database, routes and start-up. `main.rs` is a thin
 //! command line around [`startup::Application`], which tests start on port 0.
 
-mod attachments;
 pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod db;
-pub mod exports;
-mod forms;
-mod handover_forms;
-pub mod imports;
-mod routes;
+pub mod http;
 pub mod startup;
 pub mod telemetry;
 

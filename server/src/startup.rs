@@ -25,15 +25,15 @@ use app::services::RepoHandle;
 use app::{App, shell};
 
 use crate::auth::bootstrap::{self, InitialAccount};
-use crate::auth::handlers;
 use crate::auth::rate_limit::LoginLimiter;
 use crate::auth::store::SurrealSessionStore;
-use crate::auth::users::UserError;
 use crate::config::{AuthSettings, Settings};
 use crate::db::demo::{self, DemoOutcome};
 use crate::db::repo::SurrealRepo;
+use crate::db::users::UserError;
 use crate::db::{self, Db, DbError, Durability};
-use crate::routes;
+use crate::http::account as handlers;
+use crate::http::site as routes;
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -197,31 +197,31 @@ fn plain_routes() -> Routes {
         .post("/admin/users/{id}/deactivate", handlers::deactivate_user)
         .post("/admin/users/{id}/activate", handlers::activate_user)
         .post("/admin/users/{id}/reset-password", handlers::reset_password)
-        .post("/activities/new", crate::forms::create_activity)
-        .post("/activities/{id}/edit", crate::forms::update_activity)
-        .post("/activities/{id}/archive", crate::forms::archive_activity)
-        .post("/records/{kind}/new", crate::forms::create_record)
-        .post("/records/{kind}/{id}/edit", crate::forms::update_record)
-        .post("/records/{kind}/{id}/archive", crate::forms::archive_record)
-        .get("/activities/{id}/attachments/{file}", crate::attachments::download)
-        .post("/handovers/new", crate::handover_forms::create)
-        .post("/handovers/confirm", crate::handover_forms::confirm_many)
-        .post("/handovers/{id}/confirm", crate::handover_forms::confirm)
-        .post("/handovers/{id}/correct", crate::handover_forms::correct)
-        .post("/equipment/state", crate::handover_forms::report_state)
-        .post("/handovers/{id}/hand-over", crate::handover_forms::hand_over)
-        .get("/handovers/{id}/photos/{file}", crate::attachments::download_photo)
-        .get("/exports/{file}", crate::exports::download)
-        .get("/imports/templates/{file}", crate::imports::template)
-        .post("/imports/{id}/confirm", crate::imports::confirm)
+        .post("/activities/new", crate::http::activities::create_activity)
+        .post("/activities/{id}/edit", crate::http::activities::update_activity)
+        .post("/activities/{id}/archive", crate::http::activities::archive_activity)
+        .post("/records/{kind}/new", crate::http::activities::create_record)
+        .post("/records/{kind}/{id}/edit", crate::http::activities::update_record)
+        .post("/records/{kind}/{id}/archive", crate::http::activities::archive_record)
+        .get("/activities/{id}/attachments/{file}", crate::http::attachments::download)
+        .post("/handovers/new", crate::http::handovers::create)
+        .post("/handovers/confirm", crate::http::handovers::confirm_many)
+        .post("/handovers/{id}/confirm", crate::http::handovers::confirm)
+        .post("/handovers/{id}/correct", crate::http::handovers::correct)
+        .post("/equipment/state", crate::http::handovers::report_state)
+        .post("/handovers/{id}/hand-over", crate::http::handovers::hand_over)
+        .get("/handovers/{id}/photos/{file}", crate::http::attachments::download_photo)
+        .get("/exports/{file}", crate::http::exports::download)
+        .get("/imports/templates/{file}", crate::http::imports::template)
+        .post("/imports/{id}/confirm", crate::http::imports::confirm)
 }
 
 /// Routes that take larger bodies than the rest: file uploads.
 fn upload_routes() -> Routes {
     Routes { router: Router::new(), listed: Vec::new() }
-        .post("/activities/{id}/attachments", crate::attachments::upload)
-        .post("/handovers/{id}/photos", crate::attachments::upload_photo)
-        .post("/imports/{id}", crate::imports::upload)
+        .post("/activities/{id}/attachments", crate::http::attachments::upload)
+        .post("/handovers/{id}/photos", crate::http::attachments::upload_photo)
+        .post("/imports/{id}", crate::http::imports::upload)
 }
 
 /// Every endpoint the server answers besides static files: (method, path, kind).
@@ -286,7 +286,7 @@ fn router(settings: &Settings, addr: SocketAddr, db: Db) -> (Router, tokio::task
         .layer(DefaultBodyLimit::max(settings.auth.max_body_bytes))
         .layer(RequestBodyLimitLayer::new(settings.auth.max_body_bytes))
         .merge({
-            let limit = crate::attachments::MAX_FILE_BYTES + crate::attachments::ENVELOPE_BYTES;
+            let limit = crate::http::attachments::MAX_FILE_BYTES + crate::http::attachments::ENVELOPE_BYTES;
             upload_routes()
                 .router
                 .layer(DefaultBodyLimit::max(limit))

@@ -11,7 +11,7 @@ mod programme;
 
 use std::time::Instant;
 
-use aidtrail::exports::CsvExport;
+use aidtrail::http::exports::CsvExport;
 use app::domain::Scope;
 use app::domain::exports::{ExportFilter, ExportKind};
 use programme::{arg, memory_mib};

@@ -4,11 +4,10 @@
 //! counts), so a rule lives once. Rules that need the database (dates inside the strategy and
 //! the grants' periods) are checked by the server on top.
 
-use std::collections::BTreeMap;
-
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::form_values::{FormValues, amount_error, codes, record_codes};
 use super::{
     ActivityKind, ActivityStatus, Country, DateRange, DomainError, Headcount, Participants, Theme, parse_date,
 };
@@ -17,9 +16,6 @@ use crate::error::FieldError;
 /// Rows offered for funding lines and instructors on the form.
 pub const FUNDING_ROWS: usize = 3;
 pub const INSTRUCTOR_ROWS: usize = 6;
-
-/// The raw values of the form, by field name, exactly as typed (kept to re-show after errors).
-pub type FormValues = BTreeMap<String, String>;
 
 /// A funding line as entered: the grant's key and the amount in the grant's currency.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -62,24 +58,6 @@ pub struct ActivityDraft {
     pub instructors: Vec<InstructorDraft>,
     pub narrative: String,
     pub narrative_fr: String,
-}
-
-/// Message keys for field errors (translated by the page).
-pub mod codes {
-    pub const REQUIRED: &str = "required";
-    pub const TOO_LONG: &str = "too_long";
-    pub const DATE: &str = "date";
-    pub const END_BEFORE_START: &str = "end_before_start";
-    pub const BOTH_DATES: &str = "both_dates";
-    pub const CHOICE: &str = "choice";
-    pub const COUNTRY: &str = "country";
-    pub const COUNT: &str = "count";
-    pub const AMOUNT: &str = "amount";
-    pub const OUTSIDE_STRATEGY: &str = "outside_strategy";
-    pub const OUTSIDE_GRANT: &str = "outside_grant";
-    pub const DUPLICATE_CODE: &str = "duplicate_code";
-    pub const UNKNOWN: &str = "unknown";
-    pub const DUPLICATE_GRANT: &str = "duplicate_grant";
 }
 
 struct Checker<'a> {
@@ -283,7 +261,6 @@ pub fn parse_activity_form(values: &FormValues) -> Result<ActivityDraft, Vec<Fie
 /// The cost, if typed, and the rule that the funding shares do not add up to more. Here the
 /// shares are read in the cost's currency; the server checks them in each grant's currency.
 fn cost(c: &mut Checker<'_>, funding: &[FundingDraft]) -> Option<crate::domain::Money> {
-    use crate::domain::records::{amount_error, record_codes};
     use crate::domain::{Currency, Money};
     let (amount, currency) = (c.raw("cost"), c.raw("cost_currency"));
     if amount.is_empty() {
@@ -428,7 +405,7 @@ mod tests {
         v.insert("country".into(), "Mali".into());
         v.insert("instructor_2_name".into(), "Awa".into());
         let errors = parse_activity_form(&v).unwrap_err();
-        let by_field: BTreeMap<&str, &str> =
+        let by_field: std::collections::BTreeMap<&str, &str> =
             errors.iter().map(|e| (e.field.as_str(), e.message.as_str())).collect();
         assert_eq!(by_field["title"], codes::REQUIRED);
         assert_eq!(by_field["planned_end"], codes::END_BEFORE_START);

@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::activity_form::{FormValues, codes};
+use super::form_values::{FormValues, codes};
 use super::{EquipmentState, HandoverStatus, Money, NamedRef, Text};
 use crate::error::FieldError;
 

@@ -5,8 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::activity_form::FormValues;
 use super::exports::{ExportKind, restore};
+use super::form_values::FormValues;
 use crate::error::FieldError;
 
 /// The files one can import.

@@ -11,6 +11,7 @@ pub mod dashboard;
 mod dates;
 pub mod exports;
 mod filters;
+pub mod form_values;
 pub mod handovers;
 pub mod imports;
 mod money;

@@ -252,7 +252,7 @@ pub struct ActivityFormOptions {
 /// A form that came back with problems: what was typed, and what is wrong with it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct FormState {
-    pub values: super::activity_form::FormValues,
+    pub values: super::form_values::FormValues,
     pub errors: Vec<crate::error::FieldError>,
     /// Someone saved the record in between: the values shown are the user's, not the newest.
     pub conflict: bool,

@@ -448,9 +448,9 @@ pub enum Msg {
 impl Msg {
     /// The message for a field error code of the forms.
     pub fn for_field_error(code: &str) -> Msg {
-        use crate::domain::activity_form::codes;
+        use crate::domain::form_values::codes;
+        use crate::domain::form_values::record_codes;
         use crate::domain::handovers::confirm_codes;
-        use crate::domain::records::record_codes;
         match code {
             codes::REQUIRED => Msg::ErrRequired,
             codes::TOO_LONG => Msg::ErrTooLong,
@@ -487,7 +487,7 @@ impl Msg {
 
     /// The text of a field error, with the amount for those that carry one.
     pub fn field_error_text(locale: Locale, message: &str) -> String {
-        use crate::domain::records::{parse_amount_error, record_codes};
+        use crate::domain::form_values::{parse_amount_error, record_codes};
         match parse_amount_error(message) {
             Some((code, money)) => {
                 let msg = match code {

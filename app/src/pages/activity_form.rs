@@ -9,7 +9,8 @@ use super::form_fields::{Fields, error_line, has_error, input, live_check, selec
 use crate::api::{get_activity_edit, get_activity_form_options, take_form_state};
 use crate::components::i18n::{tr, tr_text};
 use crate::components::{ErrorView, PageHeader, loading};
-use crate::domain::activity_form::{FUNDING_ROWS, FormValues, INSTRUCTOR_ROWS, activity_form_values};
+use crate::domain::activity_form::{FUNDING_ROWS, INSTRUCTOR_ROWS, activity_form_values};
+use crate::domain::form_values::FormValues;
 use crate::domain::{ActivityFormOptions, ActivityKind, ActivityStatus, Service, Text, Theme};
 use crate::error::{AppError, FieldError};
 use crate::i18n::{Label, Locale, Msg};

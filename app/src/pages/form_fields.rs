@@ -11,7 +11,7 @@ use leptos::prelude::*;
 
 use crate::components::i18n::{tr, tr_fmt, tr_text};
 use crate::domain::Text;
-use crate::domain::activity_form::FormValues;
+use crate::domain::form_values::FormValues;
 use crate::error::FieldError;
 use crate::i18n::Msg;
 

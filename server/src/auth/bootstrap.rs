@@ -5,9 +5,9 @@ use app::domain::Role;
 use app::i18n::Locale;
 
 use super::password;
-use super::users::{self, NewUser, UserError};
 use crate::config::AuthSettings;
 use crate::db::Db;
+use crate::db::users::{self, NewUser, UserError};
 
 /// An account created at this start, with the password that was printed.
 #[derive(Clone)]

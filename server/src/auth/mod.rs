@@ -3,11 +3,9 @@
 //! the services.
 
 pub mod bootstrap;
-pub mod handlers;
 pub mod password;
 pub mod rate_limit;
 pub mod store;
-pub mod users;
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
@@ -60,7 +58,7 @@ async fn user_of_session(state: &AppState, session: &Session) -> Option<CurrentU
         let _ = session.flush().await;
         return None;
     }
-    match users::find_by_key(&state.db, &key).await {
+    match crate::db::users::find_by_key(&state.db, &key).await {
         Ok(Some(record)) if record.active => record.current(),
         Ok(_) => {
             let _ = session.flush().await;

@@ -1,8 +1,8 @@
 //! Saving activities: the server's own checks (that need the database), then the write and its
 //! audit event in one transaction, with optimistic versioning and bounded retries.
 
-use app::domain::activity_form::{ActivityDraft, codes};
-use app::domain::records::{amount_error, record_codes};
+use app::domain::activity_form::ActivityDraft;
+use app::domain::form_values::{amount_error, codes, record_codes};
 use app::domain::{Currency, CurrentUser, DateRange, Money};
 use app::error::FieldError;
 use chrono::NaiveDate;

@@ -17,6 +17,7 @@ pub mod records;
 pub mod repo;
 pub mod rows;
 mod user_admin;
+pub mod users;
 
 use surrealdb::Surreal;
 use surrealdb::engine::any::Any;

@@ -336,7 +336,7 @@ impl Repo for SurrealRepo {
         user: &app::domain::CurrentUser,
         id: &str,
     ) -> Result<Option<app::domain::imports::ImportPreview>, AppError> {
-        crate::imports::preview(&self.db, user, id).await
+        crate::http::imports::preview(&self.db, user, id).await
     }
 
     async fn dashboard(

@@ -4,7 +4,7 @@ use app::domain::{CurrentUser, Role};
 use app::i18n::Locale;
 use surrealdb::types::{RecordId, SurrealValue};
 
-use super::password::{self, PasswordHashString};
+use crate::auth::password::{self, PasswordHashString};
 use crate::db::Db;
 use crate::db::rows::key_of;
 

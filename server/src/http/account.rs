@@ -13,11 +13,11 @@ use tower_sessions::Session;
 use app::domain::{AdminFlash, CurrentUser, Permission, Role};
 use app::i18n::{LANG_COOKIE, Locale};
 
-use super::now_secs;
-use super::password::{self, check_new};
-use super::store::{SINCE_KEY, USER_KEY};
-use super::users::{self, NewUser, UserError, normalise_email};
-use crate::routes::safe_next;
+use crate::auth::now_secs;
+use crate::auth::password::{self, check_new};
+use crate::auth::store::{SINCE_KEY, USER_KEY};
+use crate::db::users::{self, NewUser, UserError, normalise_email};
+use crate::http::site::safe_next;
 use crate::startup::AppState;
 
 /// The session key of the one-time message shown on the users page.

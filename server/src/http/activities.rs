@@ -8,15 +8,16 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
-use app::domain::activity_form::{FormValues, parse_activity_form};
+use app::domain::activity_form::parse_activity_form;
+use app::domain::form_values::FormValues;
 use app::domain::records::{RecordKind, parse_record};
 use app::domain::{CurrentUser, FormState, Permission};
 use app::error::FieldError;
 use app::services::valid_key;
 
-use crate::auth::handlers;
 use crate::db::activities::{self, SaveError};
 use crate::db::records;
+use crate::http::account as handlers;
 use crate::startup::AppState;
 
 /// 401 when nobody is signed in, 403 unless the user may edit the programme's records.

@@ -19,8 +19,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use sha2::{Digest, Sha256};
 use surrealdb::types::{RecordId, SurrealValue};
 
-use crate::auth::handlers;
 use crate::db::audit::{APPEND_EVENT, actor, execute, new_key};
+use crate::http::account as handlers;
 use crate::startup::AppState;
 
 /// The largest file accepted.

@@ -8,16 +8,16 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
-use app::domain::activity_form::{FormValues, codes};
+use app::domain::form_values::{FormValues, codes};
 use app::domain::handovers::{HandoverDetail, HandoverLine, everything_received, parse_confirmation};
 use app::domain::{CurrentUser, FormState, HandoverStatus, Permission, parse_date};
 use app::error::FieldError;
 use app::services::{self, valid_key};
 
-use crate::auth::handlers;
 use crate::db::audit::SaveError;
 use crate::db::handovers::{self, Confirmed, NewHandover};
-use crate::forms::values;
+use crate::http::account as handlers;
+use crate::http::activities::values;
 use crate::startup::AppState;
 
 async fn back(

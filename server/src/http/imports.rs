@@ -21,9 +21,9 @@ use app::domain::records::{RecordDraft, RecordKind, parse_record};
 use app::domain::{CurrentUser, Permission};
 use app::error::{AppError, FieldError};
 
-use crate::auth::handlers;
 use crate::db::Db;
 use crate::db::repo::internal;
+use crate::http::account as handlers;
 use crate::startup::AppState;
 
 /// The largest file accepted, and the most rows in it.
@@ -143,7 +143,7 @@ pub async fn upload(
     };
     let Some(kind) = importable(&kind) else { return StatusCode::NOT_FOUND.into_response() };
     let Ok(mut multipart) = multipart else { return Redirect::to("/imports?error=empty").into_response() };
-    let file = match crate::attachments::file_field(&mut multipart).await {
+    let file = match crate::http::attachments::file_field(&mut multipart).await {
         Ok(file) => file.map(|(name, bytes)| (name.chars().take(120).collect::<String>(), bytes)),
         Err(error) => return error.into_response(),
     };
@@ -153,7 +153,8 @@ pub async fn upload(
     if bytes.len() > MAX_BYTES {
         return StatusCode::PAYLOAD_TOO_LARGE.into_response();
     }
-    let Ok(content) = String::from_utf8(bytes.strip_prefix(crate::exports::BOM).unwrap_or(&bytes).to_vec())
+    let Ok(content) =
+        String::from_utf8(bytes.strip_prefix(crate::http::exports::BOM).unwrap_or(&bytes).to_vec())
     else {
         return Redirect::to("/imports?error=not_csv").into_response();
     };

@@ -57,7 +57,7 @@ pub async fn set_language(
         return (StatusCode::BAD_REQUEST, "Unknown language / Langue inconnue").into_response();
     };
     if let Some(axum::Extension(user)) = user
-        && let Err(error) = crate::auth::users::set_language(&state.db, &user.id, locale).await
+        && let Err(error) = crate::db::users::set_language(&state.db, &user.id, locale).await
     {
         tracing::warn!(%error, "could not save the language preference");
     }

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::activity_form::FormValues;
+use super::form_values::FormValues;
 use super::{EquipmentCategory, GrantStatus, InstituteKind, Rate};
 use crate::error::FieldError;
 
@@ -191,7 +191,7 @@ mod fields;
 mod parse;
 
 use fields::{DONOR, EQUIPMENT, GRANT, INDICATOR, INSTITUTE, PILLAR, STRATEGY, TRANSACTION};
-pub use parse::{amount_error, parse_amount_error, parse_record, record_codes, target_values, year_of};
+pub use parse::{parse_record, target_values, year_of};
 
 impl RecordKind {
     pub const ALL: &'static [RecordKind] = &[

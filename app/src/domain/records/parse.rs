@@ -6,45 +6,10 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
 
-use super::super::activity_form::{FormValues, codes};
+use super::super::form_values::{FormValues, codes, record_codes};
 use super::super::{Country, Currency, DateRange, Money, Rate, parse_date};
 use super::{FieldValue, Input, RecordDraft, RecordKind, TARGET_ROWS, Target};
 use crate::error::FieldError;
-
-/// Field error codes of the record forms, beyond the activity form's.
-pub mod record_codes {
-    pub const RATE: &str = "rate";
-    pub const CURRENCY: &str = "currency";
-    pub const RATE_NOT_ONE: &str = "rate_not_one";
-    pub const ONE_PURPOSE: &str = "one_purpose";
-    pub const TARGET_ROW: &str = "target_row";
-    pub const DUPLICATE_TARGET: &str = "duplicate_target";
-    /// `over_grant:<currency>:<minor units>`: expenditure above the grant's amount, by how much.
-    pub const OVER_GRANT: &str = "over_grant";
-    /// `below_spent:<currency>:<minor units>`: a grant amount below what was already spent.
-    pub const BELOW_SPENT: &str = "below_spent";
-    /// A grant's currency cannot change once transactions are recorded on it.
-    pub const CURRENCY_LOCKED: &str = "currency_locked";
-    /// `over_cost:<currency>:<minor units>`: funding shares above the activity's cost.
-    pub const OVER_COST: &str = "over_cost";
-    /// A funding share in another currency than the activity's cost.
-    pub const COST_CURRENCY: &str = "cost_currency";
-    /// Another record of the kind already has this reference or code.
-    pub const DUPLICATE: &str = "duplicate_value";
-}
-
-/// A field error that carries an amount: `over_grant:EUR:12345`.
-pub fn amount_error(code: &str, money: &Money) -> String {
-    format!("{code}:{}:{}", money.currency().as_str(), money.minor())
-}
-
-/// Reads back an error made by [`amount_error`].
-pub fn parse_amount_error(message: &str) -> Option<(&str, Money)> {
-    let mut parts = message.splitn(3, ':');
-    let (code, currency, minor) = (parts.next()?, parts.next()?, parts.next()?);
-    let money = Money::new(minor.parse().ok()?, Currency::parse(currency).ok()?).ok()?;
-    Some((code, money))
-}
 
 struct Checker<'a> {
     values: &'a FormValues,
@@ -362,14 +327,6 @@ mod tests {
         let errors = errors_of(RecordKind::Indicator, &values);
         assert!(errors.contains(&("target_1_year".into(), record_codes::DUPLICATE_TARGET.into())));
         assert!(errors.contains(&("target_2_year".into(), record_codes::TARGET_ROW.into())));
-    }
-
-    #[test]
-    fn amount_errors_carry_the_amount() {
-        let money = Money::new(12_345, Currency::eur()).unwrap();
-        let message = amount_error(record_codes::OVER_GRANT, &money);
-        assert_eq!(parse_amount_error(&message), Some((record_codes::OVER_GRANT, money)));
-        assert_eq!(parse_amount_error("required"), None);
     }
 
     #[test]

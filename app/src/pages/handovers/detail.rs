@@ -291,7 +291,7 @@ fn confirm_form(
     let (values, errors) = match state {
         Some(state) => (state.values, state.errors),
         None => {
-            let mut values = crate::domain::activity_form::FormValues::new();
+            let mut values = crate::domain::form_values::FormValues::new();
             values.insert("token".into(), h.form_token.clone());
             for (i, line) in h.lines.iter().enumerate() {
                 let shown = if correcting { line.received } else { line.outstanding() };

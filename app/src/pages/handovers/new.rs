@@ -29,7 +29,7 @@ pub fn NewHandoverPage() -> impl IntoView {
                 match data.await {
                     Ok((options, state)) => {
                         let (values, errors) = state.map(|s| (s.values, s.errors)).unwrap_or_else(|| {
-                            let mut v = crate::domain::activity_form::FormValues::new();
+                            let mut v = crate::domain::form_values::FormValues::new();
                             v.insert("status".into(), "handed_over".into());
                             (v, Vec::new())
                         });

@@ -217,9 +217,9 @@ pub async fn create(db: &Db, user: &CurrentUser, new: &NewHandover) -> Result<St
     let field = |field: &str, code: &str| FieldError { field: field.to_owned(), message: code.to_owned() };
     execute(db, &sql, bindings, |rule| {
         Some(SaveError::Invalid(vec![match rule {
-            "duplicate" => field("code", app::domain::records::record_codes::DUPLICATE),
-            "unknown_institute" => field("institute", app::domain::activity_form::codes::UNKNOWN),
-            "unknown_equipment" => field("line_0_equipment", app::domain::activity_form::codes::UNKNOWN),
+            "duplicate" => field("code", app::domain::form_values::record_codes::DUPLICATE),
+            "unknown_institute" => field("institute", app::domain::form_values::codes::UNKNOWN),
+            "unknown_equipment" => field("line_0_equipment", app::domain::form_values::codes::UNKNOWN),
             "more_than_bought" => {
                 field("line_0_quantity", app::domain::handovers::confirm_codes::MORE_THAN_BOUGHT)
             }

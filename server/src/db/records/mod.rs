@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use app::domain::activity_form::FormValues;
+use app::domain::form_values::FormValues;
 use app::domain::records::{
     Input, RecordForm, RecordKind, RecordQuery, RecordRow, Source, Target, target_values,
 };

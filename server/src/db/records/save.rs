@@ -1,10 +1,8 @@
 //! Saving reference records: the server's own checks (records that must exist, the grant's
 //! currency, the expenditure ceiling), then the audited save with its version.
 
-use app::domain::activity_form::codes;
-use app::domain::records::{
-    EXPENDITURE, FieldValue, Input, RecordDraft, RecordKind, amount_error, record_codes,
-};
+use app::domain::form_values::{amount_error, codes, record_codes};
+use app::domain::records::{EXPENDITURE, FieldValue, Input, RecordDraft, RecordKind};
 use app::domain::{Currency, CurrentUser, Money, Rate};
 use app::error::FieldError;
 use surrealdb::types::{Object, RecordId, SurrealValue, Value};

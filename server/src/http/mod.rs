@@ -1,0 +1,12 @@
+//! Everything that reads a request and writes a response, one module per area as the pages are
+//! in `app/src/pages/`: form posts, uploads and downloads, exports and imports, sign-in and the
+//! user pages' posts, health and language routes. They call the services and `db`; nothing
+//! below imports them.
+
+pub mod account;
+pub mod activities;
+pub mod attachments;
+pub mod exports;
+pub mod handovers;
+pub mod imports;
+pub mod site;
