@@ -5,8 +5,10 @@ pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod db;
+pub mod files;
 pub mod http;
 pub mod startup;
+pub mod state;
 pub mod telemetry;
 
 pub use config::Settings;

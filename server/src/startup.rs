@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, FromRef};
+use axum::extract::DefaultBodyLimit;
 use axum::handler::Handler;
 use axum::http::{HeaderName, HeaderValue, Method, header};
 use axum::routing::{MethodRouter, get, post};
@@ -27,13 +27,15 @@ use app::{App, shell};
 use crate::auth::bootstrap::{self, InitialAccount};
 use crate::auth::rate_limit::LoginLimiter;
 use crate::auth::store::SurrealSessionStore;
-use crate::config::{AuthSettings, Settings};
+use crate::config::Settings;
 use crate::db::demo::{self, DemoOutcome};
 use crate::db::repo::SurrealRepo;
 use crate::db::users::UserError;
 use crate::db::{self, Db, DbError, Durability};
-use crate::http::account as handlers;
-use crate::http::site as routes;
+use crate::http::{
+    account, activities, attachments, exports, handovers, imports, middleware, records, site, users,
+};
+use crate::state::AppState;
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -44,19 +46,6 @@ pub enum StartupError {
     Accounts(#[from] UserError),
     #[error("cannot listen on {addr}: {source}")]
     Bind { addr: SocketAddr, source: std::io::Error },
-}
-
-/// What every handler can reach.
-#[derive(Clone, FromRef)]
-pub struct AppState {
-    pub leptos_options: LeptosOptions,
-    pub repo: RepoHandle,
-    pub db: Db,
-    pub auth: Arc<AuthSettings>,
-    pub limiter: Arc<LoginLimiter>,
-    pub sessions: SurrealSessionStore,
-    /// Where attached files are kept.
-    pub files: Arc<std::path::PathBuf>,
 }
 
 /// A server ready to accept connections.
@@ -188,40 +177,40 @@ impl Routes {
 
 fn plain_routes() -> Routes {
     Routes { router: Router::new(), listed: Vec::new() }
-        .get("/healthz", routes::healthz)
-        .post("/lang", routes::set_language)
-        .post("/login", handlers::login)
-        .post("/logout", handlers::logout)
-        .post("/account/password", handlers::change_password)
-        .post("/admin/users", handlers::create_user)
-        .post("/admin/users/{id}/deactivate", handlers::deactivate_user)
-        .post("/admin/users/{id}/activate", handlers::activate_user)
-        .post("/admin/users/{id}/reset-password", handlers::reset_password)
-        .post("/activities/new", crate::http::activities::create_activity)
-        .post("/activities/{id}/edit", crate::http::activities::update_activity)
-        .post("/activities/{id}/archive", crate::http::activities::archive_activity)
-        .post("/records/{kind}/new", crate::http::activities::create_record)
-        .post("/records/{kind}/{id}/edit", crate::http::activities::update_record)
-        .post("/records/{kind}/{id}/archive", crate::http::activities::archive_record)
-        .get("/activities/{id}/attachments/{file}", crate::http::attachments::download)
-        .post("/handovers/new", crate::http::handovers::create)
-        .post("/handovers/confirm", crate::http::handovers::confirm_many)
-        .post("/handovers/{id}/confirm", crate::http::handovers::confirm)
-        .post("/handovers/{id}/correct", crate::http::handovers::correct)
-        .post("/equipment/state", crate::http::handovers::report_state)
-        .post("/handovers/{id}/hand-over", crate::http::handovers::hand_over)
-        .get("/handovers/{id}/photos/{file}", crate::http::attachments::download_photo)
-        .get("/exports/{file}", crate::http::exports::download)
-        .get("/imports/templates/{file}", crate::http::imports::template)
-        .post("/imports/{id}/confirm", crate::http::imports::confirm)
+        .get("/healthz", site::healthz)
+        .post("/lang", site::set_language)
+        .post("/login", account::login)
+        .post("/logout", account::logout)
+        .post("/account/password", account::change_password)
+        .post("/admin/users", users::create_user)
+        .post("/admin/users/{id}/deactivate", users::deactivate_user)
+        .post("/admin/users/{id}/activate", users::activate_user)
+        .post("/admin/users/{id}/reset-password", users::reset_password)
+        .post("/activities/new", activities::create_activity)
+        .post("/activities/{id}/edit", activities::update_activity)
+        .post("/activities/{id}/archive", activities::archive_activity)
+        .post("/records/{kind}/new", records::create_record)
+        .post("/records/{kind}/{id}/edit", records::update_record)
+        .post("/records/{kind}/{id}/archive", records::archive_record)
+        .get("/activities/{id}/attachments/{file}", attachments::download)
+        .post("/handovers/new", handovers::create)
+        .post("/handovers/confirm", handovers::confirm_many)
+        .post("/handovers/{id}/confirm", handovers::confirm)
+        .post("/handovers/{id}/correct", handovers::correct)
+        .post("/equipment/state", handovers::report_state)
+        .post("/handovers/{id}/hand-over", handovers::hand_over)
+        .get("/handovers/{id}/photos/{file}", attachments::download_photo)
+        .get("/exports/{file}", exports::download)
+        .get("/imports/templates/{file}", imports::template)
+        .post("/imports/{id}/confirm", imports::confirm)
 }
 
 /// Routes that take larger bodies than the rest: file uploads.
 fn upload_routes() -> Routes {
     Routes { router: Router::new(), listed: Vec::new() }
-        .post("/activities/{id}/attachments", crate::http::attachments::upload)
-        .post("/handovers/{id}/photos", crate::http::attachments::upload_photo)
-        .post("/imports/{id}", crate::http::imports::upload)
+        .post("/activities/{id}/attachments", attachments::upload)
+        .post("/handovers/{id}/photos", attachments::upload_photo)
+        .post("/imports/{id}", imports::upload)
 }
 
 /// Every endpoint the server answers besides static files: (method, path, kind).
@@ -286,15 +275,15 @@ fn router(settings: &Settings, addr: SocketAddr, db: Db) -> (Router, tokio::task
         .layer(DefaultBodyLimit::max(settings.auth.max_body_bytes))
         .layer(RequestBodyLimitLayer::new(settings.auth.max_body_bytes))
         .merge({
-            let limit = crate::http::attachments::MAX_FILE_BYTES + crate::http::attachments::ENVELOPE_BYTES;
+            let limit = attachments::MAX_FILE_BYTES + attachments::ENVELOPE_BYTES;
             upload_routes()
                 .router
                 .layer(DefaultBodyLimit::max(limit))
                 .layer(RequestBodyLimitLayer::new(limit))
         })
-        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::auth::resolve_user))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::resolve_user))
         .layer(session_layer)
-        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::auth::same_origin))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::same_origin))
         .merge(bundle_routes(&settings.site_root))
         .layer(SetResponseHeaderLayer::if_not_present(
             HeaderName::from_static("x-content-type-options"),

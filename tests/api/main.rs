@@ -1,6 +1,7 @@
 //! Integration tests: the real server on port 0, a real SurrealKV database in a temp folder.
 
 mod activities;
+mod architecture;
 mod attachments;
 mod audit;
 mod auth;

@@ -13,6 +13,11 @@ pub const USER_KEY: &str = "uid";
 /// The session key that holds when the user signed in (Unix seconds), for the absolute lifetime.
 pub const SINCE_KEY: &str = "since";
 
+/// Seconds since the Unix epoch, as `SINCE_KEY` holds them.
+pub fn now_secs() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
 /// Sessions as records of the `session` table.
 #[derive(Clone)]
 pub struct SurrealSessionStore {

@@ -9,7 +9,7 @@ use app::error::AppError;
 use surrealdb::types::RecordId;
 
 use super::Db;
-use super::repo::{OptionRecord, Records, condition, internal, invalid_row, scope_value};
+use super::query::{OptionRecord, Records, condition, internal, invalid_row, scope_value};
 use super::rows::{
     ActivityLinks, ActivityListRecord, ActivityRecord, GrantRefRecord, NameRecord, TitleRecord,
     activity_detail, first_count, key_of,

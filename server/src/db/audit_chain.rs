@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use surrealdb::types::SurrealValue;
 
 use super::Db;
-use super::repo::internal;
+use super::query::internal;
 
 /// One event as it is hashed: every value already in its canonical text.
 #[derive(Debug, Clone, SurrealValue)]

@@ -9,7 +9,7 @@ use app::error::AppError;
 use surrealdb::types::{RecordId, SurrealValue};
 
 use super::Db;
-use super::repo::{Records, condition, internal, invalid_row, scope_value};
+use super::query::{Records, condition, internal, invalid_row, scope_value};
 use super::rows::{EquipmentRecord, key_of};
 
 /// The `WHERE` clause of the filter and the scope.

@@ -13,7 +13,7 @@ use surrealdb::types::{RecordId, SurrealValue};
 
 use super::Db;
 use super::audit::{SaveError, actor, audited, execute, new_key};
-use super::repo::{internal as read_error, invalid_row};
+use super::query::{internal as read_error, invalid_row};
 use super::rows::key_of;
 
 #[derive(Debug, SurrealValue)]

@@ -2,6 +2,7 @@
 
 pub mod activities;
 mod activity_reads;
+pub mod attachments;
 pub mod audit;
 pub mod audit_chain;
 pub mod dashboard;
@@ -10,9 +11,11 @@ pub mod equipment;
 pub mod exports;
 pub mod handover_report;
 pub mod handovers;
+pub mod imports;
 pub mod indicators;
 pub mod migrations;
 mod overview;
+pub mod query;
 pub mod records;
 pub mod repo;
 pub mod rows;

@@ -5,7 +5,7 @@ use app::domain::{Overview, Scope};
 use app::error::AppError;
 
 use super::Db;
-use super::repo::{HELD, Records, condition, internal, scope_value};
+use super::query::{HELD, Records, condition, internal, scope_value};
 use super::rows::{CountRow, TrainedRecord, first_count};
 
 pub(super) async fn overview(db: &Db, scope: &Scope) -> Result<Overview, AppError> {

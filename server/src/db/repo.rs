@@ -12,49 +12,13 @@ use app::services::Repo;
 use surrealdb::types::{RecordId, SurrealValue};
 
 use super::Db;
+use super::query::{Records, condition, internal, invalid_row, scope_value};
 use super::rows::{GrantRecord, InstituteRecord, first_count};
 
 /// Reads the programme's records from SurrealDB.
 #[derive(Clone)]
 pub struct SurrealRepo {
     db: Db,
-}
-
-/// The record kinds a scope filters.
-#[derive(Clone, Copy)]
-pub(super) enum Records {
-    Grants,
-    Activities,
-    Institutes,
-    Equipment,
-}
-
-/// The `WHERE` condition that keeps `records` inside `scope`, using the bound `$scope`.
-pub(super) fn condition(scope: &Scope, records: Records) -> &'static str {
-    match (scope, records) {
-        (Scope::All, _) => "true",
-        (Scope::Donor(_), Records::Grants) => "donor = $scope",
-        (Scope::Donor(_), Records::Activities) => "$scope IN funding.donor_grant.donor",
-        (Scope::Donor(_), Records::Institutes) => {
-            "id IN array::flatten((SELECT VALUE institutes FROM activity WHERE archived = false AND $scope IN funding.donor_grant.donor))"
-        }
-        (Scope::Donor(_), Records::Equipment) => "donor_grant.donor = $scope",
-        (Scope::Institute(_), Records::Grants) => "false",
-        (Scope::Institute(_), Records::Activities) => "$scope IN institutes",
-        (Scope::Institute(_), Records::Institutes) => "id = $scope",
-        (Scope::Institute(_), Records::Equipment) => {
-            "id IN array::flatten((SELECT VALUE lines.equipment FROM handover WHERE archived = false AND institute = $scope))"
-        }
-    }
-}
-
-/// The value bound to `$scope`.
-pub(super) fn scope_value(scope: &Scope) -> Option<RecordId> {
-    match scope {
-        Scope::All => None,
-        Scope::Donor(key) => Some(RecordId::new("donor", key.as_str())),
-        Scope::Institute(key) => Some(RecordId::new("institute", key.as_str())),
-    }
 }
 
 impl SurrealRepo {
@@ -95,21 +59,6 @@ impl SurrealRepo {
     }
 }
 
-/// Logs a database failure and hides it from the browser.
-pub(crate) fn internal(error: surrealdb::Error) -> AppError {
-    tracing::error!(%error, "database query failed");
-    AppError::Internal
-}
-
-/// A stored row that breaks a domain rule: the schema should make this impossible.
-pub(super) fn invalid_row(error: app::domain::DomainError) -> AppError {
-    tracing::error!(%error, "stored record fails domain validation");
-    AppError::Internal
-}
-
-/// Activities that took place (implementation, finalisation, closed) count as training given.
-pub(super) const HELD: &str = "status IN [2, 3, 4]";
-
 #[derive(Debug, SurrealValue)]
 #[surreal(crate = "surrealdb::types")]
 struct HistoryRecord {
@@ -118,14 +67,6 @@ struct HistoryRecord {
     action: String,
     reason: Option<String>,
     actor_name: Option<String>,
-}
-
-#[derive(Debug, SurrealValue)]
-#[surreal(crate = "surrealdb::types")]
-pub(super) struct OptionRecord {
-    pub(super) id: RecordId,
-    pub(super) label: String,
-    pub(super) label_fr: String,
 }
 
 #[async_trait::async_trait]
@@ -336,7 +277,7 @@ impl Repo for SurrealRepo {
         user: &app::domain::CurrentUser,
         id: &str,
     ) -> Result<Option<app::domain::imports::ImportPreview>, AppError> {
-        crate::http::imports::preview(&self.db, user, id).await
+        super::imports::preview(&self.db, user, id).await
     }
 
     async fn dashboard(

@@ -6,7 +6,7 @@ use app::i18n::Locale;
 use surrealdb::types::{RecordId, SurrealValue};
 
 use super::Db;
-use super::repo::{OptionRecord, internal, invalid_row};
+use super::query::{OptionRecord, internal, invalid_row};
 use super::rows::key_of;
 
 #[derive(Debug, SurrealValue)]

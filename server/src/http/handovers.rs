@@ -16,9 +16,9 @@ use app::services::{self, valid_key};
 
 use crate::db::audit::SaveError;
 use crate::db::handovers::{self, Confirmed, NewHandover};
-use crate::http::account as handlers;
-use crate::http::activities::values;
-use crate::startup::AppState;
+use crate::http::form::values;
+use crate::http::respond::require;
+use crate::state::AppState;
 
 async fn back(
     session: &Session,
@@ -52,7 +52,7 @@ async fn record(
     pairs: Vec<(String, String)>,
     correcting: bool,
 ) -> Response {
-    let user = match handlers::require(user.as_ref().map(|e| &e.0), Permission::ConfirmReceipt) {
+    let user = match require(user.as_ref().map(|e| &e.0), Permission::ConfirmReceipt) {
         Ok(user) => user,
         Err(denied) => return denied.into_response(),
     };
@@ -150,7 +150,7 @@ pub async fn confirm_many(
     user: Option<axum::Extension<CurrentUser>>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    let user = match handlers::require(user.as_ref().map(|e| &e.0), Permission::ConfirmReceipt) {
+    let user = match require(user.as_ref().map(|e| &e.0), Permission::ConfirmReceipt) {
         Ok(user) => user,
         Err(denied) => return denied.into_response(),
     };
@@ -267,7 +267,7 @@ pub async fn create(
     user: Option<axum::Extension<CurrentUser>>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    let user = match handlers::require(user.as_ref().map(|e| &e.0), Permission::EditProgramme) {
+    let user = match require(user.as_ref().map(|e| &e.0), Permission::EditProgramme) {
         Ok(user) => user,
         Err(denied) => return denied.into_response(),
     };
@@ -348,7 +348,7 @@ pub async fn hand_over(
     Path(key): Path<String>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Response {
-    let user = match handlers::require(user.as_ref().map(|e| &e.0), Permission::EditProgramme) {
+    let user = match require(user.as_ref().map(|e| &e.0), Permission::EditProgramme) {
         Ok(user) => user,
         Err(denied) => return denied.into_response(),
     };

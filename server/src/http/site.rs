@@ -9,7 +9,7 @@ use serde::Deserialize;
 use app::domain::CurrentUser;
 use app::i18n::{LANG_COOKIE, Locale};
 
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// `GET /healthz`: 200 when the database answers, 503 otherwise.
 pub async fn healthz(State(state): State<AppState>) -> Response {

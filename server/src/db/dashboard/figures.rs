@@ -9,9 +9,9 @@ use app::error::AppError;
 use surrealdb::types::{RecordId, SurrealValue};
 
 use super::options::Named;
-use super::{ActivitySum, Clauses, GrantRow, HandoverRow, MoneyRow, count};
+use super::rows::{ActivitySum, Clauses, GrantRow, HandoverRow, MoneyRow, count};
 use crate::db::Db;
-use crate::db::repo::{internal, invalid_row};
+use crate::db::query::{internal, invalid_row};
 use crate::db::rows::key_of;
 
 #[derive(Debug, SurrealValue)]

@@ -6,27 +6,20 @@
 mod figures;
 mod options;
 mod recent;
+mod rows;
 
 use app::domain::dashboard::{Dashboard, DashboardFilter};
 use app::error::AppError;
-use surrealdb::types::{Decimal, RecordId, SurrealValue};
+use surrealdb::types::RecordId;
 
 use self::figures::{ActivityTotals, burn, by_donor, equipment, grant_money};
 pub use self::options::{donor_name, options};
 use self::recent::{RECENT, recent_activities, recent_bounds, recent_keys};
+use self::rows::{
+    ACTIVITIES, ActivitySum, Clauses, GrantRow, HandoverRow, MONEY, MoneyRow, REACH, count, live,
+};
 use super::Db;
-use super::repo::internal;
-
-/// The `WHERE` clauses of one filter, for the summary tables (see migration 0008), the
-/// activity list and the handovers. Every value is bound, never written into the statement.
-pub(super) struct Clauses {
-    pub(super) grants: String,
-    pub(super) transactions: String,
-    pub(super) activities: String,
-    pub(super) reach: String,
-    pub(super) list: String,
-    pub(super) handovers: String,
-}
+use super::query::internal;
 
 fn clauses(filter: &DashboardFilter, scoped: bool) -> Clauses {
     let mut g = vec!["archived = false"];
@@ -85,74 +78,6 @@ fn clauses(filter: &DashboardFilter, scoped: bool) -> Clauses {
     }
 }
 
-#[derive(Debug, SurrealValue)]
-#[surreal(crate = "surrealdb::types")]
-pub(super) struct GrantRow {
-    pub(super) id: RecordId,
-    pub(super) reference: String,
-    pub(super) title: String,
-    pub(super) title_fr: String,
-    pub(super) amount_minor: i64,
-    pub(super) currency: String,
-}
-
-/// A row of `transaction_summary`.
-#[derive(Debug, SurrealValue)]
-#[surreal(crate = "surrealdb::types")]
-pub(super) struct MoneyRow {
-    pub(super) grant: RecordId,
-    pub(super) kind: i64,
-    pub(super) year: i64,
-    pub(super) quarter: i64,
-    pub(super) rate: Decimal,
-    pub(super) total: i64,
-    pub(super) eur: i64,
-}
-
-/// A row of `activity_summary`.
-#[derive(Debug, SurrealValue)]
-#[surreal(crate = "surrealdb::types")]
-pub(super) struct ActivitySum {
-    pub(super) grants: Vec<RecordId>,
-    pub(super) country: String,
-    pub(super) year: i64,
-    pub(super) kind: String,
-    pub(super) activities: i64,
-    pub(super) police: i64,
-    pub(super) police_women: i64,
-    pub(super) gendarmerie: i64,
-    pub(super) gendarmerie_women: i64,
-    pub(super) justice: i64,
-    pub(super) justice_women: i64,
-    pub(super) other: i64,
-    pub(super) other_women: i64,
-    pub(super) instructors: i64,
-}
-
-#[derive(Debug, SurrealValue)]
-#[surreal(crate = "surrealdb::types")]
-pub(super) struct LineRow {
-    pub(super) quantity: i64,
-    pub(super) received: Option<i64>,
-    pub(super) unit_cost_minor: Option<i64>,
-    pub(super) currency: Option<String>,
-    pub(super) grant: Option<RecordId>,
-}
-
-#[derive(Debug, SurrealValue)]
-#[surreal(crate = "surrealdb::types")]
-pub(super) struct HandoverRow {
-    pub(super) institute: RecordId,
-    pub(super) name: String,
-    pub(super) name_fr: String,
-    pub(super) status: String,
-    pub(super) lines: Vec<LineRow>,
-}
-
-pub(super) fn count(n: i64) -> u64 {
-    u64::try_from(n).unwrap_or(0)
-}
-
 /// The summary columns, read as whole numbers (the database keeps its running sums as floats,
 /// exact far beyond any programme's amounts).
 const MONEY_COLUMNS: &str = "grant, kind, year, quarter, rate, <int> total AS total, <int> eur AS eur";
@@ -161,19 +86,6 @@ const ACTIVITY_COLUMNS: &str = "grants, country, year, kind, <int> activities AS
     <int> gendarmerie_women AS gendarmerie_women, <int> justice AS justice,
     <int> justice_women AS justice_women, <int> other AS other, <int> other_women AS other_women,
     <int> instructors AS instructors";
-
-/// The summaries (migrations 0008 and 0010) and the tables of their keys (0011).
-pub(super) const MONEY: (&str, &str) = ("transaction_summary", "money_key");
-pub(super) const ACTIVITIES: (&str, &str) = ("activity_summary", "activity_key");
-pub(super) const REACH: (&str, &str) = ("activity_reach", "reach_key");
-
-/// The live rows of a summary, fetched one by one through the table of its keys (migration
-/// 0011), optionally only those whose key matches `keys`: a scan of the summary table itself
-/// would step over every superseded version of its rows.
-pub(super) fn live((summary, key_table): (&str, &str), keys: Option<&str>) -> String {
-    let keys = keys.unwrap_or("true");
-    format!("(SELECT VALUE type::record('{summary}', record::id(id)) FROM {key_table} WHERE {keys})")
-}
 
 /// The grants a filter reaches, or `None` for all of them: a donor's grants (only the one
 /// picked, if it is the donor's), or the one grant picked.

@@ -5,9 +5,9 @@ use app::domain::{Country, NamedRef, Text};
 use app::error::AppError;
 use surrealdb::types::{RecordId, SurrealValue};
 
-use super::{ACTIVITIES, live};
+use super::rows::{ACTIVITIES, live};
 use crate::db::Db;
-use crate::db::repo::internal;
+use crate::db::query::internal;
 use crate::db::rows::key_of;
 
 #[derive(Debug, SurrealValue)]

@@ -7,9 +7,9 @@ use app::error::AppError;
 use chrono::NaiveDate;
 use surrealdb::types::{RecordId, SurrealValue};
 
-use super::count;
+use super::rows::count;
 use crate::db::Db;
-use crate::db::repo::{internal, invalid_row};
+use crate::db::query::{internal, invalid_row};
 use crate::db::rows::key_of;
 
 #[derive(Debug, SurrealValue)]

@@ -50,9 +50,9 @@ pub(super) async fn indicators(
     scope: &Scope,
 ) -> Result<Vec<Vec<Value>>, AppError> {
     use chrono::Datelike;
-    let condition = super::super::repo::condition(scope, super::super::repo::Records::Activities);
+    let condition = super::super::query::condition(scope, super::super::query::Records::Activities);
     let rows =
-        super::super::indicators::indicators(db, scope, condition, super::super::repo::scope_value(scope))
+        super::super::indicators::indicators(db, scope, condition, super::super::query::scope_value(scope))
             .await?;
     let (from, to) = (filter.from.map(|d| d.year()), filter.to.map(|d| d.year()));
     let mut out = Vec::new();

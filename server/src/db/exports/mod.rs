@@ -19,7 +19,7 @@ use surrealdb::types::{RecordId, SurrealValue, Value};
 
 use self::sources::{Lookup, Order, Rows, source, statements};
 use super::Db;
-use super::repo::internal;
+use super::query::internal;
 
 /// Records read per query.
 pub const BATCH: usize = 2_000;

@@ -10,7 +10,7 @@ use app::error::AppError;
 use surrealdb::types::RecordId;
 
 use super::super::Db;
-use super::super::repo::internal;
+use super::super::query::internal;
 use super::super::rows::key_of;
 
 /// Parts read side by side: the two cores of the machines here, twice over, so that a part

@@ -9,7 +9,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use surrealdb::types::{RecordId, SurrealValue};
 
 use super::Db;
-use super::repo::internal as read_error;
+use super::query::internal as read_error;
 use super::rows::key_of;
 
 mod write;
@@ -144,13 +144,13 @@ pub async fn detail(db: &Db, scope: &Scope, key: &str) -> Result<Option<Handover
         if !grants.contains(&item.grant_reference) {
             grants.push(item.grant_reference.clone());
         }
-        let currency = app::domain::Currency::parse(&item.currency).map_err(super::repo::invalid_row)?;
+        let currency = app::domain::Currency::parse(&item.currency).map_err(super::query::invalid_row)?;
         lines.push(HandoverLine {
             equipment: key_of(&item.id),
             description: Text::new(item.description.clone(), item.description_fr.clone()),
             quantity: count(line.quantity),
             serials: line.serials.clone().unwrap_or_default(),
-            unit_cost: Money::new(item.unit_cost_minor, currency).map_err(super::repo::invalid_row)?,
+            unit_cost: Money::new(item.unit_cost_minor, currency).map_err(super::query::invalid_row)?,
             grant_reference: item.grant_reference.clone(),
             received: count(line.received.unwrap_or(0)),
             serials_checked: line.serials_checked.clone().unwrap_or_default(),
@@ -159,7 +159,7 @@ pub async fn detail(db: &Db, scope: &Scope, key: &str) -> Result<Option<Handover
                 .as_deref()
                 .map(app::domain::EquipmentState::from_code)
                 .transpose()
-                .map_err(super::repo::invalid_row)?,
+                .map_err(super::query::invalid_row)?,
         });
     }
     if own_donor.is_some() && lines.is_empty() {
@@ -170,7 +170,7 @@ pub async fn detail(db: &Db, scope: &Scope, key: &str) -> Result<Option<Handover
         .map(|c| {
             Ok(Confirmation {
                 id: key_of(&c.id),
-                outcome: HandoverStatus::from_code(&c.outcome).map_err(super::repo::invalid_row)?,
+                outcome: HandoverStatus::from_code(&c.outcome).map_err(super::query::invalid_row)?,
                 confirmed_by: c.by_name.unwrap_or_default(),
                 confirmed_at: c.confirmed_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
                 remarks: c.remarks,
@@ -207,7 +207,7 @@ pub async fn detail(db: &Db, scope: &Scope, key: &str) -> Result<Option<Handover
         }),
         handed_over_on: h.handed_over_on.to_string(),
         handed_over_by: h.handed_over_by,
-        status: HandoverStatus::from_code(&h.status).map_err(super::repo::invalid_row)?,
+        status: HandoverStatus::from_code(&h.status).map_err(super::query::invalid_row)?,
         lines,
         confirmations,
         donors,
@@ -288,7 +288,7 @@ pub async fn list(
                 code: r.code,
                 institute: Text::new(r.institute_name, r.institute_name_fr),
                 handed_over_on: r.handed_over_on.to_string(),
-                status: HandoverStatus::from_code(&r.status).map_err(super::repo::invalid_row)?,
+                status: HandoverStatus::from_code(&r.status).map_err(super::query::invalid_row)?,
                 items,
                 outstanding: items.saturating_sub(received),
             })

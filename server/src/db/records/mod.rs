@@ -11,7 +11,7 @@ use app::domain::records::{
     Input, RecordForm, RecordKind, RecordQuery, RecordRow, Source, Target, target_values,
 };
 use app::domain::{Currency, Money, NamedRef, Page, PageRequest, Text};
-use app::error::{AppError, FieldError};
+use app::error::AppError;
 use app::i18n::{Locale, fmt_date, fmt_money};
 use chrono::NaiveDate;
 use surrealdb::types::{Number, Object, RecordId, SurrealValue, Value};
@@ -22,10 +22,6 @@ use super::rows::key_of;
 mod save;
 
 pub use save::{archive, check, create, create_all, update};
-
-fn field(field: &str, code: &str) -> FieldError {
-    FieldError { field: field.to_owned(), message: code.to_owned() }
-}
 
 /// The field shown to name a record of `source` in lists and choices.
 fn display_field(source: Source) -> &'static str {
@@ -68,7 +64,7 @@ pub(crate) async fn choices(db: &Db, source: Source) -> Result<Vec<NamedRef>, Ap
         source.table()
     );
     let rows: Vec<Choice> =
-        db.query(sql).await.map_err(super::repo::internal)?.take(0).map_err(super::repo::internal)?;
+        db.query(sql).await.map_err(super::query::internal)?.take(0).map_err(super::query::internal)?;
     Ok(rows
         .into_iter()
         .map(|c| {
@@ -109,9 +105,9 @@ pub async fn form_values(
         .query("SELECT * FROM ONLY $id;")
         .bind(("id", RecordId::new(kind.table(), key)))
         .await
-        .map_err(super::repo::internal)?
+        .map_err(super::query::internal)?
         .take(0)
-        .map_err(super::repo::internal)?;
+        .map_err(super::query::internal)?;
     let Some(Value::Object(record)) = record else {
         return Ok(None);
     };
@@ -284,9 +280,9 @@ pub async fn list(
         .bind(("limit", i64::from(page.per_page)))
         .bind(("start", i64::try_from(page.offset()).unwrap_or(i64::MAX)))
         .await
-        .map_err(super::repo::internal)?;
-    let rows: Vec<Value> = response.take(0).map_err(super::repo::internal)?;
-    let total: Option<i64> = response.take((1, "total")).map_err(super::repo::internal)?;
+        .map_err(super::query::internal)?;
+    let rows: Vec<Value> = response.take(0).map_err(super::query::internal)?;
+    let total: Option<i64> = response.take((1, "total")).map_err(super::query::internal)?;
     let items = rows
         .into_iter()
         .filter_map(|row| match row {

@@ -7,9 +7,9 @@ use app::domain::{Currency, CurrentUser, Money, Rate};
 use app::error::FieldError;
 use surrealdb::types::{Object, RecordId, SurrealValue, Value};
 
-use super::field;
 use crate::db::Db;
 use crate::db::audit::{SaveError, actor, audited, execute, internal, new_key};
+use crate::db::query::field;
 
 /// The stored value of one checked field.
 fn stored(kind: RecordKind, name: &str, value: &FieldValue) -> Value {

@@ -18,7 +18,7 @@ use app::error::AppError;
 
 use crate::db::Db;
 use crate::db::rows::key_of;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// The byte-order mark that tells Excel a file is UTF-8.
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";
