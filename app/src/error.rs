@@ -4,8 +4,6 @@ use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
-use crate::i18n::{Locale, Msg};
-
 /// A problem with one field of a form, by field name and message key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {
@@ -44,14 +42,6 @@ impl AppError {
             AppError::Invalid(_) => 422,
             AppError::Conflict => 409,
             AppError::Internal | AppError::Transport(_) => 500,
-        }
-    }
-
-    /// A sentence for the user, in their language.
-    pub fn user_message(&self, locale: Locale) -> &'static str {
-        match self {
-            AppError::NotFound => Msg::NotFoundBody.text(locale),
-            _ => Msg::ErrorBody.text(locale),
         }
     }
 }

@@ -18,6 +18,8 @@ struct Crate {
     items: BTreeMap<Module, BTreeSet<String>>,
     /// `pub use` lines: (module, name it is known by) → the path it stands for.
     reexports: BTreeMap<(Module, String), Vec<String>>,
+    /// `pub use x::*` lines: module → the paths of the modules it re-exports whole.
+    globs: BTreeMap<Module, Vec<Vec<String>>>,
     /// Every path a module names.
     uses: BTreeMap<Module, Vec<Vec<String>>>,
 }
@@ -210,6 +212,31 @@ fn names_after<'t>(text: &'t str, keyword: &str) -> impl Iterator<Item = &'t str
     })
 }
 
+/// Types that a macro invocation at the top of a file declares: in `coded_enum!(… Theme { … })`,
+/// each line that is a capitalised name and an opening brace.
+fn macro_items(code: &str) -> Vec<String> {
+    let (mut inside, mut out) = (false, Vec::new());
+    for line in code.lines() {
+        let head: String = line.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+        let after = line[head.len()..].trim_start();
+        if !head.is_empty()
+            && head != "macro_rules"
+            && (after.starts_with("!(") || after.starts_with("!{") || after.starts_with("! {"))
+        {
+            inside = true;
+        } else if inside && (line.starts_with(')') || line.starts_with('}')) {
+            inside = false;
+        } else if inside
+            && let Some(name) = line.trim().strip_suffix('{').map(str::trim)
+            && name.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+            && name.chars().all(|c| c.is_alphanumeric() || c == '_')
+        {
+            out.push(name.to_owned());
+        }
+    }
+    out
+}
+
 /// Paths in code that start at `crate`, `super` or `self`: `crate::db::Db`.
 fn inline_paths(code: &str, roots: &[&str]) -> Vec<Vec<String>> {
     let mut out = Vec::new();
@@ -235,6 +262,7 @@ impl Crate {
             files: BTreeMap::new(),
             items: BTreeMap::new(),
             reexports: BTreeMap::new(),
+            globs: BTreeMap::new(),
             uses: BTreeMap::new(),
         };
         for path in paths {
@@ -247,6 +275,7 @@ impl Crate {
                 items.extend(names_after(&code, keyword).map(str::to_owned));
             }
             items.extend(names_after(&code, "macro_rules! ").map(str::to_owned));
+            items.extend(macro_items(&code));
             let mut uses = Vec::new();
             for (at, _) in code.match_indices("use ") {
                 let line_start = code[..at].rfind('\n').map_or(0, |n| n + 1);
@@ -257,7 +286,9 @@ impl Crate {
                 let Some(end) = code[at..].find(';') else { continue };
                 let public = lead.starts_with("pub");
                 for (segments, name) in expand(&[], &code[at + 4..at + end]) {
-                    if public {
+                    if public && name == "*" {
+                        krate.globs.entry(module.clone()).or_default().push(segments.clone());
+                    } else if public {
                         krate.reexports.insert((module.clone(), name), segments.clone());
                     }
                     uses.push(segments);
@@ -318,10 +349,11 @@ impl Crate {
 
     /// The modules `module` re-exports whole (`pub use x::*`).
     fn globs<'s>(&'s self, module: &'s Module) -> impl Iterator<Item = Module> + 's {
-        self.reexports
-            .iter()
-            .filter(move |((m, name), _)| m == module && name == "*")
-            .filter_map(move |(_, segments)| self.absolute(module, &segments[..segments.len() - 1]))
+        self.globs
+            .get(module)
+            .into_iter()
+            .flatten()
+            .filter_map(move |segments| self.absolute(module, &segments[..segments.len() - 1]))
     }
 
     /// The file module that defines what `path` names.
@@ -465,7 +497,16 @@ fn the_checker_finds_a_cycle_through_a_re_export() {
         std::fs::create_dir_all(path.parent().expect("a parent")).expect("a folder");
         std::fs::write(path, text).expect("a file");
     };
-    write("lib.rs", "pub mod db;\npub mod http;\n");
+    write(
+        "lib.rs",
+        "pub mod codes;\npub mod db;\npub mod http;\npub mod kinds;\npub use codes::*;\npub use kinds::*;\n",
+    );
+    // Found through the first of two globs, and declared by a macro: no edge back to the root.
+    write(
+        "codes.rs",
+        "macro_rules! coded { ($n:ident {}) => { pub enum $n {} } }\ncoded!(\n    Theme {\n    }\n);\n",
+    );
+    write("kinds.rs", "pub struct Kind;\npub fn f(_: crate::Theme) {}\n");
     write("db/mod.rs", "mod repo;\npub use repo::internal;\npub struct Db;\n");
     // `repo` names `Db` from its parent, which re-exports `repo`: a cycle of two.
     write("db/repo.rs", "use super::Db;\npub fn internal(_: &Db) {}\n");

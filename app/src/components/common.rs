@@ -56,7 +56,7 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
         } else {
             format!("{}?{}", location.pathname.get(), search)
         };
-        format!("/login?next={}", encode_component(&here))
+        format!("/login?next={}", crate::domain::query_string::encode_component(&here))
     };
     let action = if error == AppError::Unauthorized {
         view! { <a class="button" href=sign_in>{tr(Msg::SignIn)}</a> }.into_any()
@@ -103,20 +103,6 @@ pub fn Pager(
     }
 }
 
-/// Percent-encodes a URL query component (RFC 3986 unreserved characters pass).
-pub fn encode_component(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                out.push(byte as char)
-            }
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
-}
-
 /// The form that uploads one file (an attendance sheet, a photo of a handover) to `action`:
 /// the same accepted types and hint everywhere, checked again by the server.
 pub fn upload_form(action: String, id: &'static str, button: &'static str) -> impl IntoView {
@@ -127,16 +113,5 @@ pub fn upload_form(action: String, id: &'static str, button: &'static str) -> im
             <button type="submit" class=button>{tr(Msg::Upload)}</button>
             <p class="hint">{tr(Msg::AttachHint)}</p>
         </form>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::encode_component;
-
-    #[test]
-    fn query_components_are_encoded() {
-        assert_eq!(encode_component("/activities?page=2"), "/activities%3Fpage%3D2");
-        assert_eq!(encode_component("é"), "%C3%A9");
     }
 }

@@ -103,7 +103,9 @@ impl AuditFilter {
             ("action", &self.action),
         ]
         .into_iter()
-        .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}={}", crate::components::encode_component(v))))
+        .filter_map(|(k, v)| {
+            v.as_ref().map(|v| format!("{k}={}", crate::domain::query_string::encode_component(v)))
+        })
         .collect::<Vec<_>>()
         .join("&")
     }

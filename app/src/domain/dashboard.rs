@@ -64,7 +64,9 @@ impl DashboardFilter {
                 ("theme", self.theme.clone()),
                 ("pillar", self.pillar.clone()),
             ])
-            .filter_map(|(k, v)| v.map(|v| format!("{k}={}", crate::components::encode_component(&v))))
+            .filter_map(|(k, v)| {
+                v.map(|v| format!("{k}={}", crate::domain::query_string::encode_component(&v)))
+            })
             .collect::<Vec<_>>()
             .join("&")
     }

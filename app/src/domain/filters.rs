@@ -107,7 +107,7 @@ impl ActivityFilter {
         }
         pairs
             .into_iter()
-            .map(|(k, v)| format!("{k}={}", crate::components::encode_component(&v)))
+            .map(|(k, v)| format!("{k}={}", crate::domain::query_string::encode_component(&v)))
             .collect::<Vec<_>>()
             .join("&")
     }
@@ -150,7 +150,9 @@ impl EquipmentFilter {
             ("state", &self.state),
         ]
         .into_iter()
-        .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}={}", crate::components::encode_component(v))))
+        .filter_map(|(k, v)| {
+            v.as_ref().map(|v| format!("{k}={}", crate::domain::query_string::encode_component(v)))
+        })
         .collect::<Vec<_>>()
         .join("&")
     }

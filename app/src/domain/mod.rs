@@ -9,6 +9,7 @@ mod auth;
 mod codes;
 pub mod dashboard;
 mod dates;
+mod domain_error;
 pub mod exports;
 mod filters;
 pub mod form_values;
@@ -16,40 +17,15 @@ pub mod handovers;
 pub mod imports;
 mod money;
 mod participants;
+pub mod query_string;
 pub mod records;
 mod views;
 
 pub use auth::{AdminFlash, Binding, CurrentUser, Permission, Role, Scope, UserFormOptions, UserRow};
 pub use codes::*;
 pub use dates::{DateRange, parse_date};
+pub use domain_error::DomainError;
 pub use filters::{ActivityFilter, ActivitySort, EquipmentFilter};
 pub use money::{Currency, Money, Rate};
 pub use participants::{Headcount, Participants, Service};
 pub use views::*;
-
-use serde::{Deserialize, Serialize};
-
-/// Why a value was refused. Shown to users through the translation layer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-pub enum DomainError {
-    #[error("not an ISO 4217 currency code: {0:?}")]
-    Currency(String),
-    #[error("not an ISO 3166 country code: {0:?}")]
-    Country(String),
-    #[error("amount must not be negative")]
-    NegativeAmount,
-    #[error("amount too large")]
-    AmountTooLarge,
-    #[error("not an amount: {0:?}")]
-    AmountFormat(String),
-    #[error("not an exchange rate: {0:?}")]
-    RateFormat(String),
-    #[error("not a date (YYYY-MM-DD): {0:?}")]
-    DateFormat(String),
-    #[error("end date is before start date")]
-    EndBeforeStart,
-    #[error("{women} women among {total} participants")]
-    MoreWomenThanParticipants { women: u32, total: u32 },
-    #[error("unknown {list} code {code:?}")]
-    UnknownCode { list: String, code: String },
-}

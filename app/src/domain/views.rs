@@ -315,12 +315,6 @@ pub struct IndicatorCell {
     pub actual: Option<u64>,
 }
 
-impl From<crate::i18n::Msg> for Text {
-    fn from(msg: crate::i18n::Msg) -> Self {
-        Text::new(msg.text(Locale::En), msg.text(Locale::Fr))
-    }
-}
-
 impl From<super::records::Pair> for Text {
     fn from(pair: super::records::Pair) -> Self {
         Text::new(pair.0, pair.1)

@@ -1,6 +1,7 @@
 //! Names of coded values in each language.
 
 use super::Locale;
+use crate::domain::records::{Choices, ORG_TYPES, TRANSACTION_KINDS, UNITS};
 use crate::domain::{
     ActivityKind, ActivityStatus, Country, EquipmentCategory, EquipmentState, GrantStatus, HandoverStatus,
     InstituteKind, Role, Service, Theme,
@@ -194,4 +195,26 @@ pub fn country_name(locale: Locale, country: &Country) -> String {
         _ => return country.code().to_owned(),
     };
     pick(locale, names).to_owned()
+}
+
+impl Choices {
+    /// `(code, English, French)` for each choice, in display order.
+    pub fn options(self) -> Vec<(String, &'static str, &'static str)> {
+        fn labelled<T: Label + Copy>(
+            items: &[T],
+            code: fn(T) -> &'static str,
+        ) -> Vec<(String, &'static str, &'static str)> {
+            items.iter().map(|i| (code(*i).to_owned(), i.label(Locale::En), i.label(Locale::Fr))).collect()
+        }
+        match self {
+            Choices::OrgType => ORG_TYPES.iter().map(|(c, p)| (c.to_string(), p.0, p.1)).collect(),
+            Choices::TransactionKind => {
+                TRANSACTION_KINDS.iter().map(|(c, p)| (c.to_string(), p.0, p.1)).collect()
+            }
+            Choices::IndicatorUnit => UNITS.iter().map(|(c, p)| ((*c).to_owned(), p.0, p.1)).collect(),
+            Choices::GrantStatus => labelled(GrantStatus::ALL, GrantStatus::code),
+            Choices::InstituteKind => labelled(InstituteKind::ALL, InstituteKind::code),
+            Choices::EquipmentCategory => labelled(EquipmentCategory::ALL, EquipmentCategory::code),
+        }
+    }
 }

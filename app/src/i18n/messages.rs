@@ -1265,3 +1265,19 @@ impl Msg {
         }
     }
 }
+
+impl crate::error::AppError {
+    /// A sentence for the user, in their language.
+    pub fn user_message(&self, locale: Locale) -> &'static str {
+        match self {
+            crate::error::AppError::NotFound => Msg::NotFoundBody.text(locale),
+            _ => Msg::ErrorBody.text(locale),
+        }
+    }
+}
+
+impl From<Msg> for crate::domain::Text {
+    fn from(msg: Msg) -> Self {
+        crate::domain::Text::new(msg.text(Locale::En), msg.text(Locale::Fr))
+    }
+}

@@ -170,7 +170,7 @@ async fn serve(state: &AppState, owner: Owner<'_>, file: &str) -> Response {
     let disposition = format!(
         "attachment; filename=\"{}\"; filename*=UTF-8''{}",
         stored.name.replace(|c: char| !c.is_ascii() || c == '"', "_"),
-        app::components::encode_component(&stored.name)
+        app::domain::query_string::encode_component(&stored.name)
     );
     (
         [

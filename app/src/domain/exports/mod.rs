@@ -198,7 +198,7 @@ impl ExportFilter {
             ("bom", self.bom.then(|| "1".to_owned())),
         ]
         .into_iter()
-        .filter_map(|(k, v)| v.map(|v| format!("{k}={}", crate::components::encode_component(&v))))
+        .filter_map(|(k, v)| v.map(|v| format!("{k}={}", crate::domain::query_string::encode_component(&v))))
         .collect::<Vec<_>>()
         .join("&")
     }

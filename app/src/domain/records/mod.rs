@@ -11,8 +11,8 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::Rate;
 use super::form_values::FormValues;
-use super::{EquipmentCategory, GrantStatus, InstituteKind, Rate};
 use crate::error::FieldError;
 
 /// Rows offered for an indicator's targets.
@@ -76,7 +76,7 @@ pub enum Choices {
     EquipmentCategory,
 }
 
-const ORG_TYPES: &[(i64, Pair)] = &[
+pub(crate) const ORG_TYPES: &[(i64, Pair)] = &[
     (10, Pair("Government", "Gouvernement")),
     (15, Pair("Other public sector", "Autre secteur public")),
     (21, Pair("International NGO", "ONG internationale")),
@@ -87,7 +87,7 @@ const ORG_TYPES: &[(i64, Pair)] = &[
     (90, Pair("Other", "Autre")),
 ];
 
-const TRANSACTION_KINDS: &[(i64, Pair)] = &[
+pub(crate) const TRANSACTION_KINDS: &[(i64, Pair)] = &[
     (1, Pair("Incoming funds", "Fonds reçus")),
     (2, Pair("Outgoing commitment", "Engagement")),
     (3, Pair("Disbursement", "Décaissement")),
@@ -97,7 +97,7 @@ const TRANSACTION_KINDS: &[(i64, Pair)] = &[
 /// IATI TransactionType of an expenditure: the kind capped by the grant's amount.
 pub const EXPENDITURE: i64 = 4;
 
-const UNITS: &[(&str, Pair)] = &[
+pub(crate) const UNITS: &[(&str, Pair)] = &[
     ("people", Pair("People", "Personnes")),
     ("women", Pair("Women", "Femmes")),
     ("curricula", Pair("Curricula", "Programmes de formation")),
@@ -110,27 +110,6 @@ impl Choices {
     /// Whether the code is stored as an integer.
     pub fn numeric(self) -> bool {
         matches!(self, Choices::OrgType | Choices::TransactionKind)
-    }
-
-    /// `(code, English, French)` for each choice, in display order.
-    pub fn options(self) -> Vec<(String, &'static str, &'static str)> {
-        use crate::i18n::{Label, Locale};
-        fn labelled<T: Label + Copy>(
-            items: &[T],
-            code: fn(T) -> &'static str,
-        ) -> Vec<(String, &'static str, &'static str)> {
-            items.iter().map(|i| (code(*i).to_owned(), i.label(Locale::En), i.label(Locale::Fr))).collect()
-        }
-        match self {
-            Choices::OrgType => ORG_TYPES.iter().map(|(c, p)| (c.to_string(), p.0, p.1)).collect(),
-            Choices::TransactionKind => {
-                TRANSACTION_KINDS.iter().map(|(c, p)| (c.to_string(), p.0, p.1)).collect()
-            }
-            Choices::IndicatorUnit => UNITS.iter().map(|(c, p)| ((*c).to_owned(), p.0, p.1)).collect(),
-            Choices::GrantStatus => labelled(GrantStatus::ALL, GrantStatus::code),
-            Choices::InstituteKind => labelled(InstituteKind::ALL, InstituteKind::code),
-            Choices::EquipmentCategory => labelled(EquipmentCategory::ALL, EquipmentCategory::code),
-        }
     }
 
     /// The label of a stored code, or the code itself when unknown.
@@ -336,13 +315,13 @@ impl RecordQuery {
     pub fn to_query(&self) -> String {
         let mut parts = Vec::new();
         if !self.q.is_empty() {
-            parts.push(format!("q={}", crate::components::encode_component(&self.q)));
+            parts.push(format!("q={}", crate::domain::query_string::encode_component(&self.q)));
         }
         if let Some(parent) = &self.parent {
-            parts.push(format!("parent={}", crate::components::encode_component(parent)));
+            parts.push(format!("parent={}", crate::domain::query_string::encode_component(parent)));
         }
         if let Some(sort) = &self.sort {
-            parts.push(format!("sort={}", crate::components::encode_component(sort)));
+            parts.push(format!("sort={}", crate::domain::query_string::encode_component(sort)));
         }
         if self.archived {
             parts.push("archived=1".to_owned());

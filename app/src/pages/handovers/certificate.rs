@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use super::{date_text, status_badge};
+use super::parts::{date_text, status_badge};
 use crate::api::get_handover;
 use crate::components::i18n::{tr, tr_fmt, tr_text, use_locale};
 use crate::components::{ErrorView, loading};

@@ -10,25 +10,17 @@ use crate::components::i18n::{tr, tr_fmt, tr_label, tr_text};
 use crate::components::{ErrorView, PageHeader, Pager, loading};
 use crate::domain::{HandoverStatus, PageRequest, Permission};
 use crate::error::AppError;
-use crate::i18n::{Msg, fmt_date, fmt_int};
+use crate::i18n::{Msg, fmt_int};
 
 mod certificate;
 mod detail;
 mod new;
+mod parts;
 
 pub use certificate::CertificatePage;
 pub use detail::HandoverPage;
 pub use new::NewHandoverPage;
-
-fn status_badge(status: HandoverStatus) -> impl IntoView {
-    view! { <span class=format!("status status-{}", status.code()) data-testid="status">{tr_label(status)}</span> }
-}
-
-fn date_text(iso: &str) -> impl Fn() -> String + Send + Sync + 'static + use<> {
-    let date = chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d").ok();
-    let iso = iso.to_owned();
-    tr_fmt(move |l| date.map(|d| fmt_date(l, d)).unwrap_or_else(|| iso.clone()))
-}
+use parts::{date_text, status_badge};
 
 /// `/handovers`.
 #[component]
