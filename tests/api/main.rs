@@ -5,6 +5,7 @@ mod architecture;
 mod attachments;
 mod audit;
 mod auth;
+mod concurrency;
 mod dashboard;
 mod demo;
 mod exports;

@@ -6,15 +6,49 @@ use leptos_meta::Title;
 
 use super::i18n::{tr, tr_fmt, use_locale};
 use crate::error::AppError;
-use crate::i18n::{Msg, fmt_page_of, fmt_showing};
+use crate::i18n::{Locale, Msg, fmt_page_of, fmt_showing};
+
+/// The document's `<title>`, written by `text` in the page's language.
+///
+/// On the server it is a plain string, worked out now while the page's reactive owner lives:
+/// `leptos_meta` 0.8.7 reads a title's text only after the page has rendered (in
+/// `TitleContext::as_string`, when it writes the `<head>`), and a closure reading the language
+/// signal then panics, its owner disposed and no arena active, once requests render side by
+/// side. That text is also written raw into `<title>` there, so it is escaped here. In the
+/// browser the title follows the language.
+#[component]
+pub fn PageTitle<F>(text: F) -> impl IntoView
+where
+    F: Fn(Locale) -> String + Send + Sync + 'static,
+{
+    let locale = use_locale();
+    #[cfg(feature = "ssr")]
+    let text: leptos::text_prop::TextProp = escape_title(&text(locale.get_untracked())).into();
+    #[cfg(not(feature = "ssr"))]
+    let text: leptos::text_prop::TextProp = (move || text(locale.get())).into();
+    view! { <Title text=text/> }
+}
+
+/// Text made safe inside `<title>` (raw text up to `</title>`; entities are read).
+#[cfg_attr(not(feature = "ssr"), allow(dead_code))]
+fn escape_title(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
 
 /// The title and one-line introduction of a page.
 #[component]
 pub fn PageHeader(title: Msg, #[prop(optional)] intro: Option<Msg>) -> impl IntoView {
-    let locale = use_locale();
-    let page_title = move || format!("{} · aidtrail", title.text(locale.get()));
     view! {
-        <Title text=page_title/>
+        <PageTitle text=move |l| format!("{} · aidtrail", title.text(l))/>
         <div class="page-header">
             <h1>{tr(title)}</h1>
             {intro.map(|m| view! { <p class="lead">{tr(m)}</p> })}
@@ -113,5 +147,19 @@ pub fn upload_form(action: String, id: &'static str, button: &'static str) -> im
             <button type="submit" class=button>{tr(Msg::Upload)}</button>
             <p class="hint">{tr(Msg::AttachHint)}</p>
         </form>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_title_cannot_close_its_element() {
+        assert_eq!(
+            escape_title("X</title><img src=x onerror=alert(1)> & co"),
+            "X&lt;/title&gt;&lt;img src=x onerror=alert(1)&gt; &amp; co"
+        );
+        assert_eq!(escape_title("Atelier · Bamako"), "Atelier · Bamako");
     }
 }

@@ -6,6 +6,6 @@ mod filters;
 pub mod i18n;
 pub mod layout;
 
-pub use common::{EmptyState, ErrorView, PageHeader, Pager, loading, upload_form};
+pub use common::{EmptyState, ErrorView, PageHeader, PageTitle, Pager, loading, upload_form};
 pub use filters::{Choice, country_choices, filter_select, ref_choices, year_choices};
 pub use layout::Layout;

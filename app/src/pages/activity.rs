@@ -1,12 +1,11 @@
 //! One activity: when, where, who took part, who taught, who paid.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::{get_activity, get_activity_history, get_current_user, list_attachments};
 use crate::components::i18n::{tr, tr_fmt, tr_label, tr_text, use_locale};
-use crate::components::{ErrorView, loading, upload_form};
+use crate::components::{ErrorView, PageTitle, loading, upload_form};
 use crate::domain::{ActivityDetail, Instructor, Service};
 use crate::domain::{AttachmentRow, HistoryEntry, Permission};
 use crate::error::AppError;
@@ -161,13 +160,12 @@ pub(crate) fn history_view(history: Vec<HistoryEntry>) -> impl IntoView {
 }
 
 fn activity_view(a: ActivityDetail) -> impl IntoView {
-    let locale = use_locale();
     let title = a.title.clone();
-    let page_title = move || format!("{} · aidtrail", title.get(locale.get()));
+    let page_title = move |l| format!("{} · aidtrail", title.get(l));
     let (planned, actual) = (a.planned, a.actual);
     let (country, city, venue) = (a.country.clone(), a.city.clone(), a.venue.clone());
     view! {
-        <Title text=page_title/>
+        <PageTitle text=page_title/>
         <article class="activity">
             <header class="page-header">
                 <p class="eyebrow">{tr_label(a.kind)} " · " {tr_label(a.status)}</p>

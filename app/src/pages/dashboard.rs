@@ -2,13 +2,14 @@
 //! whole programme. Filters live in the address, so a view can be bookmarked, shared, printed.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::{get_dashboard, get_dashboard_options, list_indicators};
 use crate::components::charts::{bar_chart, line_chart, stacked_chart};
-use crate::components::i18n::{tr, tr_fmt, tr_label, tr_text, use_locale};
-use crate::components::{ErrorView, country_choices, filter_select, loading, ref_choices, year_choices};
+use crate::components::i18n::{tr, tr_fmt, tr_label, tr_text};
+use crate::components::{
+    ErrorView, PageTitle, country_choices, filter_select, loading, ref_choices, year_choices,
+};
 use crate::domain::dashboard::{Dashboard, DashboardFilter, DashboardOptions};
 use crate::domain::{IndicatorRow, Money, Text, Theme};
 use crate::error::AppError;
@@ -92,15 +93,12 @@ fn money_cell(value: &Money) -> impl IntoView + use<> {
 }
 
 fn dashboard_view(d: Dashboard, options: DashboardOptions, indicators: Vec<IndicatorRow>) -> impl IntoView {
-    let locale = use_locale();
     let heading: Text = match &d.donor {
         Some(donor) => donor.name.clone(),
         None => Msg::WholeProgramme.into(),
     };
     let page_title = heading.clone();
-    let title = move || {
-        format!("{} · {} · aidtrail", Msg::DashboardTitle.text(locale.get()), page_title.get(locale.get()))
-    };
+    let title = move |l| format!("{} · {} · aidtrail", Msg::DashboardTitle.text(l), page_title.get(l));
     let (people, women, instructors, institutes, activities) =
         (d.people_trained(), d.women_trained(), d.instructors, d.institutes_reached, d.activity_count());
     let grants = d
@@ -232,7 +230,7 @@ fn dashboard_view(d: Dashboard, options: DashboardOptions, indicators: Vec<Indic
         }
     });
     view! {
-        <Title text=title/>
+        <PageTitle text=title/>
         <div class="page-header">
             <h1>{tr(Msg::DashboardTitle)} " · " <span data-testid="dashboard-donor">{tr_text(heading)}</span></h1>
             <p class="lead">{tr(Msg::DashboardIntro)}</p>

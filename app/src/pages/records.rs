@@ -4,14 +4,13 @@
 //! user back here with what they typed and the errors by field.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::activity::history_view;
 use super::form_fields::{Fields, error_line, has_error, input, live_check, select, textarea, value};
 use crate::api::{get_current_user, get_record_form, get_record_history, list_records, take_form_state};
-use crate::components::i18n::{tr, tr_text, use_locale};
-use crate::components::{ErrorView, PageHeader, Pager, loading};
+use crate::components::i18n::{tr, tr_text};
+use crate::components::{ErrorView, PageHeader, PageTitle, Pager, loading};
 use crate::domain::records::{
     Field, Input, RecordForm, RecordKind, RecordQuery, RecordRow, Source, TARGET_ROWS, parse_record,
 };
@@ -134,12 +133,10 @@ fn list_view(
     parents: Vec<RecordRow>,
     editor: bool,
 ) -> impl IntoView {
-    let locale = use_locale();
     let (plural, _) = kind.names();
     let base = format!("/records/{}", kind.slug());
-    let title = move || {
-        format!("{} · aidtrail", if locale.get() == crate::i18n::Locale::Fr { plural.1 } else { plural.0 })
-    };
+    let title =
+        move |l| format!("{} · aidtrail", if l == crate::i18n::Locale::Fr { plural.1 } else { plural.0 });
     let listed: Vec<&'static Field> = kind.fields().iter().filter(|f| f.listed).collect();
     let numeric = |f: &Field| matches!(f.input, Input::Amount { .. } | Input::Integer);
     let head = listed
@@ -224,7 +221,7 @@ fn list_view(
         .into_any()
     };
     view! {
-        <Title text=title/>
+        <PageTitle text=title/>
         <div class="page-header">
             <h1>{tr_text(plural.into())}</h1>
             {editor.then(|| view! { <a class="button" href=new data-testid="new-record">{tr(Msg::NewRecord)}</a> })}
@@ -405,7 +402,6 @@ fn targets_view(f: &Fields<'_>, label: Text) -> impl IntoView + use<> {
 }
 
 fn form_view(form: RecordForm, id: Option<String>) -> impl IntoView {
-    let locale = use_locale();
     let kind = form.kind;
     let (_, singular) = kind.names();
     let slug = kind.slug();
@@ -426,7 +422,7 @@ fn form_view(form: RecordForm, id: Option<String>) -> impl IntoView {
         None => Text::new(format!("New {}", singular.0), format!("Nouveau : {}", singular.1)),
     };
     let page_title = heading.clone();
-    let title = move || format!("{} · aidtrail", page_title.get(locale.get()));
+    let title = move |l| format!("{} · aidtrail", page_title.get(l));
     let editable = form.can_edit && !form.archived;
     let f = Fields { values: &form.values, errors: RwSignal::new(form.errors.clone()) };
     let on_change = live_check(f.errors, move |v| parse_record(kind, v).err().unwrap_or_default());
@@ -443,7 +439,7 @@ fn form_view(form: RecordForm, id: Option<String>) -> impl IntoView {
         _ => None,
     };
     view! {
-        <Title text=title/>
+        <PageTitle text=title/>
         <div class="page-header">
             <h1>{tr_text(heading)}</h1>
         </div>

@@ -1,13 +1,12 @@
 //! The printable handover certificate.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use super::parts::{date_text, status_badge};
 use crate::api::get_handover;
 use crate::components::i18n::{tr, tr_fmt, tr_text, use_locale};
-use crate::components::{ErrorView, loading};
+use crate::components::{ErrorView, PageTitle, loading};
 use crate::domain::handovers::HandoverDetail;
 use crate::i18n::{Msg, fmt_money};
 
@@ -32,7 +31,7 @@ pub fn CertificatePage() -> impl IntoView {
 fn certificate_view(h: HandoverDetail) -> impl IntoView {
     let locale = use_locale();
     let code = h.code.clone();
-    let title = move || format!("{} {code} · aidtrail", Msg::Certificate.text(locale.get()));
+    let title = move |l| format!("{} {code} · aidtrail", Msg::Certificate.text(l));
     let received_by: Vec<String> = h.effective().map(|c| c.confirmed_by.clone()).collect();
     let last = h.confirmations.last().map(|c| c.confirmed_at.get(..10).unwrap_or_default().to_owned());
     let rows = h
@@ -56,7 +55,7 @@ fn certificate_view(h: HandoverDetail) -> impl IntoView {
         .collect_view();
     let donors = h.donors.clone();
     view! {
-        <Title text=title/>
+        <PageTitle text=title/>
         <article class="certificate" data-testid="certificate">
             <header>
                 <p class="muted">"aidtrail"</p>

@@ -1,13 +1,12 @@
 //! One handover: its lines, photos and state reports, and the institute's confirmation form.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::parts::{date_text, status_badge};
 use crate::api::{get_handover, take_form_state};
 use crate::components::i18n::{tr, tr_fmt, tr_label, tr_text, use_locale};
-use crate::components::{ErrorView, loading, upload_form};
+use crate::components::{ErrorView, PageTitle, loading, upload_form};
 use crate::domain::handovers::{HandoverDetail, HandoverLine};
 use crate::error::AppError;
 use crate::i18n::{Msg, fmt_int};
@@ -103,7 +102,7 @@ fn handover_view(
 ) -> impl IntoView {
     let locale = use_locale();
     let code = h.code.clone();
-    let title = move || format!("{code} · aidtrail");
+    let title = move |_| format!("{code} · aidtrail");
     let certificate = format!("/handovers/{}/certificate", h.id);
     let outstanding = h.outstanding();
     let donors = h.donors.clone();
@@ -135,7 +134,7 @@ fn handover_view(
         })
         .collect_view();
     view! {
-        <Title text=title/>
+        <PageTitle text=title/>
         <div class="page-header">
             <h1><span class="mono">{h.code.clone()}</span> " " {status_badge(h.status)}</h1>
             <p class="lead">{tr_text(h.institute.name.clone())} " · " {h.institute_city.clone()}</p>

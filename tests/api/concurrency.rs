@@ -1,0 +1,217 @@
+//! Many people at once, against the real binary (its multi-threaded runtime, its log): every page
+//! kind answered whole under concurrent load, no panic in the server's log.
+
+use std::net::SocketAddr;
+
+use aidtrail_tests::{browserless_client, server_fn_path, spawn_app, start_server};
+
+/// The password the first start printed for `email`.
+fn printed_password(log: &str, email: &str) -> String {
+    log.lines()
+        .find(|l| l.contains("initial account created") && l.contains(&format!("email={email} ")))
+        .and_then(|l| l.split("password=").nth(1))
+        .map(|p| p.split_whitespace().next().unwrap_or_default().to_owned())
+        .unwrap_or_else(|| panic!("no password printed for {email}:\n{log}"))
+}
+
+async fn sign_in(addr: SocketAddr, email: &str, password: &str) -> reqwest::Client {
+    let client = browserless_client();
+    let response = client
+        .post(format!("http://{addr}/login"))
+        .form(&[("email", email), ("password", password), ("next", "/")])
+        .send()
+        .await
+        .expect("sign-in request");
+    assert_eq!(response.headers()["location"], "/", "sign-in as {email}");
+    client
+}
+
+/// One request: its path, status and body (or the transport error).
+async fn fetch(
+    client: reqwest::Client,
+    addr: SocketAddr,
+    path: String,
+) -> (String, Result<(u16, String), String>) {
+    let request = if path.starts_with("/api/") {
+        client.post(format!("http://{addr}{path}")).form(&[] as &[(&str, &str)])
+    } else {
+        client.get(format!("http://{addr}{path}"))
+    };
+    let outcome = match request.send().await {
+        Ok(response) => {
+            let status = response.status().as_u16();
+            response.text().await.map(|body| (status, body)).map_err(|e| e.to_string())
+        }
+        Err(error) => Err(error.to_string()),
+    };
+    (path, outcome)
+}
+
+/// For each path in turn, sends `at_once` requests of it at the same time, spread over
+/// `clients`, and returns what did not answer 200 with a whole page (or, for a server function,
+/// a JSON body).
+async fn burst(
+    clients: &[reqwest::Client],
+    addr: SocketAddr,
+    paths: &[String],
+    at_once: usize,
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    for path in paths {
+        let tasks: Vec<_> = (0..at_once)
+            .map(|i| tokio::spawn(fetch(clients[i % clients.len()].clone(), addr, path.clone())))
+            .collect();
+        for task in tasks {
+            let (path, outcome) = task.await.expect("request task");
+            match outcome {
+                Ok((200, body)) if path.starts_with("/api/") && body.starts_with('{') => {}
+                // Leptos writes its resource scripts after the document's end.
+                Ok((200, body)) if body.contains("</html>") => {}
+                Ok((status, body)) => problems.push(format!("{path}: {status}, {} bytes", body.len())),
+                Err(error) => problems.push(format!("{path}: {error}")),
+            }
+        }
+    }
+    problems
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn every_page_kind_answers_whole_under_concurrent_load_without_a_panic() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let env = [
+        ("AIDTRAIL_DB", format!("surrealkv://{}", dir.path().join("db").display())),
+        ("AIDTRAIL_FILES_DIR", dir.path().join("files").display().to_string()),
+        // Ten sign-ins of one account in a few seconds.
+        ("AIDTRAIL_LOGIN_ACCOUNT_LIMIT", "50".to_owned()),
+        ("RUST_BACKTRACE", "1".to_owned()),
+    ];
+    let mut server = start_server(&env, &[], &dir.path().join("server.log"));
+    let log = server.log_text();
+    let addr = server.addr;
+    let manager_password = printed_password(&log, "manager@aidtrail.demo");
+    let donor_password = printed_password(&log, "donor.nl@aidtrail.demo");
+
+    // An activity's page and a handover's, found in their lists.
+    let manager = sign_in(addr, "manager@aidtrail.demo", &manager_password).await;
+    let find = |body: &str, prefix: &str| -> String {
+        body.split("href=\"")
+            .skip(1)
+            .map(|rest| &rest[..rest.find('"').expect("closing quote")])
+            .find(|link| link.starts_with(prefix) && !link.ends_with("/new") && !link.ends_with("/report"))
+            .unwrap_or_else(|| panic!("no link to {prefix}…"))
+            .to_owned()
+    };
+    let activities =
+        manager.get(format!("http://{addr}/activities")).send().await.unwrap().text().await.unwrap();
+    let handovers =
+        manager.get(format!("http://{addr}/handovers")).send().await.unwrap().text().await.unwrap();
+    let activity = find(&activities, "/activities/ml_");
+    let handover = find(&handovers, "/handovers/");
+
+    let signed_in: Vec<String> = [
+        "/",
+        "/activities",
+        "/activities?country=ML&sort=start",
+        activity.as_str(),
+        "/dashboard",
+        "/handovers",
+        handover.as_str(),
+        "/handovers/report",
+        "/equipment",
+        "/records/donors",
+        "/records/grants",
+        "/exports",
+    ]
+    .iter()
+    .map(|p| (*p).to_owned())
+    .chain([server_fn_path("get_current_user")])
+    .collect();
+
+    let anonymous = vec![browserless_client()];
+    let mut problems =
+        burst(&anonymous, addr, &["/login".to_owned(), "/login?next=/dashboard".to_owned()], 64).await;
+    // One session shared by every request, as the tabs of one browser share it.
+    problems.extend(burst(std::slice::from_ref(&manager), addr, &signed_in, 64).await);
+    // A session per connection.
+    let mut sessions = Vec::new();
+    for _ in 0..8 {
+        sessions.push(sign_in(addr, "manager@aidtrail.demo", &manager_password).await);
+    }
+    problems.extend(burst(&sessions, addr, &signed_in, 64).await);
+    let donor = sign_in(addr, "donor.nl@aidtrail.demo", &donor_password).await;
+    problems.extend(burst(&[donor], addr, &["/dashboard".to_owned(), "/activities".to_owned()], 64).await);
+    let auditor =
+        sign_in(addr, "auditor@aidtrail.demo", &printed_password(&log, "auditor@aidtrail.demo")).await;
+    problems.extend(burst(&[auditor], addr, &["/admin/audit".to_owned()], 64).await);
+
+    let health = reqwest::get(format!("http://{addr}/healthz")).await.expect("health");
+    assert_eq!(health.status(), 200, "the server stays healthy");
+    assert_eq!(server.terminate(), Some(0));
+    let log = server.log_text();
+    let panics: Vec<&str> = log.lines().filter(|l| l.contains("panicked")).take(5).collect();
+    assert!(panics.is_empty(), "panics in the server log:\n{}", panics.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} requests failed, e.g.:\n{}",
+        problems.len(),
+        problems[..problems.len().min(10)].join("\n")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_requests_of_one_session_at_once_never_fail() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let env = [
+        ("AIDTRAIL_DB", format!("surrealkv://{}", dir.path().join("db").display())),
+        ("AIDTRAIL_FILES_DIR", dir.path().join("files").display().to_string()),
+    ];
+    let mut server = start_server(&env, &[], &dir.path().join("server.log"));
+    let addr = server.addr;
+    let password = printed_password(&server.log_text(), "manager@aidtrail.demo");
+    let manager = sign_in(addr, "manager@aidtrail.demo", &password).await;
+    let mut failures = Vec::new();
+    for _ in 0..200 {
+        let (a, b) = tokio::join!(
+            fetch(manager.clone(), addr, "/activities".to_owned()),
+            fetch(manager.clone(), addr, "/dashboard".to_owned())
+        );
+        for (path, outcome) in [a, b] {
+            match outcome {
+                Ok((200, _)) => {}
+                Ok((status, _)) => failures.push(format!("{path}: {status}")),
+                Err(error) => failures.push(format!("{path}: {error}")),
+            }
+        }
+    }
+    assert_eq!(server.terminate(), Some(0));
+    let log = server.log_text();
+    assert!(
+        failures.is_empty(),
+        "{} of 400 failed: {:?}\n{log}",
+        failures.len(),
+        &failures[..failures.len().min(5)]
+    );
+    assert!(!log.contains("panicked") && !log.contains("failed to save session"), "{log}");
+}
+
+#[tokio::test]
+async fn a_page_view_does_not_write_the_session() {
+    let app = spawn_app().await;
+    let stored = || async {
+        let rows: Vec<serde_json::Value> = app
+            .db
+            .query("SELECT data, <string> expires_at AS expires FROM session ORDER BY expires;")
+            .await
+            .expect("query")
+            .take(0)
+            .expect("rows");
+        rows
+    };
+    // The sign-in stored the session once; the first view within a minute writes nothing more.
+    let before = stored().await;
+    assert_eq!(before.len(), 1, "one signed-in session: {before:?}");
+    for path in ["/activities", "/dashboard", "/activities", "/"] {
+        assert_eq!(app.get_with(&app.manager, path).await.0, 200, "{path}");
+    }
+    assert_eq!(stored().await, before, "a page view rewrote the session");
+}
