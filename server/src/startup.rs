@@ -262,8 +262,9 @@ fn router(settings: &Settings, addr: SocketAddr, db: Db) -> (Router, tokio::task
         .with_same_site(SameSite::Lax)
         .with_secure(settings.auth.secure_cookies)
         .with_expiry(Expiry::OnInactivity(idle))
-        // Each request moves the idle deadline on.
-        .with_always_save(true);
+        // Stored only when changed: a page view moves the idle deadline on at most once a
+        // minute (`http::middleware::touch`), so most views write nothing.
+        .with_always_save(false);
 
     let router = plain_routes()
         .router

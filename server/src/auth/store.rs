@@ -7,11 +7,18 @@ use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
 
 use crate::db::Db;
+use crate::db::query::is_retryable;
 
 /// The session key that holds the signed-in user's key.
 pub const USER_KEY: &str = "uid";
 /// The session key that holds when the user signed in (Unix seconds), for the absolute lifetime.
 pub const SINCE_KEY: &str = "since";
+
+/// The session key that holds when the idle deadline was last moved on (Unix seconds).
+pub const TOUCHED_KEY: &str = "touched";
+/// How often a session in use is stored again to move its idle deadline on: an idle lifetime
+/// ends between this long before and exactly when configured.
+pub const TOUCH_EVERY_SECS: i64 = 60;
 
 /// Seconds since the Unix epoch, as `SINCE_KEY` holds them.
 pub fn now_secs() -> i64 {
@@ -88,21 +95,35 @@ impl SurrealSessionStore {
         } else {
             "UPSERT $id CONTENT { data: $data, expires_at: $expires_at, user: $user };"
         };
-        let result = self
-            .db
-            .query(statement)
-            .bind(("id", record_id(&record.id)))
-            .bind(("data", data))
-            .bind(("expires_at", to_chrono(record.expiry_date)))
-            .bind(("user", user_of(record)))
-            .await
-            .map_err(backend)?
-            .check();
-        match result {
-            Ok(_) => Ok(true),
-            // CREATE on an id that exists: the caller picks another id.
-            Err(error) if create && error.to_string().contains("already exists") => Ok(false),
-            Err(error) => Err(backend(error)),
+        let mut wait = std::time::Duration::from_millis(2);
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(1);
+        loop {
+            let result = self
+                .db
+                .query(statement)
+                .bind(("id", record_id(&record.id)))
+                .bind(("data", data.clone()))
+                .bind(("expires_at", to_chrono(record.expiry_date)))
+                .bind(("user", user_of(record)))
+                .await
+                .and_then(|response| response.check());
+            match result {
+                Ok(_) => return Ok(true),
+                // CREATE on an id that exists: the caller picks another id.
+                Err(error) if create && error.to_string().contains("already exists") => return Ok(false),
+                // Two requests of one session storing it at once: retried, and if the other
+                // keeps winning, its copy stands (the last write wins either way), which is no
+                // error for this request's page.
+                Err(error) if !create && is_retryable(&error.to_string()) => {
+                    if tokio::time::Instant::now() + wait > deadline {
+                        tracing::warn!(%error, "a session kept conflicting; the concurrent copy stands");
+                        return Ok(true);
+                    }
+                    tokio::time::sleep(wait).await;
+                    wait = (wait * 2).min(std::time::Duration::from_millis(100));
+                }
+                Err(error) => return Err(backend(error)),
+            }
         }
     }
 }

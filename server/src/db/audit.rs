@@ -197,10 +197,7 @@ pub fn classify(errors: Vec<String>) -> WriteError {
     if errors.iter().any(|e| e.contains("activity_code")) {
         return WriteError::Rule("duplicate_code".into());
     }
-    if errors.iter().any(|e| {
-        let e = e.to_lowercase();
-        e.contains("conflict") || e.contains("can be retried")
-    }) {
+    if errors.iter().any(|e| super::query::is_retryable(e)) {
         return WriteError::Retry;
     }
     let telling: Vec<String> =

@@ -70,3 +70,10 @@ pub(crate) struct OptionRecord {
 pub(crate) fn field(field: &str, code: &str) -> FieldError {
     FieldError { field: field.to_owned(), message: code.to_owned() }
 }
+
+/// Whether an error of the engine is a transaction that lost a race with another one (a write
+/// conflict), which succeeds when tried again.
+pub(crate) fn is_retryable(message: &str) -> bool {
+    let message = message.to_lowercase();
+    message.contains("conflict") || message.contains("can be retried")
+}

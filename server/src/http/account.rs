@@ -14,7 +14,7 @@ use app::domain::CurrentUser;
 use app::i18n::{LANG_COOKIE, Locale};
 
 use crate::auth::password::{self, check_new};
-use crate::auth::store::{SINCE_KEY, USER_KEY, now_secs};
+use crate::auth::store::{SINCE_KEY, TOUCHED_KEY, USER_KEY, now_secs};
 use crate::db::users::{self, normalise_email};
 use crate::http::respond::{see_other, with_query};
 use crate::http::site::safe_next;
@@ -84,6 +84,7 @@ pub async fn login(
     if session.cycle_id().await.is_err()
         || session.insert(USER_KEY, &user.id).await.is_err()
         || session.insert(SINCE_KEY, now_secs()).await.is_err()
+        || session.insert(TOUCHED_KEY, now_secs()).await.is_err()
     {
         return see_other(&with_query(
             "/login",

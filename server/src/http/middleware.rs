@@ -9,7 +9,7 @@ use tower_sessions::Session;
 
 use app::domain::CurrentUser;
 
-use crate::auth::store::{SINCE_KEY, USER_KEY, now_secs};
+use crate::auth::store::{SINCE_KEY, TOUCH_EVERY_SECS, TOUCHED_KEY, USER_KEY, now_secs};
 use crate::db::users;
 use crate::state::AppState;
 
@@ -27,8 +27,19 @@ pub async fn resolve_user(
             return Redirect::to("/account/password").into_response();
         }
         request.extensions_mut().insert(user);
+        touch(&session).await;
     }
     next.run(request).await
+}
+
+/// Moves the session's idle deadline on, at most once a minute: the session is stored only
+/// when it changed, and a page view changes nothing else, so most views write nothing.
+async fn touch(session: &Session) {
+    let now = now_secs();
+    let touched: i64 = session.get(TOUCHED_KEY).await.ok().flatten().unwrap_or(0);
+    if now.saturating_sub(touched) >= TOUCH_EVERY_SECS {
+        let _ = session.insert(TOUCHED_KEY, now).await;
+    }
 }
 
 /// Pages a user with a one-time password may still open.
