@@ -215,3 +215,44 @@ async fn a_page_view_does_not_write_the_session() {
     }
     assert_eq!(stored().await, before, "a page view rewrote the session");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_past_its_deadline_gets_a_503_page_in_the_readers_language_and_the_server_stays_healthy() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let env = [
+        ("AIDTRAIL_DB", format!("surrealkv://{}", dir.path().join("db").display())),
+        ("AIDTRAIL_FILES_DIR", dir.path().join("files").display().to_string()),
+        // No page renders in a millisecond: every one is cut short.
+        ("AIDTRAIL_REQUEST_TIMEOUT_MS", "1".to_owned()),
+    ];
+    let mut server = start_server(&env, &[], &dir.path().join("server.log"));
+    let addr = server.addr;
+    let client = browserless_client();
+    for _ in 0..3 {
+        let response = client
+            .get(format!("http://{addr}/login"))
+            .header("cookie", "aidtrail_lang=fr")
+            .send()
+            .await
+            .expect("an answer, not a hang");
+        assert_eq!(response.status(), 503);
+        assert_eq!(response.headers()["retry-after"], "5");
+        let body = response.text().await.expect("body");
+        assert!(body.contains("<html lang=\"fr\">"), "{body}");
+        assert!(body.contains("Cette page a mis trop de temps à se préparer."), "{body}");
+    }
+    let english = client
+        .get(format!("http://{addr}/activities"))
+        .header("accept-language", "en-GB,en;q=0.9")
+        .send()
+        .await
+        .expect("an answer");
+    assert_eq!(english.status(), 503);
+    assert!(english.text().await.expect("body").contains("This page took too long to prepare."));
+    let health = client.get(format!("http://{addr}/healthz")).send().await.expect("health");
+    assert_eq!(health.status(), 200, "the health check is not bounded and the server stays healthy");
+    assert_eq!(server.terminate(), Some(0), "a clean stop after cut-short requests");
+    let log = server.log_text();
+    assert!(log.contains("request timed out"), "{log}");
+    assert!(!log.contains("panicked"), "{log}");
+}
