@@ -3,28 +3,9 @@
 
 use std::net::SocketAddr;
 
-use aidtrail_tests::{browserless_client, server_fn_path, spawn_app, start_server};
-
-/// The password the first start printed for `email`.
-fn printed_password(log: &str, email: &str) -> String {
-    log.lines()
-        .find(|l| l.contains("initial account created") && l.contains(&format!("email={email} ")))
-        .and_then(|l| l.split("password=").nth(1))
-        .map(|p| p.split_whitespace().next().unwrap_or_default().to_owned())
-        .unwrap_or_else(|| panic!("no password printed for {email}:\n{log}"))
-}
-
-async fn sign_in(addr: SocketAddr, email: &str, password: &str) -> reqwest::Client {
-    let client = browserless_client();
-    let response = client
-        .post(format!("http://{addr}/login"))
-        .form(&[("email", email), ("password", password), ("next", "/")])
-        .send()
-        .await
-        .expect("sign-in request");
-    assert_eq!(response.headers()["location"], "/", "sign-in as {email}");
-    client
-}
+use aidtrail_tests::{
+    browserless_client, printed_password, server_fn_path, sign_in_at as sign_in, spawn_app, start_server,
+};
 
 /// One request: its path, status and body (or the transport error).
 async fn fetch(

@@ -1,30 +1,12 @@
 //! The real binary: restart keeps the data, shutdown is graceful, bad settings stop it cleanly,
 //! and the `user` commands administer accounts without the UI.
 
-use aidtrail_tests::{browserless_client, run_server_to_exit, start_server, text_of_testid};
+use aidtrail_tests::{
+    browserless_client, printed_password, run_server_to_exit, sign_in_at as sign_in, start_server,
+    text_of_testid,
+};
 
-/// The password the server printed for `email` in its log.
-fn printed_password(log: &str, email: &str) -> String {
-    log.lines()
-        .find(|l| l.contains("initial account created") && l.contains(&format!("email={email} ")))
-        .and_then(|l| l.split("password=").nth(1))
-        .map(|p| p.split_whitespace().next().unwrap_or_default().to_owned())
-        .unwrap_or_else(|| panic!("no password printed for {email}:\n{log}"))
-}
-
-/// Signs in against a running binary and returns the signed-in client.
-async fn sign_in(addr: std::net::SocketAddr, email: &str, password: &str) -> reqwest::Client {
-    let client = browserless_client();
-    let response = client
-        .post(format!("http://{addr}/login"))
-        .form(&[("email", email), ("password", password), ("next", "/")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.headers()["location"], "/", "sign-in as {email}");
-    client
-}
-
+/// The home page as `client` sees it.
 async fn home(client: &reqwest::Client, addr: std::net::SocketAddr) -> String {
     client.get(format!("http://{addr}/")).send().await.unwrap().text().await.unwrap()
 }

@@ -419,3 +419,25 @@ pub fn strip_tags(html: &str) -> String {
     }
     out
 }
+
+/// The password a first start printed in its log for `email`.
+pub fn printed_password(log: &str, email: &str) -> String {
+    log.lines()
+        .find(|l| l.contains("initial account created") && l.contains(&format!("email={email} ")))
+        .and_then(|l| l.split("password=").nth(1))
+        .map(|p| p.split_whitespace().next().unwrap_or_default().to_owned())
+        .unwrap_or_else(|| panic!("no password printed for {email}:\n{log}"))
+}
+
+/// Signs in against a running binary at `addr` and returns the signed-in client.
+pub async fn sign_in_at(addr: SocketAddr, email: &str, password: &str) -> reqwest::Client {
+    let client = browserless_client();
+    let response = client
+        .post(format!("http://{addr}/login"))
+        .form(&[("email", email), ("password", password), ("next", "/")])
+        .send()
+        .await
+        .expect("sign-in request");
+    assert_eq!(response.headers()["location"], "/", "sign-in as {email}");
+    client
+}
