@@ -82,6 +82,11 @@ pub struct AuthSettings {
     pub public_url: Option<String>,
     /// Largest request body accepted (default 2 MiB).
     pub max_body_bytes: usize,
+    /// A request not answered by then gets a 503 page (default 30 s).
+    pub request_timeout: Duration,
+    /// Requests handled at once; more wait (at most `QUEUE_WAIT`), then get a 503 page
+    /// (default 64).
+    pub max_in_flight: usize,
     /// Sign-in attempts allowed per account, and per client address, in `login_window`.
     pub login_account_limit: u32,
     pub login_ip_limit: u32,
@@ -191,6 +196,8 @@ impl Settings {
             secure_cookies,
             public_url,
             max_body_bytes: number("AIDTRAIL_MAX_BODY_BYTES", 2 * 1024 * 1024)? as usize,
+            request_timeout: Duration::from_millis(number("AIDTRAIL_REQUEST_TIMEOUT_MS", 30_000)?),
+            max_in_flight: number("AIDTRAIL_MAX_IN_FLIGHT", 64)? as usize,
             login_account_limit: number("AIDTRAIL_LOGIN_ACCOUNT_LIMIT", 5)? as u32,
             login_ip_limit: number("AIDTRAIL_LOGIN_IP_LIMIT", 20)? as u32,
             login_window: Duration::from_secs(number("AIDTRAIL_LOGIN_WINDOW_SECS", 60)?),
@@ -262,6 +269,8 @@ mod tests {
         assert_eq!(s.auth.session_idle, Duration::from_secs(1800));
         assert_eq!(s.auth.session_max, Duration::from_secs(43200));
         assert_eq!(s.auth.max_body_bytes, 2 * 1024 * 1024);
+        assert_eq!(s.auth.request_timeout, Duration::from_secs(30));
+        assert_eq!(s.auth.max_in_flight, 64);
         assert!(!s.auth.secure_cookies);
         let https = settings(&[("AIDTRAIL_PUBLIC_URL", "https://aidtrail.example.org/")]).unwrap();
         assert!(https.auth.secure_cookies);

@@ -33,7 +33,7 @@ use crate::db::repo::SurrealRepo;
 use crate::db::users::UserError;
 use crate::db::{self, Db, DbError, Durability};
 use crate::http::{
-    account, activities, attachments, exports, handovers, imports, middleware, records, site, users,
+    account, activities, attachments, deadline, exports, handovers, imports, middleware, records, site, users,
 };
 use crate::state::AppState;
 
@@ -250,6 +250,7 @@ fn router(settings: &Settings, addr: SocketAddr, db: Db) -> (Router, tokio::task
         limiter: Arc::new(LoginLimiter::new(&settings.auth)),
         sessions: sessions.clone(),
         files: Arc::new(settings.files_dir.clone()),
+        in_flight: Arc::new(tokio::sync::Semaphore::new(settings.auth.max_in_flight)),
     };
     let housekeeping = spawn_housekeeping(state.clone());
     let context = move || provide_context(repo.clone());
@@ -286,6 +287,7 @@ fn router(settings: &Settings, addr: SocketAddr, db: Db) -> (Router, tokio::task
         .layer(session_layer)
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::same_origin))
         .merge(bundle_routes(&settings.site_root))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), deadline::bounded))
         .layer(SetResponseHeaderLayer::if_not_present(
             HeaderName::from_static("x-content-type-options"),
             HeaderValue::from_static("nosniff"),

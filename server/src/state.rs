@@ -24,4 +24,6 @@ pub struct AppState {
     pub sessions: SurrealSessionStore,
     /// Where attached files are kept.
     pub files: Arc<std::path::PathBuf>,
+    /// Permits for the requests handled at once (`AIDTRAIL_MAX_IN_FLIGHT`).
+    pub in_flight: Arc<tokio::sync::Semaphore>,
 }

@@ -2,6 +2,7 @@
 //! kind answered whole under concurrent load, no panic in the server's log.
 
 use std::net::SocketAddr;
+use std::time::{Duration, Instant};
 
 use aidtrail_tests::{
     browserless_client, printed_password, server_fn_path, sign_in_at as sign_in, spawn_app, start_server,
@@ -195,4 +196,89 @@ async fn a_page_view_does_not_write_the_session() {
         assert_eq!(app.get_with(&app.manager, path).await.0, 200, "{path}");
     }
     assert_eq!(stored().await, before, "a page view rewrote the session");
+}
+
+/// Sends the head of a form post whose body never comes, so that its handler waits for it: a
+/// stuck request, as a client on a dead connection leaves one. Returns the open connection.
+fn stuck_post(addr: SocketAddr, cookie: &str) -> std::net::TcpStream {
+    use std::io::Write;
+    let mut stream = std::net::TcpStream::connect(addr).expect("connect");
+    write!(
+        stream,
+        "POST /login HTTP/1.1\r\nHost: {addr}\r\nCookie: {cookie}\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\nemail=a"
+    )
+    .expect("send the head");
+    stream.set_read_timeout(Some(Duration::from_secs(30))).expect("read timeout");
+    stream
+}
+
+/// Reads what the server answers on `stream`, up to the end of its page (or of the connection).
+fn answer_on(mut stream: std::net::TcpStream) -> String {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    let mut chunk = [0u8; 4096];
+    while !String::from_utf8_lossy(&bytes).contains("</html>") {
+        match stream.read(&mut chunk) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => bytes.extend_from_slice(&chunk[..n]),
+        }
+    }
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stuck_request_is_cut_short_and_overload_is_turned_away_with_a_503_page_in_the_readers_language() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let env = [
+        ("AIDTRAIL_DB", format!("surrealkv://{}", dir.path().join("db").display())),
+        ("AIDTRAIL_FILES_DIR", dir.path().join("files").display().to_string()),
+        ("AIDTRAIL_REQUEST_TIMEOUT_MS", "6000".to_owned()),
+        // Room for one request at a time: the stuck one takes it.
+        ("AIDTRAIL_MAX_IN_FLIGHT", "1".to_owned()),
+    ];
+    let mut server = start_server(&env, &[], &dir.path().join("server.log"));
+    let addr = server.addr;
+    let client = browserless_client();
+    assert_eq!(client.get(format!("http://{addr}/login")).send().await.expect("page").status(), 200);
+
+    let started = Instant::now();
+    let stuck = stuck_post(addr, "aidtrail_lang=fr");
+    let stuck = tokio::task::spawn_blocking(move || answer_on(stuck));
+    tokio::time::sleep(Duration::from_millis(500)).await;
+
+    // While it holds the only room: a health check answers at once, a page waits a moment for
+    // room and is then turned away, in the language its reader asked for.
+    let health = client.get(format!("http://{addr}/healthz")).send().await.expect("health");
+    assert_eq!(health.status(), 200, "the health check is not bounded");
+    let sent = Instant::now();
+    let busy = client
+        .get(format!("http://{addr}/activities"))
+        .header("accept-language", "en-GB,en;q=0.9")
+        .send()
+        .await
+        .expect("an answer, not a hang");
+    let waited = sent.elapsed();
+    assert_eq!(busy.status(), 503);
+    assert_eq!(busy.headers()["retry-after"], "5");
+    assert!(busy.text().await.expect("body").contains("The server is busy."));
+    assert!(
+        waited >= Duration::from_millis(1900) && waited < Duration::from_secs(5),
+        "turned away after its 2 s wait for room, not at once nor after the stuck request: {waited:?}"
+    );
+
+    // The stuck request itself is cut short at its deadline, with the French page.
+    let answer = stuck.await.expect("reader");
+    let elapsed = started.elapsed();
+    assert!(answer.starts_with("HTTP/1.1 503"), "{answer}");
+    assert!(answer.contains("<html lang=\"fr\">"), "{answer}");
+    assert!(answer.contains("Cette page a mis trop de temps à se préparer."), "{answer}");
+    assert!(elapsed >= Duration::from_millis(5900) && elapsed < Duration::from_secs(20), "{elapsed:?}");
+
+    // Its room is given back: pages are served again.
+    assert_eq!(client.get(format!("http://{addr}/login")).send().await.expect("page").status(), 200);
+    assert_eq!(server.terminate(), Some(0), "a clean stop after cut-short requests");
+    let log = server.log_text();
+    assert!(log.contains("request timed out") && log.contains("turned away"), "{log}");
+    assert!(!log.contains("panicked"), "{log}");
 }

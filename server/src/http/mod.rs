@@ -6,6 +6,7 @@
 pub mod account;
 pub mod activities;
 pub mod attachments;
+pub mod deadline;
 pub mod exports;
 pub mod form;
 pub mod handovers;
