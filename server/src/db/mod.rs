@@ -22,14 +22,24 @@ pub mod rows;
 mod user_admin;
 pub mod users;
 
+use std::sync::Arc;
+
 use surrealdb::Surreal;
 use surrealdb::engine::any::Any;
 use surrealdb::opt::auth::Root;
 
 use crate::config::Settings;
 
-/// A database handle; cheap to clone.
-pub type Db = Surreal<Any>;
+/// A database handle; cheap to clone, and cloning it does not reach the database.
+///
+/// The `Arc` matters: in SurrealDB 3.3.5 every clone of a `Surreal` handle opens a session of
+/// its own in the embedded engine, and one task applies those sessions' openings and closings
+/// in turn (`surrealdb-engine-local` `session::run`), each building three concurrent maps
+/// (papaya, whose `seize` collector makes a `membarrier` system call every time). Cloned per
+/// request with the app's state, the handle queued those events faster than they were applied:
+/// after a burst of anonymous pages, the next query waited behind tens of thousands of them, for
+/// seconds to minutes. Sharing one handle opens one session, at start-up.
+pub type Db = Arc<Surreal<Any>>;
 
 /// Why the database could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -146,7 +156,7 @@ pub async fn connect(settings: &Settings) -> Result<(Db, Durability), DbError> {
         }
     }
     let open_error = |source| DbError::Open { endpoint: settings.database.clone(), source: Box::new(source) };
-    let db = surrealdb::engine::any::connect(endpoint.as_str()).await.map_err(open_error)?;
+    let db = Arc::new(surrealdb::engine::any::connect(endpoint.as_str()).await.map_err(open_error)?);
     if let Some(credentials) = &settings.db_credentials {
         db.signin(Root {
             username: credentials.username.clone(),
