@@ -77,8 +77,14 @@ pub fn browserless_client() -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .cookie_store(true)
-        // A request that hangs fails its test instead of stalling the whole run.
-        .timeout(Duration::from_secs(30))
+        // A request that hangs fails its test instead of stalling the whole run
+        // (`AIDTRAIL_TEST_REQUEST_TIMEOUT_SECS` lengthens it, to take a thread dump of a stall).
+        .timeout(Duration::from_secs(
+            std::env::var("AIDTRAIL_TEST_REQUEST_TIMEOUT_SECS")
+                .ok()
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(30),
+        ))
         .build()
         .expect("client")
 }
