@@ -2,7 +2,7 @@
 //! sessions (a benchmark, not a test).
 //!
 //! ```text
-//! cargo build --release -p aidtrail --bin aidtrail
+//! cargo build --release -p aidtrail -p aidtrail-tests --bin aidtrail
 //! cargo bench -p aidtrail-tests --bench load -- [SECONDS_PER_CELL] [FILTER]
 //! ```
 //!
@@ -13,7 +13,8 @@
 //! connection busy for the given seconds (default 5) and prints a row: requests per second, p50,
 //! p99 and slowest latency, errors by kind (status, timeout, transport, an incomplete page) and
 //! the panics the server's log gained meanwhile. `FILTER` keeps the cells whose endpoint
-//! contains one of its comma-separated parts. The client runs on the same two cores as the server, as `wrk` would.
+//! contains one of its comma-separated parts. The client runs on the same two cores as the
+//! server, as `wrk` would.
 //!
 //! It exits with 1 when a target is missed: any panic, error or timeout; a signed-in page's
 //! p99 over 50 ms at 16 connections or over 200 ms at 50.
@@ -71,7 +72,7 @@ struct Cell {
 fn main() {
     let seconds: u64 = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(5);
     let filter: Option<String> =
-        std::env::args().skip(1).filter(|a| !a.starts_with('-') && a.parse::<u64>().is_err()).next();
+        std::env::args().skip(1).find(|a| !a.starts_with('-') && a.parse::<u64>().is_err());
     let runtime =
         tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
     let cells = runtime.block_on(run(Duration::from_secs(seconds), filter.as_deref()));
@@ -355,7 +356,7 @@ fn warn_if_stale(binary: &Path) {
         .unwrap_or(SystemTime::UNIX_EPOCH);
     if newest > built {
         println!(
-            "warning: {} is older than the sources; build it first: cargo build --release -p aidtrail --bin aidtrail\n",
+            "warning: {} is older than the sources; build it first: cargo build --release -p aidtrail -p aidtrail-tests --bin aidtrail\n",
             binary.display()
         );
     }
