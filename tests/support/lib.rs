@@ -117,6 +117,8 @@ pub async fn spawn_app_with(options: AppOptions) -> TestApp {
             "AIDTRAIL_SITE_ROOT" => Some(site_root.clone()),
             "AIDTRAIL_FILES_DIR" => Some(files_dir.clone()),
             "AIDTRAIL_DEMO" => Some((!options.no_demo).to_string()),
+            // Lengthened with the tests' own timeout, to take a thread dump of a stall.
+            "AIDTRAIL_REQUEST_TIMEOUT_MS" => std::env::var("AIDTRAIL_REQUEST_TIMEOUT_MS").ok(),
             _ => None,
         }
     })
