@@ -50,10 +50,27 @@ pub async fn bounded(State(state): State<AppState>, request: Request, next: Next
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
         Err(_) => {
+            #[cfg(all(tokio_unstable, feature = "taskdump"))]
+            log_task_dump().await;
             handler.abort();
             tracing::error!(%path, timeout_ms = timeout.as_millis() as u64, "request timed out");
             unavailable(locale, Why::TooSlow)
         }
+    }
+}
+
+/// Logs where each of the runtime's tasks waits (a diagnostic build only; see `taskdump` in
+/// `server/Cargo.toml`).
+#[cfg(all(tokio_unstable, feature = "taskdump"))]
+async fn log_task_dump() {
+    let handle = tokio::runtime::Handle::current();
+    match tokio::time::timeout(Duration::from_secs(10), handle.dump()).await {
+        Ok(dump) => {
+            for (i, task) in dump.tasks().iter().enumerate() {
+                tracing::error!(task = i, "task at the deadline:\n{}", task.trace());
+            }
+        }
+        Err(_) => tracing::error!("no task dump within 10 s"),
     }
 }
 
