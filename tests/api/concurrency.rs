@@ -5,7 +5,8 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use aidtrail_tests::{
-    browserless_client, printed_password, server_fn_path, sign_in_at as sign_in, spawn_app, start_server,
+    browserless_client, data_env, printed_password, server_fn_path, sign_in_at as sign_in, spawn_app,
+    start_server,
 };
 
 /// One request: its path, status and body (or the transport error).
@@ -60,13 +61,8 @@ async fn burst(
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn every_page_kind_answers_whole_under_concurrent_load_without_a_panic() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let env = [
-        ("AIDTRAIL_DB", format!("surrealkv://{}", dir.path().join("db").display())),
-        ("AIDTRAIL_FILES_DIR", dir.path().join("files").display().to_string()),
-        // Ten sign-ins of one account in a few seconds.
-        ("AIDTRAIL_LOGIN_ACCOUNT_LIMIT", "50".to_owned()),
-        ("RUST_BACKTRACE", "1".to_owned()),
-    ];
+    // Ten sign-ins of one account in a few seconds.
+    let env = data_env(dir.path(), &[("AIDTRAIL_LOGIN_ACCOUNT_LIMIT", "50"), ("RUST_BACKTRACE", "1")]);
     let mut server = start_server(&env, &[], &dir.path().join("server.log"));
     let log = server.log_text();
     let addr = server.addr;
@@ -143,10 +139,7 @@ async fn every_page_kind_answers_whole_under_concurrent_load_without_a_panic() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_requests_of_one_session_at_once_never_fail() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let env = [
-        ("AIDTRAIL_DB", format!("surrealkv://{}", dir.path().join("db").display())),
-        ("AIDTRAIL_FILES_DIR", dir.path().join("files").display().to_string()),
-    ];
+    let env = data_env(dir.path(), &[]);
     let mut server = start_server(&env, &[], &dir.path().join("server.log"));
     let addr = server.addr;
     let password = printed_password(&server.log_text(), "manager@aidtrail.demo");
@@ -230,13 +223,9 @@ fn answer_on(mut stream: std::net::TcpStream) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stuck_request_is_cut_short_and_overload_is_turned_away_with_a_503_page_in_the_readers_language() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let env = [
-        ("AIDTRAIL_DB", format!("surrealkv://{}", dir.path().join("db").display())),
-        ("AIDTRAIL_FILES_DIR", dir.path().join("files").display().to_string()),
-        ("AIDTRAIL_REQUEST_TIMEOUT_MS", "6000".to_owned()),
-        // Room for one request at a time: the stuck one takes it.
-        ("AIDTRAIL_MAX_IN_FLIGHT", "1".to_owned()),
-    ];
+    // Room for one request at a time: the stuck one takes it.
+    let env =
+        data_env(dir.path(), &[("AIDTRAIL_REQUEST_TIMEOUT_MS", "6000"), ("AIDTRAIL_MAX_IN_FLIGHT", "1")]);
     let mut server = start_server(&env, &[], &dir.path().join("server.log"));
     let addr = server.addr;
     let client = browserless_client();

@@ -24,7 +24,9 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::time::{Duration, Instant, SystemTime};
 
-use aidtrail_tests::{printed_password, server_binary, server_fn_path, start_server, workspace_root};
+use aidtrail_tests::{
+    data_env, printed_password, server_binary, server_fn_path, start_server, workspace_root,
+};
 
 const LEVELS: [usize; 4] = [1, 4, 16, 50];
 /// A request not answered by then counts as a timeout (the server's own deadline is 30 s).
@@ -90,16 +92,17 @@ async fn run(per_cell: Duration, filter: Option<&str>) -> Vec<Cell> {
     warn_if_stale(&server_binary());
     let dir = tempfile::tempdir().expect("temp dir");
     let log_path = dir.path().join("server.log");
-    let env = [
-        ("AIDTRAIL_DB", format!("surrealkv://{}", dir.path().join("db").display())),
-        ("AIDTRAIL_FILES_DIR", dir.path().join("files").display().to_string()),
-        // 50 sign-ins of one account from one address in a few seconds.
-        ("AIDTRAIL_LOGIN_ACCOUNT_LIMIT", "1000".to_owned()),
-        ("AIDTRAIL_LOGIN_IP_LIMIT", "1000".to_owned()),
-        // A request per line in the log would be the bench's own bottleneck.
-        ("AIDTRAIL_LOG", "warn".to_owned()),
-        ("RUST_BACKTRACE", "1".to_owned()),
-    ];
+    let env = data_env(
+        dir.path(),
+        &[
+            // 50 sign-ins of one account from one address in a few seconds.
+            ("AIDTRAIL_LOGIN_ACCOUNT_LIMIT", "1000"),
+            ("AIDTRAIL_LOGIN_IP_LIMIT", "1000"),
+            // A request per line in the log would be the bench's own bottleneck.
+            ("AIDTRAIL_LOG", "warn"),
+            ("RUST_BACKTRACE", "1"),
+        ],
+    );
     let mut server = start_server(&env, &[], &log_path);
     let addr = server.addr;
     let password = printed_password(&server.log_text(), MANAGER);

@@ -305,6 +305,17 @@ pub fn free_port() -> u16 {
         .expect("free port")
 }
 
+/// The environment of a server whose database and attached files are kept in `dir`, followed by
+/// `extra` settings.
+pub fn data_env(dir: &Path, extra: &[(&'static str, &str)]) -> Vec<(&'static str, String)> {
+    let mut env = vec![
+        ("AIDTRAIL_DB", format!("surrealkv://{}", dir.join("db").display())),
+        ("AIDTRAIL_FILES_DIR", dir.join("files").display().to_string()),
+    ];
+    env.extend(extra.iter().map(|(k, v)| (*k, (*v).to_owned())));
+    env
+}
+
 /// Starts the binary with `env` and waits until `/healthz` answers.
 pub fn start_server(env: &[(&str, String)], args: &[&str], log: &Path) -> ServerProcess {
     let port = free_port();
