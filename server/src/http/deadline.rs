@@ -7,10 +7,11 @@
 use std::time::Duration;
 
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use app::components::i18n::locale_from_headers;
 use app::i18n::Locale;
 
 use crate::state::AppState;
@@ -24,7 +25,7 @@ pub async fn bounded(State(state): State<AppState>, request: Request, next: Next
     if path == "/healthz" || path.starts_with("/pkg/") {
         return next.run(request).await;
     }
-    let locale = locale_of(request.headers());
+    let locale = locale_from_headers(request.headers());
     let path = path.to_owned();
     let timeout = state.auth.request_timeout;
     let room = tokio::time::timeout(QUEUE_WAIT.min(timeout), state.in_flight.clone().acquire_owned());
@@ -72,19 +73,6 @@ async fn log_task_dump() {
         }
         Err(_) => tracing::error!("no task dump within 10 s"),
     }
-}
-
-/// The reader's language: the language cookie, then `Accept-Language`, else English.
-fn locale_of(headers: &HeaderMap) -> Locale {
-    let cookie =
-        headers.get(header::COOKIE).and_then(|v| v.to_str().ok()).and_then(Locale::from_cookie_header);
-    let accept = || {
-        headers
-            .get(header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(Locale::from_accept_language)
-    };
-    cookie.or_else(accept).unwrap_or_default()
 }
 
 enum Why {
