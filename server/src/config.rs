@@ -66,6 +66,9 @@ pub struct Settings {
     pub log_filter: String,
     pub log_format: LogFormat,
     pub auth: AuthSettings,
+    /// How many answers of costly reads (dashboards, filter choices, lists) are kept until the
+    /// data changes (default 256; 0 keeps none).
+    pub read_cache_entries: usize,
 }
 
 /// Sessions, sign-in limits and request limits.
@@ -205,8 +208,18 @@ impl Settings {
             admin_password: get("AIDTRAIL_ADMIN_PASSWORD").map(Secret::new),
         };
 
+        let read_cache_entries = match get("AIDTRAIL_READ_CACHE_ENTRIES") {
+            None => 256,
+            Some(v) => v.parse::<usize>().map_err(|_| ConfigError {
+                name: "AIDTRAIL_READ_CACHE_ENTRIES",
+                value: v.clone(),
+                reason: "expected a whole number (0 keeps none)".into(),
+            })?,
+        };
+
         Ok(Self {
             auth,
+            read_cache_entries,
             database,
             db_namespace: get("AIDTRAIL_DB_NAMESPACE").unwrap_or_else(|| "aidtrail".into()),
             db_name: get("AIDTRAIL_DB_DATABASE").unwrap_or_else(|| "main".into()),

@@ -240,7 +240,7 @@ fn router(settings: &Settings, addr: SocketAddr, db: Db) -> (Router, tokio::task
         .site_pkg_dir("pkg")
         .site_addr(addr)
         .build();
-    let repo: RepoHandle = Arc::new(SurrealRepo::new(db.clone()));
+    let repo: RepoHandle = Arc::new(SurrealRepo::new(db.clone(), settings.read_cache_entries));
     let sessions = SurrealSessionStore::new(db.clone());
     let state = AppState {
         leptos_options: leptos_options.clone(),

@@ -260,6 +260,15 @@ fn shown(d: &serde_json::Value) -> (i64, u64, u64, u64, u64) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_summaries_follow_every_change_to_activities_and_transactions() {
     let app = spawn_app().await;
+    let nl = app.sign_in(DONOR_NL).await;
+    // Read before the changes, twice, so that the server keeps these answers (its read cache):
+    // what is read after them must still show every change.
+    for _ in 0..2 {
+        let before = dashboard(&app, &nl, &[]).await;
+        assert_eq!(shown(&before), recount(&app, "nl_mfa", None).await);
+        dashboard(&app, &nl, &[("country", "NE")]).await;
+        dashboard(&app, &nl, &[("country", "ML")]).await;
+    }
     let post = |path: &'static str, form: Vec<(&'static str, &'static str)>| {
         let app = &app;
         async move {
@@ -297,7 +306,6 @@ async fn the_summaries_follow_every_change_to_activities_and_transactions() {
     .await;
     post("/activities/bf_syllabus_2017/archive", vec![("version", "1"), ("reason", "test")]).await;
 
-    let nl = app.sign_in(DONOR_NL).await;
     let all = dashboard(&app, &nl, &[]).await;
     // Spent: €52,500 − €6,000 archived. People: the Niger syllabus (14, 1 woman) and the
     // workshop (23, 3 women). Institutes: NE-ENP and NE-EGN.
@@ -323,8 +331,95 @@ async fn the_summaries_follow_every_change_to_activities_and_transactions() {
     assert_eq!(listed(&in_2017), ["ACT-2017-NE-SYL"]);
     let programme = dashboard(&app, &app.manager, &[("from_year", "2018"), ("to_year", "2018")]).await;
     assert_eq!(listed(&programme), ["ACT-2018-ML-EQ-05", "ACT-2018-ML-WS-05"]);
+    // Unfiltered, the programme's summaries now hold keys of rows that fell to zero (the Burkina
+    // syllabus work and the Niger expenditure were each alone in theirs): the dashboard, its
+    // filter choices and the participants export read past them (they answered 500).
+    let whole = dashboard(&app, &app.manager, &[]).await;
+    assert_eq!(
+        listed(&whole),
+        ["ACT-2018-ML-EQ-05", "ACT-2018-ML-WS-05", "ACT-2017-NE-SYL", "ACT-2017-ML-SYL"]
+    );
+    assert!(!counts(&whole, "by_country").iter().any(|(c, _)| c == "BF"), "{}", whole["by_country"]);
+    let (status, options) = app.call(&app.manager, "get_dashboard_options", &[]).await;
+    assert_eq!(status, 200, "{options}");
+    let (status, rows) = app.export(&app.manager, "/exports/participants.csv").await;
+    assert_eq!(status, 200);
+    assert!(rows.iter().skip(1).all(|r| !r.contains(&"BF".to_owned())), "{rows:?}");
     // Germany's figures follow the same rules.
     let de = app.sign_in(DONOR_DE).await;
     let germany = dashboard(&app, &de, &[]).await;
     assert_eq!(shown(&germany), recount(&app, "de_ffo", None).await);
+}
+
+/// The server keeps the answers of costly reads (dashboard, home counts, activity list, filter
+/// choices, indicators) until the data changes: each of them, read and kept before a change,
+/// shows the change right after it, for a donor and for the programme's staff.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answers_read_before_a_change_are_not_shown_after_it() {
+    let app = spawn_app().await;
+    let nl = app.sign_in(DONOR_NL).await;
+    let list = [("page[page]", "1"), ("page[per_page]", "50")];
+    let json = |body: String| -> serde_json::Value { serde_json::from_str(&body).expect("JSON") };
+    let read = |client: reqwest::Client| {
+        let app = &app;
+        async move {
+            let overview = json(app.call(&client, "get_overview", &[]).await.1);
+            let activities = json(app.call(&client, "list_activities", &list).await.1);
+            let options = json(app.call(&client, "get_activity_filter_options", &[]).await.1);
+            let indicators = json(app.call(&client, "list_indicators", &[]).await.1);
+            let dashboard = dashboard(app, &client, &[]).await;
+            (overview, activities, options, indicators, dashboard)
+        }
+    };
+    let people_indicator = |indicators: &serde_json::Value| -> serde_json::Value {
+        indicators.as_array().expect("indicators").iter().map(|i| i["cells"].clone()).collect()
+    };
+    for client in [nl.clone(), app.manager.clone()] {
+        let first = read(client.clone()).await;
+        let kept = read(client.clone()).await;
+        assert_eq!(first, kept, "nothing changed, the same answers");
+    }
+    let nl_before = read(nl.clone()).await;
+    let staff_before = read(app.manager.clone()).await;
+
+    // The Burkina syllabus work (Dutch funded, held in 2017) is archived.
+    let response = app
+        .post_form(
+            &app.manager,
+            "/activities/bf_syllabus_2017/archive",
+            &[("version", "1"), ("reason", "test")],
+        )
+        .await;
+    assert_eq!(response.status(), 303);
+    assert!(response.headers()["location"].to_str().unwrap().contains("saved="));
+
+    // The version the cache compares moved with the audit log, in the change's transaction.
+    let mut versions = app
+        .db
+        .query("SELECT VALUE seq FROM ONLY data_version:current; RETURN math::max(SELECT VALUE seq FROM audit_event);")
+        .await
+        .unwrap();
+    let (version, newest): (Option<i64>, Option<i64>) =
+        (versions.take(0).unwrap(), versions.take(1).unwrap());
+    assert!(version.is_some_and(|v| v >= 1), "{version:?}");
+    assert_eq!(version, newest);
+
+    for (who, client, before) in [("donor", nl, nl_before), ("staff", app.manager.clone(), staff_before)] {
+        let after = read(client).await;
+        let activities = |v: &serde_json::Value| v["activities"].as_u64().expect("activities");
+        assert_eq!(activities(&after.0), activities(&before.0) - 1, "{who}: home counts");
+        let total = |v: &serde_json::Value| v["total"].as_u64().expect("total");
+        assert_eq!(total(&after.1), total(&before.1) - 1, "{who}: activity list");
+        let listed = |v: &serde_json::Value| -> bool {
+            v["items"].as_array().unwrap().iter().any(|a| a["id"] == "bf_syllabus_2017")
+        };
+        assert!(listed(&before.1) && !listed(&after.1), "{who}: the archived activity left the list");
+        assert_ne!(people_indicator(&after.3), people_indicator(&before.3), "{who}: indicators");
+        let by_country = |d: &serde_json::Value| counts(d, "by_country");
+        assert_ne!(by_country(&after.4), by_country(&before.4), "{who}: dashboard");
+        assert_eq!(shown(&after.4).3, shown(&before.4).3 - 1, "{who}: dashboard activities");
+        // It was Burkina Faso's only activity: the country leaves the list's filter choices.
+        let has_bf = |o: &serde_json::Value| o["countries"].as_array().unwrap().iter().any(|c| c == "BF");
+        assert!(has_bf(&before.2) && !has_bf(&after.2), "{who}: filter choices {}", after.2);
+    }
 }

@@ -58,6 +58,7 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "activity_rows",
         sql: include_str!("migrations/0013_activity_rows.surql"),
     },
+    Migration { version: 14, name: "data_version", sql: include_str!("migrations/0014_data_version.surql") },
 ];
 
 #[derive(Debug, SurrealValue)]

@@ -5,6 +5,7 @@ mod activity_reads;
 pub mod attachments;
 pub mod audit;
 pub mod audit_chain;
+pub mod cache;
 pub mod dashboard;
 pub mod demo;
 pub mod equipment;

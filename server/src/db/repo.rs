@@ -9,9 +9,11 @@ use app::domain::{
 use app::error::AppError;
 use app::i18n::Locale;
 use app::services::Repo;
+use std::sync::Arc;
 use surrealdb::types::{RecordId, SurrealValue};
 
 use super::Db;
+use super::cache::ReadCache;
 use super::query::{Records, condition, internal, invalid_row, scope_value};
 use super::rows::{GrantRecord, InstituteRecord, first_count};
 
@@ -19,11 +21,20 @@ use super::rows::{GrantRecord, InstituteRecord, first_count};
 #[derive(Clone)]
 pub struct SurrealRepo {
     db: Db,
+    /// The answers of the costly reads (dashboards, filter choices, the activity list), kept
+    /// until the data changes.
+    cache: Arc<ReadCache>,
 }
 
 impl SurrealRepo {
-    pub fn new(db: Db) -> Self {
-        Self { db }
+    /// A repository keeping at most `cached` answers of costly reads (0: none).
+    pub fn new(db: Db, cached: usize) -> Self {
+        Self { db, cache: Arc::new(ReadCache::new(cached)) }
+    }
+
+    /// The cache of costly reads (for tests).
+    pub fn cache(&self) -> &ReadCache {
+        &self.cache
     }
 
     /// Runs one `SELECT … WHERE {scope} … LIMIT $limit START $start` and its count, and converts
@@ -72,7 +83,8 @@ struct HistoryRecord {
 #[async_trait::async_trait]
 impl Repo for SurrealRepo {
     async fn overview(&self, scope: &Scope) -> Result<Overview, AppError> {
-        super::overview::overview(&self.db, scope).await
+        let read = super::overview::overview(&self.db, scope);
+        self.cache.get_or_read(&self.db, "overview", scope, read).await
     }
 
     async fn list_grants(&self, scope: &Scope, page: PageRequest) -> Result<Page<GrantRow>, AppError> {
@@ -95,21 +107,23 @@ impl Repo for SurrealRepo {
         filter: &ActivityFilter,
         page: PageRequest,
     ) -> Result<Page<ActivityRow>, AppError> {
-        super::activity_reads::list(&self.db, scope, filter, page).await
+        let read = super::activity_reads::list(&self.db, scope, filter, page);
+        self.cache.get_or_read(&self.db, "activities", &(scope, filter, page), read).await
     }
 
     async fn indicators(&self, scope: &Scope) -> Result<Vec<app::domain::IndicatorRow>, AppError> {
-        super::indicators::indicators(
+        let read = super::indicators::indicators(
             &self.db,
             scope,
             condition(scope, Records::Activities),
             scope_value(scope),
-        )
-        .await
+        );
+        self.cache.get_or_read(&self.db, "indicators", scope, read).await
     }
 
     async fn activity_filter_options(&self, scope: &Scope) -> Result<ActivityFilterOptions, AppError> {
-        super::activity_reads::filter_options(&self.db, scope).await
+        let read = super::activity_reads::filter_options(&self.db, scope);
+        self.cache.get_or_read(&self.db, "activity_filter_options", scope, read).await
     }
 
     async fn activity(&self, scope: &Scope, id: &str) -> Result<Option<ActivityDetail>, AppError> {
@@ -284,7 +298,8 @@ impl Repo for SurrealRepo {
         &self,
         filter: &app::domain::dashboard::DashboardFilter,
     ) -> Result<app::domain::dashboard::Dashboard, AppError> {
-        super::dashboard::dashboard(&self.db, filter).await
+        let read = super::dashboard::dashboard(&self.db, filter);
+        self.cache.get_or_read(&self.db, "dashboard", filter, read).await
     }
 
     async fn dashboard_options(
@@ -292,11 +307,13 @@ impl Repo for SurrealRepo {
         donor: Option<&str>,
         staff: bool,
     ) -> Result<app::domain::dashboard::DashboardOptions, AppError> {
-        super::dashboard::options(&self.db, donor, staff).await
+        let read = super::dashboard::options(&self.db, donor, staff);
+        self.cache.get_or_read(&self.db, "dashboard_options", &(donor, staff), read).await
     }
 
     async fn donor_name(&self, donor: &str) -> Result<Option<app::domain::NamedRef>, AppError> {
-        super::dashboard::donor_name(&self.db, donor).await
+        let read = super::dashboard::donor_name(&self.db, donor);
+        self.cache.get_or_read(&self.db, "donor_name", &donor, read).await
     }
 
     async fn handover_report(

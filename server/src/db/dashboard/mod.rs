@@ -23,8 +23,11 @@ use super::query::internal;
 
 fn clauses(filter: &DashboardFilter, scoped: bool) -> Clauses {
     let mut g = vec!["archived = false"];
-    let mut t = vec!["true"];
-    let mut a = vec!["true"];
+    // A summary row whose count fell to zero is gone, and its key (see `rows::live`) then reads
+    // as a row of NONE: the whole programme's dashboard answered 500 after an activity or a
+    // transaction that was alone in its row had been archived.
+    let mut t = vec!["id != NONE"];
+    let mut a = vec!["id != NONE"];
     let mut r = vec!["n > 0"];
     // The list reads `activity_recent` by key range (grant and dates, see `recent`).
     let mut l = vec!["true"];

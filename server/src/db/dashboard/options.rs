@@ -29,8 +29,8 @@ pub async fn options(db: &Db, donor: Option<&str>, staff: bool) -> Result<Dashbo
                 WHERE archived = false AND ($donor = NONE OR donor = $donor) ORDER BY en;
              SELECT id, string::concat(code, ' – ', title) AS en, string::concat(code, ' – ', title_fr ?: title) AS fr
                 FROM pillar WHERE archived = false ORDER BY en;
-             SELECT VALUE country FROM {activities} GROUP BY country;
-             SELECT VALUE year FROM {activities} GROUP BY year;",
+             SELECT VALUE country FROM {activities} WHERE id != NONE GROUP BY country;
+             SELECT VALUE year FROM {activities} WHERE id != NONE GROUP BY year;",
         ))
         .bind(("donor", donor.map(|k| RecordId::new("donor", k))))
         .await

@@ -89,7 +89,9 @@ pub(crate) const REACH: (&str, &str) = ("activity_reach", "reach_key");
 
 /// The live rows of a summary, fetched one by one through the table of its keys (migration
 /// 0011), optionally only those whose key matches `keys`: a scan of the summary table itself
-/// would step over every superseded version of its rows.
+/// would step over every superseded version of its rows. The key of a row whose count fell to
+/// zero stays, and reads as a row of NONE: every query over these keeps `id != NONE` (or a
+/// condition NONE fails, such as `n > 0`).
 pub(crate) fn live((summary, key_table): (&str, &str), keys: Option<&str>) -> String {
     let keys = keys.unwrap_or("true");
     format!("(SELECT VALUE type::record('{summary}', record::id(id)) FROM {key_table} WHERE {keys})")
