@@ -353,3 +353,39 @@ async fn admins_create_users_with_one_time_passwords_and_reset_them() {
         aidtrail_tests::text_of_testid(&page, "admin-flash").unwrap().contains("new.officer@example.org")
     );
 }
+
+/// After signing in or switching language the browser goes back only to a path of this site,
+/// whatever `next` says: a tab or newline, which browsers drop from a URL, or a backslash, which
+/// they read as `/`, turned `/\t/evil.example/` into another site (an open redirect).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_in_and_the_language_switch_never_send_the_browser_to_another_site() {
+    // Six sign-ins of one account in a moment: more than the default limit allows.
+    let env = vec![("AIDTRAIL_LOGIN_ACCOUNT_LIMIT", "20".to_owned())];
+    let app = spawn_app_with(AppOptions { env, ..Default::default() }).await;
+    let location = |response: &reqwest::Response| response.headers()["location"].to_str().unwrap().to_owned();
+    for (next, expected) in [
+        ("/\t/evil.example/", "/"),
+        ("/\n/evil.example/", "/"),
+        ("/\\evil.example/", "/"),
+        ("//evil.example/", "/"),
+        ("https://evil.example/", "/"),
+        ("/activities?country=ML", "/activities?country=ML"),
+    ] {
+        let client = browserless_client();
+        let password = app.password(AUDITOR);
+        let response = app
+            .post_form(&client, "/login", &[("email", AUDITOR), ("password", &password), ("next", next)])
+            .await;
+        assert_eq!(response.status(), 303);
+        assert_eq!(location(&response), expected, "sign-in with next={next:?}");
+        let response = client
+            .post(app.url("/lang"))
+            .header("origin", app.url(""))
+            .form(&[("lang", "fr"), ("next", next)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 303);
+        assert_eq!(location(&response), expected, "language switch with next={next:?}");
+    }
+}

@@ -43,7 +43,7 @@ pub async fn login(
     Form(form): Form<LoginForm>,
 ) -> Response {
     let email = normalise_email(&form.email);
-    let next = safe_next(&form.next).to_owned();
+    let next = safe_next(&form.next);
     if let Err(wait) = state.limiter.attempt(&email, client.ip()) {
         let wait = wait.as_secs().max(1).to_string();
         tracing::warn!(%email, client = %client.ip(), "sign-in rate limit reached");

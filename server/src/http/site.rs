@@ -37,13 +37,22 @@ pub struct LanguageForm {
     next: String,
 }
 
-/// Only same-site paths may be returned to: `/x`, never `//host` or `/\host`.
-pub(crate) fn safe_next(next: &str) -> &str {
-    let ok = next.starts_with('/')
-        && !next.starts_with("//")
-        && !next.contains('\\')
-        && !next.contains(['\r', '\n']);
-    if ok { next } else { "/" }
+/// Where to send the browser back to after signing in or switching language: a path of this
+/// site, or `/`. `next` is resolved the way a browser resolves a `Location` (WHATWG URL parsing,
+/// by the `url` crate), so what is checked is what the browser will follow: browsers drop tabs
+/// and newlines anywhere in a URL and read `\` as `/`, so `/\t/evil.example/` is
+/// `//evil.example/`, another site. What comes back is the resolved path and query, written
+/// out by the parser (percent-encoded, no fragment).
+pub(crate) fn safe_next(next: &str) -> String {
+    let base = url::Url::parse("http://aidtrail.invalid/").expect("a valid base URL");
+    let resolved = next.starts_with('/').then(|| base.join(next).ok()).flatten();
+    match resolved {
+        Some(url) if url.origin() == base.origin() => match url.query() {
+            Some(query) => format!("{}?{query}", url.path()),
+            None => url.path().to_owned(),
+        },
+        _ => "/".to_owned(),
+    }
 }
 
 /// `POST /lang`: remembers the language in a cookie and goes back to the page, for browsers
@@ -64,7 +73,7 @@ pub async fn set_language(
     let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", locale.code());
     let mut response = StatusCode::SEE_OTHER.into_response();
     let headers = response.headers_mut();
-    if let Ok(location) = HeaderValue::from_str(safe_next(&form.next)) {
+    if let Ok(location) = HeaderValue::from_str(&safe_next(&form.next)) {
         headers.insert(header::LOCATION, location);
     }
     if let Ok(cookie) = HeaderValue::from_str(&cookie) {
@@ -76,13 +85,43 @@ pub async fn set_language(
 #[cfg(test)]
 mod tests {
     use super::safe_next;
+    use proptest::prelude::*;
 
     #[test]
     fn only_local_paths_are_followed() {
         assert_eq!(safe_next("/activities?page=2"), "/activities?page=2");
-        assert_eq!(safe_next("//evil.example"), "/");
-        assert_eq!(safe_next("https://evil.example"), "/");
-        assert_eq!(safe_next("/\\evil.example"), "/");
-        assert_eq!(safe_next(""), "/");
+        assert_eq!(safe_next("/grants/de_2017"), "/grants/de_2017");
+        assert_eq!(safe_next("/a/../dashboard"), "/dashboard");
+        assert_eq!(safe_next("/activités"), "/activit%C3%A9s");
+        for hostile in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil.example",
+            "/\t/evil.example/",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            "\t//evil.example",
+            " //evil.example",
+            "/\\/evil.example",
+            "javascript:alert(1)",
+            "evil.example",
+            "",
+        ] {
+            assert_eq!(safe_next(hostile), "/", "{hostile:?}");
+        }
+    }
+
+    proptest! {
+        /// Whatever is posted, the browser is sent to a path of this site: resolved against any
+        /// origin, the answer stays on that origin, and it reads the same when checked again.
+        #[test]
+        fn whatever_is_posted_the_answer_stays_on_this_site(next in r"\PC{0,40}|[/\\\t\n\r .:a-z@%]{0,12}") {
+            let answer = safe_next(&next);
+            prop_assert!(answer.starts_with('/'));
+            let base = url::Url::parse("https://aidtrail.example.org/somewhere/").unwrap();
+            let followed = base.join(&answer).unwrap();
+            prop_assert_eq!(followed.origin(), base.origin(), "{:?} -> {:?}", next, answer);
+            prop_assert_eq!(safe_next(&answer), answer);
+        }
     }
 }
