@@ -7,12 +7,12 @@
 
 mod graph;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use graph::{Crate, Module, cycles};
 
 fn source_folder(krate: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(krate).join("src")
+    aidtrail_tests::workspace_root().join(krate).join("src")
 }
 
 #[test]

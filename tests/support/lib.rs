@@ -39,7 +39,17 @@ pub fn workshop_edit<'a>(version: &'a str, changes: &[(&'a str, &'a str)]) -> Ve
 
 /// The workspace root (the folder holding the top-level `Cargo.toml`).
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_path_buf()
+    manifest_dir().parent().expect("tests/ has a parent").to_path_buf()
+}
+
+/// This package's folder in the checkout being tested. Cargo sets `CARGO_MANIFEST_DIR` when it
+/// runs a test as well as when it compiles one, and the two can differ: with a target folder
+/// shared between checkouts (CI's clean clones), an unchanged test binary built in another
+/// checkout is reused, and the path compiled into it may no longer exist. The path of the run
+/// wins; the compiled one is for a binary started by hand.
+pub fn manifest_dir() -> PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from)
 }
 
 /// Where `cargo leptos build` put the site (`pkg/aidtrail.wasm`, JS and CSS).
