@@ -367,6 +367,7 @@ async fn sign_in_and_the_language_switch_never_send_the_browser_to_another_site(
         ("/\t/evil.example/", "/"),
         ("/\n/evil.example/", "/"),
         ("/\\evil.example/", "/"),
+        ("/.\\/evil.example/", "/"),
         ("//evil.example/", "/"),
         ("https://evil.example/", "/"),
         ("/activities?country=ML", "/activities?country=ML"),

@@ -423,3 +423,28 @@ async fn answers_read_before_a_change_are_not_shown_after_it() {
         assert!(has_bf(&before.2) && !has_bf(&after.2), "{who}: filter choices {}", after.2);
     }
 }
+
+/// Numbers a request can carry are bounded before any arithmetic: a year of 2147483647 in the
+/// dashboard's arguments panicked the handler ("attempt to add with overflow"), and a page 0
+/// would have underflowed. Each now answers as the address bar's rules read it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn out_of_range_numbers_in_a_request_are_read_as_no_filter_not_a_crash() {
+    let app = spawn_app().await;
+    let nl = app.sign_in(DONOR_NL).await;
+    let whole = dashboard(&app, &nl, &[]).await;
+    for (name, value) in [
+        ("to_year", "2147483647"),
+        ("from_year", "-2147483648"),
+        ("to_year", "-2147483648"),
+        ("from_year", "2147483647"),
+        ("to_year", "1900"),
+    ] {
+        let d = dashboard(&app, &nl, &[(name, value)]).await;
+        assert_eq!(shown(&d), shown(&whole), "{name}={value} is no filter");
+        assert_eq!(d["filter"][name], serde_json::Value::Null, "{name}={value}");
+    }
+    let (status, body) = app
+        .call(&app.manager, "list_activities", &[("page[page]", "0"), ("page[per_page]", "4294967295")])
+        .await;
+    assert_eq!(status, 200, "{body}");
+}

@@ -51,6 +51,23 @@ impl DashboardFilter {
         }
     }
 
+    /// The same rules as [`Self::from_query`] applied to a filter that came over the wire (a
+    /// server function's arguments): years outside 2000–2100, keys that cannot be keys and
+    /// unknown codes are left out, and years given the wrong way round are swapped.
+    pub fn normalised(&self) -> Self {
+        let years = [self.from_year, self.to_year].map(|y| y.map(|y| y.to_string()));
+        Self::from_query(|name| match name {
+            "donor" => self.donor.clone(),
+            "from" => years[0].clone(),
+            "to" => years[1].clone(),
+            "country" => self.country.clone(),
+            "grant" => self.grant.clone(),
+            "theme" => self.theme.clone(),
+            "pillar" => self.pillar.clone(),
+            _ => None,
+        })
+    }
+
     /// The query string (without `?`).
     pub fn to_query(&self) -> String {
         let years =
@@ -191,6 +208,27 @@ pub struct DashboardOptions {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_filter_from_the_wire_obeys_the_address_bar_rules() {
+        let wire = DashboardFilter {
+            donor: Some("nl_mfa".into()),
+            from_year: Some(i32::MAX),
+            to_year: Some(2018),
+            country: Some("Mali".into()),
+            grant: Some("bad key".into()),
+            theme: Some("nonsense".into()),
+            pillar: Some("p2".into()),
+        };
+        let read = wire.normalised();
+        assert_eq!(read.to_year, Some(2018));
+        assert_eq!((read.from_year, read.country, read.grant, read.theme), (None, None, None, None));
+        assert_eq!((read.donor.as_deref(), read.pillar.as_deref()), (Some("nl_mfa"), Some("p2")));
+        let swapped = DashboardFilter { from_year: Some(2019), to_year: Some(2017), ..Default::default() };
+        assert_eq!(swapped.normalised().from_year, Some(2017));
+        assert_eq!(DashboardFilter::default().normalised(), DashboardFilter::default());
+    }
+
     use super::*;
 
     #[test]

@@ -53,8 +53,10 @@ impl PageRequest {
         Self { page: self.page.clamp(1, 1_000_000), per_page: self.per_page.clamp(1, Self::MAX_PER_PAGE) }
     }
 
+    /// Rows before this page. Page 0 (which a request can hold before it is clamped) is read
+    /// as page 1 rather than overflowing.
     pub fn offset(&self) -> u64 {
-        u64::from(self.page - 1) * u64::from(self.per_page)
+        u64::from(self.page.saturating_sub(1)) * u64::from(self.per_page)
     }
 }
 
@@ -331,6 +333,11 @@ mod tests {
         assert_eq!(PageRequest::from_query(Some("0")).page, 1);
         assert_eq!(PageRequest::from_query(Some("abc")).page, 1);
         assert_eq!(PageRequest::from_query(Some("3")).offset(), 40);
+        assert_eq!(PageRequest { page: 0, per_page: 20 }.offset(), 0, "page 0 reads as page 1");
+        assert_eq!(
+            PageRequest { page: u32::MAX, per_page: u32::MAX }.offset(),
+            u64::from(u32::MAX - 1) * u64::from(u32::MAX)
+        );
         let wire = PageRequest { page: 0, per_page: 10_000 }.clamped();
         assert_eq!((wire.page, wire.per_page), (1, 100));
     }

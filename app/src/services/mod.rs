@@ -333,6 +333,9 @@ pub async fn dashboard(
     mut filter: crate::domain::dashboard::DashboardFilter,
 ) -> Result<crate::domain::dashboard::Dashboard, AppError> {
     let user = require(user, Permission::ViewGrants)?;
+    // Arguments over the wire obey the rules of the address bar (a year of 2147483647 made the
+    // list's date range overflow).
+    filter = filter.normalised();
     match user.scope() {
         Scope::Donor(own) => filter.donor = Some(own),
         Scope::Institute(_) => return Err(AppError::Forbidden),

@@ -43,14 +43,25 @@ pub struct LanguageForm {
 /// and newlines anywhere in a URL and read `\` as `/`, so `/\t/evil.example/` is
 /// `//evil.example/`, another site. What comes back is the resolved path and query, written
 /// out by the parser (percent-encoded, no fragment).
+///
+/// The answer is checked once more as the browser will read it: a path can resolve on this
+/// site and still be written out as `//host` (`/.\\/evil.example` resolves to the path
+/// `//evil.example`, which a browser reads as another site), so only an answer that resolves
+/// to itself on this site is given.
 pub(crate) fn safe_next(next: &str) -> String {
     let base = url::Url::parse("http://aidtrail.invalid/").expect("a valid base URL");
-    let resolved = next.starts_with('/').then(|| base.join(next).ok()).flatten();
-    match resolved {
-        Some(url) if url.origin() == base.origin() => match url.query() {
-            Some(query) => format!("{}?{query}", url.path()),
-            None => url.path().to_owned(),
-        },
+    let on_this_site = |target: &str| -> Option<url::Url> {
+        let url = target.starts_with('/').then(|| base.join(target).ok()).flatten()?;
+        (url.origin() == base.origin()).then_some(url)
+    };
+    let written = |url: &url::Url| match url.query() {
+        Some(query) => format!("{}?{query}", url.path()),
+        None => url.path().to_owned(),
+    };
+    let Some(url) = on_this_site(next) else { return "/".to_owned() };
+    let answer = written(&url);
+    match on_this_site(&answer) {
+        Some(again) if written(&again) == answer => answer,
         _ => "/".to_owned(),
     }
 }
@@ -103,6 +114,9 @@ mod tests {
             "\t//evil.example",
             " //evil.example",
             "/\\/evil.example",
+            "/.\\/evil.example",
+            "/./\\evil.example",
+            "/x/..//evil.example",
             "javascript:alert(1)",
             "evil.example",
             "",
@@ -112,10 +126,11 @@ mod tests {
     }
 
     proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4096))]
         /// Whatever is posted, the browser is sent to a path of this site: resolved against any
         /// origin, the answer stays on that origin, and it reads the same when checked again.
         #[test]
-        fn whatever_is_posted_the_answer_stays_on_this_site(next in r"\PC{0,40}|[/\\\t\n\r .:a-z@%]{0,12}") {
+        fn whatever_is_posted_the_answer_stays_on_this_site(next in r"\PC{0,40}|[/\\\t\n\r .:a-z@%?#]{0,16}") {
             let answer = safe_next(&next);
             prop_assert!(answer.starts_with('/'));
             let base = url::Url::parse("https://aidtrail.example.org/somewhere/").unwrap();

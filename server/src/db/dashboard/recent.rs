@@ -45,7 +45,7 @@ pub(super) fn recent_bounds(filter: &DashboardFilter) -> (i64, i64) {
             .and_then(|d| d.and_hms_opt(0, 0, 0))
             .map(|t| t.and_utc().timestamp())
     };
-    let lo = filter.to_year.and_then(|y| new_year(y + 1)).map_or(i64::MIN / 2, |t| 1 - t);
+    let lo = filter.to_year.and_then(|y| y.checked_add(1)).and_then(new_year).map_or(i64::MIN / 2, |t| 1 - t);
     let hi = filter.from_year.and_then(new_year).map_or(i64::MAX / 2, |t| 1 - t);
     (lo, hi)
 }
