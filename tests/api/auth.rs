@@ -339,9 +339,40 @@ async fn admins_create_users_with_one_time_passwords_and_reset_them() {
         )
         .await;
     assert_eq!(changed.headers()["location"], "/?password=changed");
-    let (status, body) = app.get_with(&officer, "/activities").await;
-    assert_eq!(status, 200);
-    assert!(body.contains("<html lang=\"fr\"") || body.contains("Activités") || status == 200);
+    let (status, _) = app.get_with(&officer, "/activities").await;
+    assert_eq!(status, 200, "the browser that changed the password stays signed in");
+
+    // Changing one's password ends the user's other sessions (another browser, a stolen
+    // cookie), and the one that changed it goes on under a new id.
+    let elsewhere = browserless_client();
+    let signed_in = app
+        .post_form(
+            &elsewhere,
+            "/login",
+            &[("email", "new.officer@example.org"), ("password", "un mot de passe solide"), ("next", "/")],
+        )
+        .await;
+    assert_eq!(signed_in.headers()["location"], "/");
+    assert_eq!(app.get_with(&elsewhere, "/activities").await.0, 200);
+    let again = app
+        .post_form(
+            &officer,
+            "/account/password",
+            &[
+                ("current", "un mot de passe solide"),
+                ("new", "une phrase encore plus solide"),
+                ("confirm", "une phrase encore plus solide"),
+            ],
+        )
+        .await;
+    assert_eq!(again.headers()["location"], "/?password=changed");
+    let renewed =
+        again.headers().get_all("set-cookie").iter().any(|c| {
+            c.to_str().is_ok_and(|c| c.starts_with("aidtrail_session=") && !c.contains("Max-Age=0"))
+        });
+    assert!(renewed, "a new session id for the browser that changed it");
+    assert_eq!(app.get_with(&elsewhere, "/activities").await.0, 401, "the other browser is signed out");
+    assert_eq!(app.get_with(&officer, "/activities").await.0, 200, "this one is not");
 
     // A reset gives a new one-time password and ends the user's sessions.
     let key = user_key(&app, "new.officer@example.org").await;

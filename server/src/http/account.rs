@@ -142,7 +142,14 @@ pub async fn change_password(
     if users::set_password(&state.db, &user.id, &form.new, false).await.is_err() {
         return back("internal");
     }
-    let _ = session.cycle_id().await;
+    // Every session opened with the old password ends (another browser, a stolen cookie);
+    // this one goes on under a new id, stored when the response is sent.
+    if let Err(error) = state.sessions.delete_for_user(&user.id).await {
+        tracing::error!(%error, user = %user.id, "password changed, but the user's other sessions could not be ended");
+    }
+    if let Err(error) = session.cycle_id().await {
+        tracing::error!(%error, user = %user.id, "password changed, but the session id could not be renewed");
+    }
     tracing::info!(user = %user.id, "password changed");
     see_other("/?password=changed")
 }

@@ -133,7 +133,9 @@ pub async fn reset_password(
     match users::set_password(&state.db, &key, &one_time, true).await {
         Ok(()) => {
             // Sessions opened with the old password end too.
-            let _ = state.sessions.delete_for_user(&key).await;
+            if let Err(error) = state.sessions.delete_for_user(&key).await {
+                tracing::error!(%error, user = %key, "password reset, but the user's sessions could not be ended");
+            }
             tracing::info!(admin = %admin.id, user = %key, "password reset");
             let flash = AdminFlash { email: target.email, password: one_time, created: false };
             let _ = session.insert(FLASH_KEY, flash).await;
