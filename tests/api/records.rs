@@ -98,6 +98,17 @@ async fn a_grant_is_saved_whole_listed_and_audited_in_the_same_transaction() {
     let (_, other_donor) = app.get("/records/grants?q=niger&parent=de_ffo").await;
     assert!(!strip_tags(&other_donor).contains("NL-1-SAHEL-2019-03"));
 
+    // The page says what was saved: a record, not an activity (it said "The activity was
+    // recorded." for every kind of record), in the reader's language.
+    let (_, saved) = app.get_with(&french, &format!("/records/grants/{key}?saved=created")).await;
+    let notice = aidtrail_tests::text_of_testid(&saved, "saved").expect("a saved notice");
+    assert_eq!(notice, "La fiche a été créée.");
+    let (_, saved) = app.get(&format!("/records/grants/{key}?saved=created")).await;
+    assert_eq!(aidtrail_tests::text_of_testid(&saved, "saved").as_deref(), Some("The record was created."));
+    let (_, archived) = app.get("/records/grants?saved=archived").await;
+    let notice = aidtrail_tests::text_of_testid(&archived, "saved").expect("an archived notice");
+    assert!(notice.starts_with("The record was archived"), "{notice}");
+
     // The form reads back what was saved.
     let (_, form) = app.get(&format!("/records/grants/{key}")).await;
     assert!(form.contains("value=\"125000.00\""), "amount shown back");

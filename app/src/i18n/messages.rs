@@ -167,6 +167,10 @@ pub enum Msg {
     FormConflict,
     ArchiveConflict,
     SavedCreated,
+    RecordCreated,
+    RecordArchived,
+    RecordArchiveConflict,
+    HandoverCreated,
     SavedUpdated,
     SavedArchived,
     SectionWhatWhen,
@@ -780,6 +784,16 @@ impl Msg {
                 "Quelqu’un a modifié cette activité entre-temps ; elle n’a pas été archivée. Vérifiez d’abord la dernière version.",
             ),
             SavedCreated => ("The activity was recorded.", "L’activité a été enregistrée."),
+            RecordCreated => ("The record was created.", "La fiche a été créée."),
+            RecordArchived => (
+                "The record was archived; it stays readable from its history.",
+                "La fiche a été archivée ; elle reste consultable dans son historique.",
+            ),
+            RecordArchiveConflict => (
+                "Someone changed this record in the meantime; it was not archived. Check the newest version first.",
+                "Quelqu’un a modifié cette fiche entre-temps ; elle n’a pas été archivée. Vérifiez d’abord la dernière version.",
+            ),
+            HandoverCreated => ("The handover was recorded.", "La remise a été enregistrée."),
             SavedUpdated => ("Your changes were saved.", "Vos modifications ont été enregistrées."),
             SavedArchived => (
                 "The activity was archived; it stays readable from its history.",

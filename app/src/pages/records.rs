@@ -109,7 +109,7 @@ pub fn RecordListPage() -> impl IntoView {
     );
     let saved = move || {
         (query.read().get("saved").as_deref() == Some("archived")).then(|| {
-            view! { <p class="notice notice-ok" role="status" data-testid="saved">{tr(Msg::SavedArchived)}</p> }
+            view! { <p class="notice notice-ok" role="status" data-testid="saved">{tr(Msg::RecordArchived)}</p> }
         })
     };
     view! {
@@ -285,9 +285,9 @@ fn record_page(id: Option<Memo<String>>) -> impl IntoView {
     let notice = move || {
         let q = query.read();
         let (class, msg) = match (q.get("saved").as_deref(), q.get("error").as_deref()) {
-            (_, Some("conflict")) => ("notice notice-error", Msg::ArchiveConflict),
+            (_, Some("conflict")) => ("notice notice-error", Msg::RecordArchiveConflict),
             (_, Some(_)) => ("notice notice-error", Msg::ErrorBody),
-            (Some("created"), _) => ("notice notice-ok", Msg::SavedCreated),
+            (Some("created"), _) => ("notice notice-ok", Msg::RecordCreated),
             (Some("updated"), _) => ("notice notice-ok", Msg::SavedUpdated),
             _ => return None,
         };

@@ -39,7 +39,7 @@ pub fn HandoverPage() -> impl IntoView {
             (_, Some(_)) => ("notice notice-error", Msg::ErrorBody),
             (Some("confirmed"), _) => ("notice notice-ok", Msg::SavedConfirmed),
             (Some("already"), _) => ("notice notice-ok", Msg::AlreadyConfirmed),
-            (Some("created"), _) => ("notice notice-ok", Msg::SavedCreated),
+            (Some("created"), _) => ("notice notice-ok", Msg::HandoverCreated),
             _ => return None,
         };
         Some(view! { <p class=class role="status" data-testid="saved">{tr(msg)}</p> })
