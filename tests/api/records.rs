@@ -109,6 +109,15 @@ async fn a_grant_is_saved_whole_listed_and_audited_in_the_same_transaction() {
     let notice = aidtrail_tests::text_of_testid(&archived, "saved").expect("an archived notice");
     assert!(notice.starts_with("The record was archived"), "{notice}");
 
+    // A filter that matches nothing says so, and does not say that nothing was ever recorded
+    // (nor speak of activities).
+    let (_, none) = app.get("/records/grants?q=zzzz").await;
+    assert!(strip_tags(&none).contains("No record matches these filters."), "{}", strip_tags(&none));
+    let (_, none) = app.get("/equipment?grant=zz_no_such_grant").await;
+    let text = strip_tags(&none);
+    assert!(text.contains("No equipment matches these filters."), "{text}");
+    assert!(!text.contains("No equipment has been recorded yet."), "{text}");
+
     // The form reads back what was saved.
     let (_, form) = app.get(&format!("/records/grants/{key}")).await;
     assert!(form.contains("value=\"125000.00\""), "amount shown back");

@@ -167,6 +167,8 @@ pub enum Msg {
     FormConflict,
     ArchiveConflict,
     SavedCreated,
+    NoMatchEquipment,
+    NoMatchRecords,
     RecordCreated,
     RecordArchived,
     RecordArchiveConflict,
@@ -882,6 +884,12 @@ impl Msg {
             FilterDonor => ("Donor", "Bailleur"),
             FiltersLabel => ("Filters", "Filtres"),
             NoMatch => ("No activity matches these filters.", "Aucune activité ne correspond à ces filtres."),
+            NoMatchEquipment => {
+                ("No equipment matches these filters.", "Aucun équipement ne correspond à ces filtres.")
+            }
+            NoMatchRecords => {
+                ("No record matches these filters.", "Aucune fiche ne correspond à ces filtres.")
+            }
             NavIndicators => ("Indicators", "Indicateurs"),
             IndicatorsTitle => ("Indicators", "Indicateurs"),
             IndicatorsIntro => (

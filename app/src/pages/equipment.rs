@@ -40,6 +40,12 @@ pub fn EquipmentPage() -> impl IntoView {
             Ok::<_, AppError>((options, totals))
         },
     );
+    // With a filter, an empty table means no match, not that nothing was ever recorded.
+    let empty = if filter.get_untracked().to_query().is_empty() {
+        Msg::EmptyEquipment
+    } else {
+        Msg::NoMatchEquipment
+    };
     view! {
         <PageHeader title=Msg::EquipmentTitle intro=Msg::EquipmentIntro/>
         <Suspense fallback=loading>
@@ -60,7 +66,7 @@ pub fn EquipmentPage() -> impl IntoView {
             EquipmentFilter::to_query,
             list_equipment,
             COLUMNS,
-            Msg::EmptyEquipment,
+            empty,
             equipment_row,
         )}
     }

@@ -206,7 +206,7 @@ fn list_view(
     let (number, pages, total) = (page.page, page.page_count(), page.total);
     let new = format!("{base}/new");
     let table = if page.items.is_empty() {
-        let msg = if filter == RecordQuery::default() { Msg::EmptyRecords } else { Msg::NoMatch };
+        let msg = if filter == RecordQuery::default() { Msg::EmptyRecords } else { Msg::NoMatchRecords };
         view! { <p class="empty-state">{tr(msg)}</p> }.into_any()
     } else {
         view! {
