@@ -16,6 +16,11 @@ runs="${1:-10}"
 threads="${2:-4}"
 mode="${3:-in-process}"
 out="$ROOT/target/parallel-runs"
+if [ "$mode" = processes ] && ! command -v cargo-nextest >/dev/null; then
+  echo "parallel-runs.sh: 'processes' needs cargo-nextest (part of this workplace's machines; else: cargo install cargo-nextest --locked)" >&2
+  exit 2
+fi
+case "$mode" in in-process|processes) ;; *) echo "parallel-runs.sh: mode is in-process or processes, not '$mode'" >&2; exit 2 ;; esac
 mkdir -p "$out"
 
 say "building the server and the API tests"
