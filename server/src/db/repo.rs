@@ -32,11 +32,6 @@ impl SurrealRepo {
         Self { db, cache: Arc::new(ReadCache::new(cached)) }
     }
 
-    /// The cache of costly reads (for tests).
-    pub fn cache(&self) -> &ReadCache {
-        &self.cache
-    }
-
     /// Runs one `SELECT … WHERE {scope} … LIMIT $limit START $start` and its count, and converts
     /// the rows. `select` and `count` hold `{scope}` where the scope condition goes.
     async fn page<R, T>(
