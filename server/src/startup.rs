@@ -296,6 +296,12 @@ fn router(settings: &Settings, addr: SocketAddr, db: Db) -> (Router, tokio::task
             HeaderName::from_static("referrer-policy"),
             HeaderValue::from_static("same-origin"),
         ))
+        // Pages rendered by leptos carry their own policy, with the nonce of their inline scripts.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_str(&app::app::content_security_policy(None))
+                .expect("the policy is plain ASCII"),
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(
             HeaderName::from_static("x-frame-options"),
             HeaderValue::from_static("DENY"),

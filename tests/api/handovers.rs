@@ -19,6 +19,11 @@ async fn one(app: &TestApp, sql: &str) -> serde_json::Value {
     value.unwrap_or(serde_json::Value::Null)
 }
 
+async fn one_list(app: &TestApp, sql: &str) -> serde_json::Value {
+    let value: Vec<serde_json::Value> = app.db.query(sql).await.unwrap().take(0).unwrap();
+    serde_json::Value::Array(value)
+}
+
 /// The token the handover's page hands out with its confirmation form.
 fn form_token(html: &str) -> String {
     let marker = "name=\"token\" value=\"";
@@ -306,7 +311,10 @@ async fn the_report_counts_outstanding_value_states_and_overdue_verifications() 
     )
     .await;
     assert_eq!(location, "/handovers/ml_infj_2018?saved=state#states");
-    assert_eq!(one(&app, "SELECT VALUE state FROM ONLY equipment:ml_laptops_2018;").await, "needs_repair");
+    assert_eq!(
+        one(&app, "SELECT VALUE lines[0].state FROM ONLY handover:ml_infj_2018;").await,
+        "needs_repair"
+    );
     // Another institute cannot report on it.
     let enp = app.sign_in(INSTITUTE_ML_ENP).await;
     let (status, _) = post(
@@ -395,6 +403,120 @@ async fn the_register_filters_by_grant_category_institute_and_state_and_totals_p
     let netherlands = app.sign_in(DONOR_NL).await;
     let (_, html) = app.get_with(&netherlands, "/equipment").await;
     assert!(text_of_testid(&html, "equipment-totals").is_none());
+}
+
+/// An item's state belongs to what one institute holds: the police school (ML-ENP) reporting its
+/// four laptops lost changes its own handover line, not the same record's laptops at the judicial
+/// institute or the gendarmerie school, and they never see the police school's remark.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_institute_reports_the_state_of_what_it_holds_only() {
+    let app = spawn_app().await;
+    let enp = app.sign_in(INSTITUTE_ML_ENP).await;
+    let report = |handover: &'static str, day: &'static str| {
+        [
+            ("handover", handover),
+            ("equipment", "ml_laptops_2018"),
+            ("state", "lost_stolen"),
+            ("reported_on", day),
+            ("remark", "Stolen from the ENP store"),
+        ]
+    };
+    // Before it confirmed receipt, the school reports nothing.
+    let (_, location) = post(&app, &enp, "/equipment/state", &report("ml_enp_2018", "2019-02-01")).await;
+    assert_eq!(location, "/handovers/ml_enp_2018?error=state#states", "a report before receipt");
+    let lines = "SELECT VALUE lines.state FROM handover ORDER BY id;";
+    assert_eq!(one_list(&app, lines).await, serde_json::json!([[null], [null], [null, null]]));
+
+    let (_, html) = app.get_with(&enp, "/handovers/ml_enp_2018").await;
+    let form =
+        [("token", form_token(&html)), ("version", "1".to_owned()), ("line_0_received", "4".to_owned())];
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    post(&app, &enp, "/handovers/ml_enp_2018/confirm", &form).await;
+    let (_, location) = post(&app, &enp, "/equipment/state", &report("ml_enp_2018", "2019-02-01")).await;
+    assert_eq!(location, "/handovers/ml_enp_2018?saved=state#states");
+    // Its own handover of another institute's: refused, nothing written.
+    let (status, _) = post(&app, &enp, "/equipment/state", &report("ml_infj_2018", "2019-02-02")).await;
+    assert_eq!(status, 403);
+    // handover ids in order: ml_egn_2018, ml_enp_2018, ml_infj_2018.
+    assert_eq!(
+        one_list(&app, lines).await,
+        serde_json::json!([[null], ["lost_stolen"], [null, null]]),
+        "only the police school's line changed"
+    );
+    assert_eq!(one(&app, "RETURN count(SELECT id FROM equipment_report);").await, 1);
+
+    // The judicial institute sees neither the state nor the remark on its handover, the report
+    // or the register; the programme manager sees 4 lost, not 12.
+    let infj = app.sign_in(INSTITUTE_ML_INFJ).await;
+    for page in ["/handovers/ml_infj_2018", "/handovers/report", "/equipment?state=lost_stolen"] {
+        let (_, html) = app.get_with(&infj, page).await;
+        let text = strip_tags(&html);
+        assert!(!text.contains("Stolen from the ENP") && !text.contains("Lost or stolen"), "{page}: {text}");
+    }
+    let (_, html) = app.get("/handovers/report").await;
+    let states = text_of_testid(&html, "items-by-state").unwrap();
+    assert!(states.contains("Lost or stolen4") && states.contains("Not reported yet9"), "{states}");
+    let (_, html) = app.get("/equipment?state=lost_stolen").await;
+    assert!(strip_tags(&html).contains("Laptop computer"));
+}
+
+/// A handover holding items of two donors: each donor sees its own lines, their confirmations
+/// and counts only.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_donor_sees_its_own_lines_of_a_handover_that_holds_another_donors_items() {
+    let app = spawn_app().await;
+    // Dutch-funded chairs join the judicial institute's handover (written directly: the form
+    // refuses nothing here, and the point is what is read).
+    app.db
+        .query(
+            "CREATE equipment:nl_chairs CONTENT { donor_grant: donor_grant:nl_2018, category: 'furniture',
+                 description: 'Training-room chairs', description_fr: 'Chaises de salle de formation', quantity: 20,
+                 unit_cost_minor: 4500, currency: 'EUR', supplier: 'Bamako Mobilier', serials: ['NL-CH-SERIAL'],
+                 purchase_date: d'2018-04-25T00:00:00Z' };
+             UPDATE handover:ml_infj_2018 SET lines += { equipment: equipment:nl_chairs, quantity: 20,
+                 serials: ['NL-CH-SERIAL'], received: 0, serials_checked: [] };",
+        )
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
+    let infj = app.sign_in(INSTITUTE_ML_INFJ).await;
+    let (_, html) = app.get_with(&infj, "/handovers/ml_infj_2018").await;
+    let form = [
+        ("token", form_token(&html)),
+        ("version", "1".to_owned()),
+        ("line_0_received", "4".to_owned()),
+        ("line_0_serials", "DEMO-LT-01".to_owned()),
+        ("line_0_remark", "German laptops fine".to_owned()),
+        ("line_1_received", "1".to_owned()),
+        ("line_2_received", "20".to_owned()),
+        ("line_2_remark", "Dutch chairs fine".to_owned()),
+    ];
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, _) = post(&app, &infj, "/handovers/ml_infj_2018/confirm", &form).await;
+    assert_eq!(status, 303);
+
+    let netherlands = app.sign_in(DONOR_NL).await;
+    let (status, html) = app.get_with(&netherlands, "/handovers/ml_infj_2018").await;
+    assert_eq!(status, 200);
+    let text = strip_tags(&html);
+    assert!(text.contains("Training-room chairs") && text.contains("Dutch chairs fine"), "{text}");
+    for other in ["Laptop", "DEMO-LT-01", "German laptops fine", "DEMO-VP-01", "DE-11"] {
+        assert!(!text.contains(other), "the Netherlands donor sees {other}: {text}");
+    }
+    let (_, html) = app.get_with(&netherlands, "/handovers").await;
+    let row = strip_tags(&html);
+    assert!(row.contains("HO-2018-001") && row.contains("20") && !row.contains("25"), "{row}");
+
+    let germany = app.sign_in(DONOR_DE).await;
+    let (_, html) = app.get_with(&germany, "/handovers/ml_infj_2018").await;
+    let text = strip_tags(&html);
+    assert!(text.contains("German laptops fine") && text.contains("DEMO-LT-01"), "{text}");
+    for other in ["Training-room chairs", "Dutch chairs fine", "NL-CH-SERIAL", "NL-1-"] {
+        assert!(!text.contains(other), "the German donor sees {other}: {text}");
+    }
+    let (_, html) = app.get_with(&germany, "/handovers/ml_infj_2018/certificate").await;
+    assert!(!strip_tags(&html).contains("Training-room chairs"));
 }
 
 /// A tiny but real PNG (1×1 pixel).

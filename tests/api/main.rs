@@ -10,6 +10,7 @@ mod dashboard;
 mod demo;
 mod exports;
 mod handovers;
+mod hostile;
 mod imports;
 mod lifecycle;
 mod pages;

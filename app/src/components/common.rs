@@ -23,15 +23,17 @@ where
 {
     let locale = use_locale();
     #[cfg(feature = "ssr")]
-    let text: leptos::text_prop::TextProp = escape_title(&text(locale.get_untracked())).into();
+    let text: leptos::text_prop::TextProp = escape_raw_text(&text(locale.get_untracked())).into();
     #[cfg(not(feature = "ssr"))]
     let text: leptos::text_prop::TextProp = (move || text(locale.get())).into();
     view! { <Title text=text/> }
 }
 
-/// Text made safe inside `<title>` (raw text up to `</title>`; entities are read).
+/// Text made safe inside an element that `tachys` 0.2 renders without escaping on the server
+/// although the browser reads entities in it (`<title>`, `<textarea>`: both end only at their
+/// closing tag, so a record's text holding `</textarea>` would otherwise end it and start markup).
 #[cfg_attr(not(feature = "ssr"), allow(dead_code))]
-fn escape_title(text: &str) -> String {
+pub(crate) fn escape_raw_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -157,9 +159,9 @@ mod tests {
     #[test]
     fn a_title_cannot_close_its_element() {
         assert_eq!(
-            escape_title("X</title><img src=x onerror=alert(1)> & co"),
+            escape_raw_text("X</title><img src=x onerror=alert(1)> & co"),
             "X&lt;/title&gt;&lt;img src=x onerror=alert(1)&gt; &amp; co"
         );
-        assert_eq!(escape_title("Atelier · Bamako"), "Atelier · Bamako");
+        assert_eq!(escape_raw_text("Atelier · Bamako"), "Atelier · Bamako");
     }
 }

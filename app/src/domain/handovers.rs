@@ -142,7 +142,8 @@ pub struct OpenHandover {
     pub outstanding_value: Option<Money>,
 }
 
-/// How many registered items are in a state (`None`: never reported).
+/// How many items handed over to institutes are in a state, by the state last reported of the
+/// handover line that holds them (`None`: never reported).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StateCount {
     pub state: Option<EquipmentState>,

@@ -122,7 +122,9 @@ pub struct ActivityRow {
 /// Money one grant puts into one activity.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FundingLine {
-    pub grant_reference: String,
+    /// The grant's reference; `None` for a co-funder's grant shown to another donor, who sees
+    /// who co-funds the activity and with how much, never the other donor's grants.
+    pub grant_reference: Option<String>,
     pub donor: Text,
     pub amount: Money,
 }

@@ -89,6 +89,7 @@ pub enum Msg {
     Instructor,
     NameNotRecorded,
     NoFunding,
+    CoFunder,
     NoInstructors,
     NoInstitutes,
     NotFoundTitle,
@@ -633,6 +634,10 @@ impl Msg {
             Instructor => ("Instructor", "Formateur"),
             NameNotRecorded => ("name not recorded", "nom non renseigné"),
             NoFunding => ("No funding recorded.", "Aucun financement enregistré."),
+            CoFunder => (
+                "Co-funding donor (its grant is not shown)",
+                "Bailleur cofinanceur (sa subvention n’est pas affichée)",
+            ),
             NoInstructors => ("No instructors recorded.", "Aucun formateur enregistré."),
             NoInstitutes => ("No institutes recorded.", "Aucune institution enregistrée."),
             NotFoundTitle => ("Page not found", "Page introuvable"),

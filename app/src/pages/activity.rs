@@ -338,7 +338,14 @@ fn funding_list(a: &ActivityDetail) -> AnyView {
             let amount = f.amount.clone();
             view! {
                 <tr>
-                    <td><span class="mono">{f.grant_reference.clone()}</span><span class="sub">{tr_text(f.donor.clone())}</span></td>
+                    <td>{match f.grant_reference.clone() {
+                        Some(reference) => view! {
+                            <span class="mono">{reference}</span><span class="sub">{tr_text(f.donor.clone())}</span>
+                        }.into_any(),
+                        None => view! {
+                            <span>{tr_text(f.donor.clone())}</span><span class="sub">{tr(Msg::CoFunder)}</span>
+                        }.into_any(),
+                    }}</td>
                     <td class="num">{tr_fmt(move |l| fmt_money(l, &amount))}</td>
                 </tr>
             }

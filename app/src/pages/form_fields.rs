@@ -68,11 +68,18 @@ pub(crate) fn input(f: &Fields<'_>, name: &str, label: Text, kind: &'static str)
     }
 }
 
+/// A text area. `tachys` writes a `<textarea>`'s text raw during server rendering, so it is
+/// escaped here on the server (the browser turns the entities back into the typed text); in the
+/// browser the text goes into the DOM as text and needs no escaping.
 pub(crate) fn textarea(f: &Fields<'_>, name: &str, label: Text) -> impl IntoView + use<> {
+    #[cfg(feature = "ssr")]
+    let text = crate::components::escape_raw_text(&value(f, name));
+    #[cfg(not(feature = "ssr"))]
+    let text = value(f, name);
     view! {
         <div class="field wide" class:has-error=has_error(f, name)>
             <label for=name.to_owned()>{tr_text(label)}</label>
-            <textarea id=name.to_owned() name=name.to_owned() rows="4">{value(f, name)}</textarea>
+            <textarea id=name.to_owned() name=name.to_owned() rows="4">{text}</textarea>
             {error_line(f, name)}
         </div>
     }

@@ -130,7 +130,7 @@ fn report_view(r: HandoverReport) -> impl IntoView {
         <div class="two-col">
             <section class="card">
                 <h2>{tr(Msg::ItemsByState)}</h2>
-                <table class="data compact">
+                <table class="data compact" data-testid="items-by-state">
                     <thead><tr><th scope="col">{tr(Msg::ColState)}</th><th scope="col" class="num">{tr(Msg::ColQuantity)}</th></tr></thead>
                     <tbody>{states}</tbody>
                 </table>

@@ -174,7 +174,26 @@ pub(super) async fn detail(db: &Db, scope: &Scope, id: &str) -> Result<Option<Ac
     if !allowed {
         return Err(AppError::Forbidden);
     }
-    activity_detail(record, links).map(Some).map_err(invalid_row)
+    let own_grants: Vec<String> = match scope {
+        Scope::Donor(key) => links
+            .grants
+            .iter()
+            .filter(|g| g.donor.as_ref().is_some_and(|d| key_of(d) == *key))
+            .map(|g| g.reference.clone())
+            .collect(),
+        _ => Vec::new(),
+    };
+    let mut detail = activity_detail(record, links).map_err(invalid_row)?;
+    // A donor sees every co-funder of the activity and its share, but not the other donors'
+    // grants (README, "What a donor sees").
+    if matches!(scope, Scope::Donor(_)) {
+        for line in &mut detail.funding {
+            if line.grant_reference.as_ref().is_some_and(|r| !own_grants.contains(r)) {
+                line.grant_reference = None;
+            }
+        }
+    }
+    Ok(Some(detail))
 }
 
 pub(super) async fn edit(db: &Db, id: &str) -> Result<Option<ActivityEdit>, AppError> {

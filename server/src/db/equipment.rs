@@ -30,7 +30,18 @@ fn conditions(scope: &Scope, filter: &EquipmentFilter) -> String {
         );
     }
     if filter.state.is_some() {
-        conds.push("state = $state");
+        // States belong to handover lines: the records with a line in that state, among the
+        // handovers the scope sees (an institute, its own).
+        conds.push(match scope {
+            Scope::Institute(_) => {
+                "id IN array::flatten((SELECT VALUE lines.filter(|$l| $l.state = $state).equipment FROM handover
+                 WHERE archived = false AND institute = $scope))"
+            }
+            _ => {
+                "id IN array::flatten((SELECT VALUE lines.filter(|$l| $l.state = $state).equipment FROM handover
+                 WHERE archived = false))"
+            }
+        });
     }
     conds.iter().map(|c| format!("({c})")).collect::<Vec<_>>().join(" AND ")
 }

@@ -25,6 +25,7 @@ struct Line {
     currency: Option<String>,
     grant: Option<String>,
     donor: Option<RecordId>,
+    state: Option<String>,
 }
 
 #[derive(Debug, SurrealValue)]
@@ -36,13 +37,6 @@ struct HandoverLines {
     institute_name_fr: String,
     status: String,
     lines: Vec<Line>,
-}
-
-#[derive(Debug, SurrealValue)]
-#[surreal(crate = "surrealdb::types")]
-struct StateRow {
-    state: Option<String>,
-    n: i64,
 }
 
 #[derive(Debug, SurrealValue)]
@@ -78,10 +72,10 @@ pub async fn report(db: &Db, scope: &Scope, today: NaiveDate) -> Result<Handover
                 lines.map(|$l| {{
                     quantity: $l.quantity, received: $l.received,
                     unit_cost_minor: $l.equipment.unit_cost_minor, currency: $l.equipment.currency,
-                    grant: $l.equipment.donor_grant.reference, donor: $l.equipment.donor_grant.donor
+                    grant: $l.equipment.donor_grant.reference, donor: $l.equipment.donor_grant.donor,
+                    state: $l.state
                 }}) AS lines
          FROM handover WHERE archived = false AND status != 'planned' AND ({handovers}) ORDER BY code;
-         SELECT state, count() AS n FROM equipment WHERE archived = false AND ({equipment}) GROUP BY state;
          SELECT id, description, description_fr, next_verification_on FROM equipment
          WHERE archived = false AND next_verification_on != NONE AND next_verification_on < $today AND ({equipment})
          ORDER BY next_verification_on LIMIT 200;"
@@ -89,12 +83,13 @@ pub async fn report(db: &Db, scope: &Scope, today: NaiveDate) -> Result<Handover
     let mut response =
         db.query(sql).bind(("scope", scope_value(scope))).bind(("today", today)).await.map_err(read_error)?;
     let handovers: Vec<HandoverLines> = response.take(0).map_err(read_error)?;
-    let states: Vec<StateRow> = response.take(1).map_err(read_error)?;
-    let overdue: Vec<OverdueRow> = response.take(2).map_err(read_error)?;
+    let overdue: Vec<OverdueRow> = response.take(1).map_err(read_error)?;
     let own_donor = scope_value(scope).filter(|_| matches!(scope, Scope::Donor(_)));
 
     let mut open = Vec::new();
     let mut grants: BTreeMap<String, (i64, i64, String)> = BTreeMap::new();
+    // Items handed over, by the state last reported of the line that holds them.
+    let mut states: BTreeMap<Option<String>, i64> = BTreeMap::new();
     for h in handovers {
         let status = HandoverStatus::from_code(&h.status).map_err(invalid_row)?;
         let mut outstanding = 0_i64;
@@ -103,6 +98,7 @@ pub async fn report(db: &Db, scope: &Scope, today: NaiveDate) -> Result<Handover
             if own_donor.is_some() && line.donor != own_donor {
                 continue;
             }
+            *states.entry(line.state.clone()).or_default() += line.quantity;
             let (Some(cost), Some(currency), Some(grant)) =
                 (line.unit_cost_minor, &line.currency, &line.grant)
             else {
@@ -149,10 +145,10 @@ pub async fn report(db: &Db, scope: &Scope, today: NaiveDate) -> Result<Handover
         .collect::<Result<Vec<_>, AppError>>()?;
     let states = states
         .into_iter()
-        .map(|s| {
+        .map(|(state, items)| {
             Ok(StateCount {
-                state: s.state.as_deref().map(EquipmentState::from_code).transpose().map_err(invalid_row)?,
-                items: u64::try_from(s.n).unwrap_or(0),
+                state: state.as_deref().map(EquipmentState::from_code).transpose().map_err(invalid_row)?,
+                items: u64::try_from(items).unwrap_or(0),
             })
         })
         .collect::<Result<Vec<_>, AppError>>()?;
@@ -167,12 +163,15 @@ pub async fn report(db: &Db, scope: &Scope, today: NaiveDate) -> Result<Handover
     Ok(HandoverReport { open, states, grants, overdue })
 }
 
-/// Records what an institute (or a programme manager) reports about an item's state, and makes
-/// it the item's current state, audited, in one transaction. An institute reports only on items
-/// it has received.
+/// Records what an institute (or a programme manager) reports about the state of the items of
+/// one handover line, and makes it that line's current state, audited, in one transaction. The
+/// state belongs to what the institute holds: the same equipment record handed over to other
+/// institutes keeps their own states. An institute reports only on its own handovers, once it
+/// has received them.
 pub async fn report_state(
     db: &Db,
     user: &CurrentUser,
+    handover: &str,
     equipment: &str,
     state: EquipmentState,
     on: NaiveDate,
@@ -183,20 +182,26 @@ pub async fn report_state(
     let sql = format!(
         "BEGIN TRANSACTION;
          LET $before = (SELECT * FROM ONLY $id);
-         IF $before = NONE OR $before.archived {{ THROW 'aidtrail:not_found' }};
-         IF $institute != NONE AND !(SELECT id FROM handover WHERE archived = false AND institute = $institute
-             AND status IN ['received', 'partially_received', 'disputed'] AND $id IN lines.equipment LIMIT 1) {{
+         IF $before = NONE OR $before.archived OR $equipment NOT IN $before.lines.equipment {{
+             THROW 'aidtrail:not_found'
+         }};
+         IF $institute != NONE AND ($before.institute != $institute
+             OR $before.status NOT IN ['received', 'partially_received', 'disputed']) {{
              THROW 'aidtrail:not_yours'
          }};
          CREATE $report CONTENT {{
-             equipment: $id, state: $state, reported_on: $on, remark: $remark, reported_by: $actor, at: time::now()
+             equipment: $equipment, handover: $id, state: $state, reported_on: $on, remark: $remark,
+             reported_by: $actor, at: time::now()
          }};
-         LET $after = (UPDATE ONLY $id SET state = $state, version = $before.version + 1 RETURN AFTER);
+         LET $after = (UPDATE ONLY $id SET
+             lines = lines.map(|$l| IF $l.equipment = $equipment {{ object::extend($l, {{ state: $state }}) }} ELSE {{ $l }}),
+             version = $before.version + 1 RETURN AFTER);
          {audit}
          COMMIT TRANSACTION;"
     );
     let bindings = vec![
-        ("id", RecordId::new("equipment", equipment).into_value()),
+        ("id", RecordId::new("handover", handover).into_value()),
+        ("equipment", RecordId::new("equipment", equipment).into_value()),
         ("report", RecordId::new("equipment_report", new_key().as_str()).into_value()),
         ("institute", institute.into_value()),
         ("state", state.code().to_owned().into_value()),
@@ -212,10 +217,14 @@ pub async fn report_state(
     .await
 }
 
-/// The reports on the items of one handover, newest first.
+/// The state reports made on one handover, about the `equipment` of it the reader may see,
+/// newest first. Reports made before states belonged to handover lines (migration 0015) name no
+/// handover when a programme manager made them; only staff (`staff`) see those.
 pub async fn state_history(
     db: &Db,
+    handover: &str,
     equipment: Vec<String>,
+    staff: bool,
 ) -> Result<Vec<app::domain::handovers::StateReport>, AppError> {
     #[derive(Debug, SurrealValue)]
     #[surreal(crate = "surrealdb::types")]
@@ -230,9 +239,12 @@ pub async fn state_history(
     let rows: Vec<Row> = db
         .query(
             "SELECT equipment, state, reported_on, remark, reported_by.name AS by FROM equipment_report
-             WHERE equipment IN $ids ORDER BY reported_on DESC, at DESC LIMIT 100;",
+             WHERE equipment IN $ids AND (handover = $handover OR ($staff AND handover = NONE))
+             ORDER BY reported_on DESC, at DESC LIMIT 100;",
         )
         .bind(("ids", ids))
+        .bind(("handover", RecordId::new("handover", handover)))
+        .bind(("staff", staff))
         .await
         .map_err(read_error)?
         .take(0)

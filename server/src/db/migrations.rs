@@ -59,6 +59,7 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0013_activity_rows.surql"),
     },
     Migration { version: 14, name: "data_version", sql: include_str!("migrations/0014_data_version.surql") },
+    Migration { version: 15, name: "line_states", sql: include_str!("migrations/0015_line_states.surql") },
 ];
 
 #[derive(Debug, SurrealValue)]

@@ -259,7 +259,9 @@ impl Repo for SurrealRepo {
         if let Some(handover) = found.as_mut() {
             handover.form_token = self.form_token();
             let items = handover.lines.iter().map(|l| l.equipment.clone()).collect();
-            handover.state_reports = super::handover_report::state_history(&self.db, items).await?;
+            let staff = matches!(scope, Scope::All);
+            handover.state_reports =
+                super::handover_report::state_history(&self.db, id, items, staff).await?;
             handover.photos = files_of(&self.db, "handover", RecordId::new("handover", id)).await?;
         }
         Ok(found)

@@ -251,7 +251,9 @@ pub fn activity_detail(r: ActivityRecord, links: ActivityLinks) -> Result<Activi
         .map(|f| {
             let grant = links.grants.iter().find(|g| g.id == f.donor_grant);
             Ok(FundingLine {
-                grant_reference: grant.map(|g| g.reference.clone()).unwrap_or_else(|| key_of(&f.donor_grant)),
+                grant_reference: Some(
+                    grant.map(|g| g.reference.clone()).unwrap_or_else(|| key_of(&f.donor_grant)),
+                ),
                 donor: grant
                     .map(|g| {
                         Text::new(

@@ -330,7 +330,10 @@ pub async fn report_state(
     {
         return Redirect::to(&format!("{page}?error=state#states")).into_response();
     }
-    match crate::db::handover_report::report_state(&state.db, &user, &equipment, item_state, on, remark).await
+    match crate::db::handover_report::report_state(
+        &state.db, &user, &handover, &equipment, item_state, on, remark,
+    )
+    .await
     {
         Ok(()) => {
             tracing::info!(user = %user.id, %equipment, state = item_state.code(), "equipment state reported");

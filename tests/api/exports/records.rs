@@ -85,6 +85,7 @@ async fn confirmations_state_reports_indicators_and_the_audit_log_equal_the_data
             vec![
                 key(&r["id"]),
                 key(&r["equipment"]),
+                key(&r["handover"]),
                 text(&r["state"]),
                 date(&r["reported_on"]),
                 written(&r["remark"]),

@@ -140,8 +140,17 @@ pub(super) const ACTIVITIES: &[Column] = &[
     col("theme", Code, "tip (trafficking in persons), som (smuggling of migrants) or both."),
     col("pillar_id", Id, "The strategy's pillar it serves."),
     col("institute_ids", Text, "The institutes taking part (`institutes.csv`), separated by `;`."),
-    col("grant_ids", Text, "The grants funding it (`grants.csv`), separated by `;`."),
-    col("funding", Funding, "Each funding grant's key and share in the grant's currency, separated by `;`."),
+    col(
+        "grant_ids",
+        Text,
+        "The grants funding it (`grants.csv`), separated by `;`; in a donor's file, that donor's grants only.",
+    ),
+    col(
+        "funding",
+        Funding,
+        "Each funding grant's key and share in the grant's currency, separated by `;`; in a donor's file, \
+         another donor's share names that donor instead of its grant.",
+    ),
     col("police_women", Int, "Women participants from the police."),
     col("police_men", Int, "Men participants from the police."),
     col("gendarmerie_women", Int, "Women participants from the gendarmerie."),
@@ -218,7 +227,6 @@ pub(super) const EQUIPMENT: &[Column] = &[
     col("serials", Text, "Serial numbers, separated by `;`."),
     col("purchase_date", Date, "Date of purchase."),
     col("transaction_id", Id, "The transaction that paid for it (`transactions.csv`)."),
-    col("state", Code, "Last reported state: in_use, needs_repair, lost_stolen or disposed."),
     col("next_verification_on", Date, "When the item is next to be checked."),
 ];
 
@@ -236,6 +244,11 @@ pub(super) const HANDOVERS: &[Column] = &[
     col("received", Int, "Units the institute confirmed receiving."),
     col("serials", Text, "Serial numbers handed over, separated by `;`."),
     col("serials_checked", Text, "Serial numbers the institute checked, separated by `;`."),
+    col(
+        "state",
+        Code,
+        "State last reported of this line's units: in_use, needs_repair, lost_stolen or disposed.",
+    ),
     col("confirmed_at", DateTime, "Last confirmation by the institute."),
 ];
 
@@ -259,6 +272,11 @@ pub(super) const CONFIRMATIONS: &[Column] = &[
 pub(super) const STATE_REPORTS: &[Column] = &[
     col("id", Id, "The report."),
     col("equipment_id", Id, "The item (`equipment.csv`)."),
+    col(
+        "handover_id",
+        Id,
+        "The handover whose units it is about (`handovers.csv`); empty for reports made before 2026-12.",
+    ),
     col("state", Code, "in_use, needs_repair, lost_stolen or disposed."),
     col("reported_on", Date, "Date the state was seen."),
     col("remark", Text, "Remark."),

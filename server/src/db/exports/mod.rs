@@ -69,6 +69,8 @@ pub struct Reader {
     lookups: &'static [(usize, Lookup)],
     /// Every grant with its donor and currency, for `lookups` (tens of them: searched in order).
     grants: Vec<(RecordId, RecordId, String)>,
+    /// A donor's activities file: the donor, and the cells of `grant_ids` and `funding`.
+    cofunded: Option<(RecordId, usize, usize)>,
 }
 
 impl Reader {
@@ -104,7 +106,21 @@ impl Reader {
             (Some(_), Order::Key) => vec![Part::starting(Value::String(String::new()), None)],
             (Some(_), Order::Seq) => vec![Part::starting(Value::None, None)],
         };
-        let grants = if lookups.is_empty() {
+        // A donor reads who co-funds its activities and with how much, never the other donors'
+        // grants (README, "What a donor sees"): the same rule as the activity's page.
+        let cofunded = match (kind, scope) {
+            (ExportKind::Activities, Scope::Donor(key)) => {
+                let at = |name: &str| kind.columns().iter().position(|c| c.name == name);
+                match (at("grant_ids"), at("funding")) {
+                    (Some(grants), Some(funding)) => {
+                        Some((RecordId::new("donor", key.as_str()), grants, funding))
+                    }
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        let grants = if lookups.is_empty() && cofunded.is_none() {
             Default::default()
         } else {
             let rows: Vec<GrantRow> = db
@@ -138,7 +154,7 @@ impl Reader {
             ("institute", institute.into_value()),
         ];
         let query = Query { db: db.clone(), order, one_row, bounded, open_ended, bindings };
-        Ok(Self { query: Arc::new(query), table, parts, cut: false, pending, lookups, grants })
+        Ok(Self { query: Arc::new(query), table, parts, cut: false, pending, lookups, grants, cofunded })
     }
 
     /// The next batch of rows, or `None` at the end.
@@ -192,8 +208,34 @@ impl Reader {
         Ok(())
     }
 
+    /// The donor of a grant.
+    fn donor_of(&self, grant: &RecordId) -> Option<&RecordId> {
+        self.grants.iter().find(|g| g.0 == *grant).map(|g| &g.1)
+    }
+
+    /// For a donor's file: the other donors' grants leave `grant_ids`, and their shares in
+    /// `funding` name the co-funding donor instead of its grant.
+    fn hide_cofunders_grants(&self, row: &mut [Value]) {
+        let Some((donor, grants_at, funding_at)) = &self.cofunded else { return };
+        let own = |grant: &RecordId| self.donor_of(grant) == Some(donor);
+        if let Some(Value::Array(grants)) = row.get_mut(*grants_at) {
+            grants.retain(|g| matches!(g, Value::RecordId(g) if own(g)));
+        }
+        if let Some(Value::Array(shares)) = row.get_mut(*funding_at) {
+            for share in shares.iter_mut() {
+                if let Value::Array(parts) = share
+                    && let Some(Value::RecordId(grant)) = parts.first()
+                    && !own(grant)
+                {
+                    parts[0] = self.donor_of(grant).map_or(Value::None, |d| Value::RecordId(d.clone()));
+                }
+            }
+        }
+    }
+
     /// Replaces the grant in each of `lookups`' cells by what it says.
     fn look_up(&self, row: &mut [Value]) {
+        self.hide_cofunders_grants(row);
         for (cell, lookup) in self.lookups {
             if let Some(Value::RecordId(grant)) = row.get(*cell)
                 && let Some((_, donor, currency)) = self.grants.iter().find(|g| g.0 == *grant)

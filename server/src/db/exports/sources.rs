@@ -121,7 +121,7 @@ pub(super) fn source(kind: ExportKind, filter: &ExportFilter, institute: bool) -
                 Rows::One("[id, donor_grant, donor_grant, category, description, description_fr, quantity,
                    unit_cost_minor, unit_cost_minor * quantity, currency, transaction.rate_to_eur,
                    IF transaction != NONE { math::round(unit_cost_minor * quantity * transaction.rate_to_eur) },
-                   supplier, array::join(serials, '; '), purchase_date, transaction, state, next_verification_on]"),
+                   supplier, array::join(serials, '; '), purchase_date, transaction, next_verification_on]"),
             )
         }
         ExportKind::Handovers => {
@@ -139,7 +139,7 @@ pub(super) fn source(kind: ExportKind, filter: &ExportFilter, institute: bool) -
                     "array::filter(lines.map(|$l, $i| {
                     line: [id, code, institute, activity, handed_over_on, handed_over_by, status, $i + 1,
                            $l.equipment, $l.quantity, $l.received ?? 0, array::join($l.serials, '; '),
-                           array::join($l.serials_checked ?? [], '; '), confirmed_at],
+                           array::join($l.serials_checked ?? [], '; '), $l.state, confirmed_at],
                     mine: ($donor = NONE OR $l.equipment.donor_grant.donor = $donor)
                         AND ($grant = NONE OR $l.equipment.donor_grant = $grant)
                  }), |$l| $l.mine).line",
@@ -175,7 +175,7 @@ pub(super) fn source(kind: ExportKind, filter: &ExportFilter, institute: bool) -
             (
                 "equipment_report",
                 Order::Key,
-                Rows::One("[id, equipment, state, reported_on, remark, reported_by.email, at]"),
+                Rows::One("[id, equipment, handover, state, reported_on, remark, reported_by.email, at]"),
             )
         }
         ExportKind::AuditLog => {

@@ -25,6 +25,7 @@ struct LineRecord {
     serials: Option<Vec<String>>,
     received: Option<i64>,
     serials_checked: Option<Vec<String>>,
+    state: Option<String>,
 }
 
 #[derive(Debug, SurrealValue)]
@@ -58,7 +59,6 @@ struct ItemRecord {
     donor: RecordId,
     donor_name: String,
     donor_name_fr: String,
-    state: Option<String>,
 }
 
 #[derive(Debug, SurrealValue)]
@@ -113,7 +113,7 @@ pub async fn detail(db: &Db, scope: &Scope, key: &str) -> Result<Option<Handover
     let ids: Vec<RecordId> = h.lines.iter().map(|l| l.equipment.clone()).collect();
     let mut response = db
         .query(
-            "SELECT id, description, description_fr, unit_cost_minor, currency, state, donor_grant.reference AS grant_reference,
+            "SELECT id, description, description_fr, unit_cost_minor, currency, donor_grant.reference AS grant_reference,
                     donor_grant.donor AS donor, donor_grant.donor.name AS donor_name,
                     donor_grant.donor.name_fr AS donor_name_fr
              FROM $ids;
@@ -154,7 +154,7 @@ pub async fn detail(db: &Db, scope: &Scope, key: &str) -> Result<Option<Handover
             grant_reference: item.grant_reference.clone(),
             received: count(line.received.unwrap_or(0)),
             serials_checked: line.serials_checked.clone().unwrap_or_default(),
-            state: item
+            state: line
                 .state
                 .as_deref()
                 .map(app::domain::EquipmentState::from_code)
@@ -165,6 +165,9 @@ pub async fn detail(db: &Db, scope: &Scope, key: &str) -> Result<Option<Handover
     if own_donor.is_some() && lines.is_empty() {
         return Err(AppError::Forbidden);
     }
+    // A donor sees what was confirmed of its own items only: the other donors' lines (their
+    // serials, conditions and remarks) are left out of each confirmation.
+    let visible = |equipment: &RecordId| lines.iter().any(|l| l.equipment == key_of(equipment));
     let confirmations = confirmations
         .into_iter()
         .map(|c| {
@@ -179,6 +182,7 @@ pub async fn detail(db: &Db, scope: &Scope, key: &str) -> Result<Option<Handover
                 lines: c
                     .lines
                     .into_iter()
+                    .filter(|l| visible(&l.equipment))
                     .map(|l| ConfirmationLine {
                         equipment: key_of(&l.equipment),
                         received: count(l.received),
@@ -256,9 +260,14 @@ pub async fn list(
     let page = page.clamped();
     let status_filter = if status.is_some() { "AND status = $status" } else { "" };
     let filter = format!("archived = false AND ({}) {status_filter}", condition(scope));
+    // A donor counts the items of its own grants only.
+    let lines = match scope {
+        Scope::Donor(_) => "lines.filter(|$l| $l.equipment.donor_grant.donor = $scope)",
+        _ => "lines",
+    };
     let sql = format!(
         "SELECT id, code, institute.name AS institute_name, institute.name_fr AS institute_name_fr, handed_over_on,
-                status, math::sum(lines.quantity) AS items, math::sum(lines.received) AS received,
+                status, math::sum({lines}.quantity) AS items, math::sum({lines}.received) AS received,
                 status IN ['handed_over', 'partially_received'] AS pending
          FROM handover WHERE {filter}
          ORDER BY pending DESC, handed_over_on DESC, code LIMIT $limit START $start;
