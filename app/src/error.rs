@@ -27,6 +27,10 @@ pub enum AppError {
     Conflict,
     #[error("internal error")]
     Internal,
+    /// A server function's arguments could not be read (missing, malformed): the caller's
+    /// mistake, answered 400 with this plain message; the details are logged on the server.
+    #[error("the request's arguments could not be read")]
+    BadRequest,
     /// The call itself failed (network, encoding): raised by the server-function machinery.
     #[error("request failed: {0}")]
     Transport(String),
@@ -40,6 +44,7 @@ impl AppError {
             AppError::Forbidden => 403,
             AppError::NotFound => 404,
             AppError::Invalid(_) => 422,
+            AppError::BadRequest => 400,
             AppError::Conflict => 409,
             AppError::Internal | AppError::Transport(_) => 500,
         }
@@ -50,6 +55,20 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        AppError::Transport(value.to_string())
+        match value {
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
+                // On the server this runs inside the call's reactive owner: the answer's status
+                // follows (leptos_axum applies `ResponseOptions` after the call), else it is 500.
+                #[cfg(feature = "ssr")]
+                {
+                    leptos::logging::warn!("server function arguments refused: {value}");
+                    if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+                        response.set_status(http::StatusCode::BAD_REQUEST);
+                    }
+                }
+                AppError::BadRequest
+            }
+            other => AppError::Transport(other.to_string()),
+        }
     }
 }

@@ -26,6 +26,7 @@ fn workshop_form() -> BTreeMap<&'static str, &'static str> {
         ("police_men", "18"),
         ("funding_0_grant", "nl_2018"),
         ("funding_0_amount", "38 500,00"),
+        ("notation", "fr"),
         ("instructor_0_institution", "National Police of Mali"),
         ("instructor_1_institution", "National Police of Mali"),
         ("instructor_2_institution", "National Gendarmerie of Mali"),

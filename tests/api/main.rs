@@ -13,6 +13,7 @@ mod handovers;
 mod hostile;
 mod imports;
 mod lifecycle;
+mod malformed;
 mod pages;
 mod permissions;
 mod records;

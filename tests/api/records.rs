@@ -58,6 +58,7 @@ const GRANT: &[(&str, &str)] = &[
     ("title_fr", "Renforcement de la formation policière au Niger"),
     ("currency", "EUR"),
     ("amount_minor", "125 000,00"),
+    ("notation", "fr"),
     ("signed_on", "2018-11-20"),
     ("start_on", "2019-01-01"),
     ("end_on", "2020-12-31"),
@@ -195,7 +196,7 @@ async fn expenditure_above_the_grant_is_refused_with_how_much_too_much() {
 
     // Exactly up to the amount is fine, and then not one cent more.
     let key = created_key(
-        &post(&app, &app.manager, "/records/transactions/new", &expenditure("297 500,00")).await,
+        &post(&app, &app.manager, "/records/transactions/new", &expenditure("297 500.00")).await,
         "transactions",
     );
     let saved = record_one(&app, &format!("transaction:{key}")).await;
@@ -203,7 +204,7 @@ async fn expenditure_above_the_grant_is_refused_with_how_much_too_much() {
         (saved["amount_grant_minor"].as_i64(), saved["amount_eur_minor"].as_i64()),
         (Some(29_750_000), Some(29_750_000))
     );
-    post(&app, &app.manager, "/records/transactions/new", &expenditure("0,01")).await;
+    post(&app, &app.manager, "/records/transactions/new", &expenditure("0.01")).await;
     let (_, html) = app.get("/records/transactions/new").await;
     assert!(field_error(&html, "amount_minor").unwrap().contains("0.01"));
 
@@ -246,9 +247,15 @@ async fn expenditure_above_the_grant_is_refused_with_how_much_too_much() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_transaction_in_another_currency_is_converted_with_its_own_rates() {
     let app = spawn_app().await;
+    // Typed on a French page: a decimal comma in the amount and in both rates.
     let mut form = expenditure("10 000,00");
     form.retain(|(n, _)| !matches!(*n, "currency" | "rate_to_grant" | "rate_to_eur"));
-    form.extend([("currency", "USD"), ("rate_to_grant", "0,8765"), ("rate_to_eur", "0.8765")]);
+    form.extend([
+        ("currency", "USD"),
+        ("rate_to_grant", "0,8765"),
+        ("rate_to_eur", "0,8765"),
+        ("notation", "fr"),
+    ]);
     let key =
         created_key(&post(&app, &app.manager, "/records/transactions/new", &form).await, "transactions");
     let saved = record_one(&app, &format!("transaction:{key}")).await;
@@ -428,4 +435,116 @@ async fn auditors_read_records_but_change_nothing_and_donors_do_not_see_them() {
     let donor = app.sign_in(DONOR_NL).await;
     assert_eq!(app.get_with(&donor, "/records/transactions").await.0, 403);
     assert_eq!(record_one(&app, "donor_grant:nl_2018").await["archived"], false);
+}
+
+/// An amount is read in the language of the page it was typed on, one way only: `10.125` EUR is
+/// neither ten thousand nor ten euros and a bit, and nothing is saved.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_amount_is_read_in_the_language_of_its_form_one_way_only() {
+    let app = spawn_app().await;
+    let french = french_manager(&app).await;
+    // A French edit form shows the stored amount the French way, and says which way it is.
+    let (_, html) = app.get_with(&french, "/records/grants/nl_2018").await;
+    assert!(html.contains("value=\"350000,00\""), "the amount in French notation");
+    assert!(html.contains("name=\"notation\" value=\"fr\""));
+    let (_, html) = app.get("/records/grants/nl_2018").await;
+    assert!(html.contains("value=\"350000.00\"") && html.contains("name=\"notation\" value=\"en\""));
+
+    let transactions = count(&app.db, "transaction").await;
+    let mut form = expenditure("10.125");
+    form.push(("notation", "fr"));
+    assert_eq!(post(&app, &french, "/records/transactions/new", &form).await, "/records/transactions/new");
+    let (_, html) = app.get_with(&french, "/records/transactions/new").await;
+    let error = field_error(&html, "amount_minor").expect("an error on the amount");
+    assert!(error.contains("virgule"), "{error}");
+    assert!(html.contains("value=\"10.125\""), "what was typed is kept");
+
+    assert_eq!(
+        post(&app, &app.manager, "/records/transactions/new", &expenditure("10.125")).await,
+        "/records/transactions/new"
+    );
+    let (_, html) = app.get("/records/transactions/new").await;
+    let error = field_error(&html, "amount_minor").expect("an error on the amount");
+    assert!(error.contains("3 decimals") && error.contains("EUR has 2"), "{error}");
+
+    let mut form = expenditure("1 500,50");
+    form.push(("notation", "fr"));
+    form.retain(|(n, _)| *n != "currency");
+    form.push(("currency", "XOF"));
+    post(&app, &french, "/records/transactions/new", &form).await;
+    let (_, html) = app.get_with(&french, "/records/transactions/new").await;
+    let error = field_error(&html, "amount_minor").expect("an error on the amount");
+    assert!(error.contains("entiers"), "{error}");
+    assert_eq!(count(&app.db, "transaction").await, transactions, "nothing saved");
+}
+
+/// `amount_minor=100&amount_minor=200` became 100,200.00. Only checkbox groups may repeat.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_field_posted_twice_is_refused_and_nothing_is_saved() {
+    let app = spawn_app().await;
+    let (transactions, events) = (count(&app.db, "transaction").await, count(&app.db, "audit_event").await);
+    let mut form = expenditure("100");
+    form.push(("amount_minor", "200"));
+    let response = app.post_form(&app.manager, "/records/transactions/new", &form).await;
+    assert_eq!(response.status(), 400);
+    assert!(response.text().await.unwrap().contains("\"amount_minor\" more than once"));
+    for (path, form) in [
+        ("/records/grants/nl_2018/edit", vec![("version", "1"), ("title", "A"), ("title", "B")]),
+        ("/activities/ml_workshop_2018/edit", vec![("version", "1"), ("code", "A"), ("code", "B")]),
+        ("/activities/new", vec![("funding_0_amount", "1"), ("funding_0_amount", "2")]),
+        ("/handovers/new", vec![("institute", "ml_enp"), ("institute", "ml_egn")]),
+    ] {
+        let response = app.post_form(&app.manager, path, &form).await;
+        assert_eq!(response.status(), 400, "{path}");
+    }
+    assert_eq!(count(&app.db, "transaction").await, transactions);
+    assert_eq!(count(&app.db, "audit_event").await, events);
+    // A checkbox group repeats as it always did: the grant's two pillars (see GRANT).
+    let location = post(&app, &app.manager, "/records/grants/new", GRANT).await;
+    let key = created_key(&location, "grants");
+    let saved = record_one(&app, &format!("donor_grant:{key}")).await;
+    assert_eq!(saved["pillars"].as_array().map(Vec::len), Some(2));
+}
+
+/// Names with a right-to-left override, NUL or nothing visible, and dates in 1900 or 2999, are
+/// refused next to their fields; nothing is saved.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hidden_characters_blank_names_and_absurd_dates_are_refused() {
+    let app = spawn_app().await;
+    let (donors, grants) = (count(&app.db, "donor").await, count(&app.db, "donor_grant").await);
+    for (name, expected) in [
+        ("\u{202e}gnp.exe", "invisible"),
+        ("Donor\u{0}", "invisible"),
+        ("\u{200b}\u{200b}", "invisible"),
+        ("\u{200c} \u{200d}", "required"),
+    ] {
+        let form = [
+            ("name", name),
+            ("name_fr", "Bailleur"),
+            ("country", "NL"),
+            ("iati_ref", "NL-9"),
+            ("org_type", "10"),
+            ("currency", "EUR"),
+        ];
+        assert_eq!(post(&app, &app.manager, "/records/donors/new", &form).await, "/records/donors/new");
+        let (_, html) = app.get("/records/donors/new").await;
+        let error = field_error(&html, "name").unwrap_or_default().to_lowercase();
+        assert!(error.contains(expected), "{name:?}: {error}");
+    }
+    // Any two capitals are not a country, nor three a currency.
+    let form =
+        [("name", "Donor"), ("country", "XX"), ("iati_ref", "XX-1"), ("org_type", "10"), ("currency", "XXX")];
+    post(&app, &app.manager, "/records/donors/new", &form).await;
+    let (_, html) = app.get("/records/donors/new").await;
+    assert!(field_error(&html, "country").is_some() && field_error(&html, "currency").is_some());
+
+    let mut grant: Vec<(&str, &str)> = GRANT.to_vec();
+    grant.retain(|(n, _)| !matches!(*n, "start_on" | "end_on"));
+    grant.extend([("start_on", "1900-01-01"), ("end_on", "2999-12-31")]);
+    post(&app, &app.manager, "/records/grants/new", &grant).await;
+    let (_, html) = app.get("/records/grants/new").await;
+    for field in ["start_on", "end_on"] {
+        assert!(field_error(&html, field).unwrap_or_default().contains("2000 and 2099"), "{field}");
+    }
+    assert_eq!((count(&app.db, "donor").await, count(&app.db, "donor_grant").await), (donors, grants));
 }

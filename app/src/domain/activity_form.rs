@@ -7,7 +7,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::form_values::{FormValues, amount_error, codes, record_codes};
+use super::form_values::{FormValues, amount_code, amount_error, codes, notation, record_codes};
 use super::{
     ActivityKind, ActivityStatus, Country, DateRange, DomainError, Headcount, Participants, Theme, parse_date,
 };
@@ -52,6 +52,9 @@ pub struct ActivityDraft {
     pub funding: Vec<FundingDraft>,
     /// The activity's total cost; the funding shares may not add up to more.
     pub cost: Option<crate::domain::Money>,
+    /// The language whose notation the funding amounts were typed in (`form_values::NOTATION`).
+    #[serde(default)]
+    pub notation: crate::i18n::Locale,
     pub participants: Participants,
     pub participant_profile: String,
     pub participant_profile_fr: String,
@@ -76,9 +79,13 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// A text field, trimmed; a text over 300 characters may hold line breaks (the narratives
+    /// and profiles), a shorter one (codes, titles, names) may not.
     fn text(&mut self, field: &str, required: bool, max: usize) -> String {
         let value = self.raw(field).to_owned();
-        if required && value.is_empty() {
+        if let Some(problem) = super::form_values::text_problem(&value, max > 300) {
+            self.error(field, problem);
+        } else if required && super::form_values::is_blank(&value) {
             self.error(field, codes::REQUIRED);
         } else if value.chars().count() > max {
             self.error(field, codes::TOO_LONG);
@@ -96,8 +103,8 @@ impl<'a> Checker<'a> {
         }
         match parse_date(value) {
             Ok(date) => Some(date),
-            Err(_) => {
-                self.error(field, codes::DATE);
+            Err(e) => {
+                self.error(field, super::form_values::date_code(&e));
                 None
             }
         }
@@ -194,10 +201,11 @@ pub fn parse_activity_form(values: &FormValues) -> Result<ActivityDraft, Vec<Fie
                 if funding.iter().any(|f: &FundingDraft| f.grant == grant) {
                     c.error(&grant_field, codes::DUPLICATE_GRANT);
                 }
-                // Checked against the grant's currency on the server; here only the shape.
-                let shape_ok = crate::domain::Money::parse(&amount, crate::domain::Currency::eur()).is_ok();
-                if !shape_ok {
-                    c.error(&amount_field, codes::AMOUNT);
+                // Checked against the grant's currency on the server; here only the shape (with
+                // the most decimals any currency has).
+                let widest = crate::domain::Currency::parse("KWD").expect("an ISO 4217 code");
+                if let Err(e) = crate::domain::Money::parse(&amount, widest, notation(c.values)) {
+                    c.error(&amount_field, &amount_code(&e));
                 }
                 funding.push(FundingDraft { grant, amount });
             }
@@ -208,8 +216,8 @@ pub fn parse_activity_form(values: &FormValues) -> Result<ActivityDraft, Vec<Fie
 
     let mut instructors = Vec::new();
     for i in 0..INSTRUCTOR_ROWS {
-        let name = c.raw(&format!("instructor_{i}_name")).to_owned();
-        let institution = c.raw(&format!("instructor_{i}_institution")).to_owned();
+        let name = c.text(&format!("instructor_{i}_name"), false, 200);
+        let institution = c.text(&format!("instructor_{i}_institution"), false, 200);
         let supervisor = !c.raw(&format!("instructor_{i}_supervisor")).is_empty();
         if name.is_empty() && institution.is_empty() {
             continue;
@@ -253,6 +261,7 @@ pub fn parse_activity_form(values: &FormValues) -> Result<ActivityDraft, Vec<Fie
             instructors,
             narrative,
             narrative_fr,
+            notation: notation(c.values),
         }),
         _ => Err(c.errors),
     }
@@ -275,13 +284,16 @@ fn cost(c: &mut Checker<'_>, funding: &[FundingDraft]) -> Option<crate::domain::
         c.error("cost_currency", record_codes::CURRENCY);
         return None;
     };
-    let Ok(cost) = Money::parse(amount, currency.clone()) else {
-        c.error("cost", codes::AMOUNT);
-        return None;
+    let cost = match Money::parse(amount, currency.clone(), notation(c.values)) {
+        Ok(cost) => cost,
+        Err(e) => {
+            c.error("cost", &amount_code(&e));
+            return None;
+        }
     };
     let shares: i64 = funding
         .iter()
-        .filter_map(|f| Money::parse(&f.amount, currency.clone()).ok())
+        .filter_map(|f| Money::parse(&f.amount, currency.clone(), notation(c.values)).ok())
         .map(|m| m.minor())
         .sum();
     if shares > cost.minor()
@@ -373,6 +385,7 @@ mod tests {
             ("police_men", "18"),
             ("funding_0_grant", "nl_2018"),
             ("funding_0_amount", "38 500,00"),
+            ("notation", "fr"),
             ("instructor_0_institution", "National Police of Mali"),
             ("instructor_1_institution", "UNODC"),
             ("instructor_1_supervisor", "on"),

@@ -144,7 +144,7 @@ pub struct Country(String);
 impl Country {
     pub fn parse(code: &str) -> Result<Self, DomainError> {
         let code = code.trim();
-        if code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase()) {
+        if super::iso::is_country(code) {
             Ok(Self(code.to_owned()))
         } else {
             Err(DomainError::Country(code.to_owned()))

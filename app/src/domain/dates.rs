@@ -53,14 +53,47 @@ impl DateRange {
     }
 }
 
-/// Parses an ISO date (`2018-05-08`) as typed in a form.
+/// The years a date of the programme may fall in: a grant starting in 1900 or an activity
+/// planned for 2999 is a typing mistake, whatever the other dates say.
+pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2099;
+
+/// Parses an ISO date (`2018-05-08`) as typed in a form, within [`YEARS`].
 pub fn parse_date(text: &str) -> Result<NaiveDate, DomainError> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| DomainError::DateFormat(text.to_owned()))
+    let date = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| DomainError::DateFormat(text.to_owned()))?;
+    if !YEARS.contains(&chrono::Datelike::year(&date)) {
+        return Err(DomainError::DateOutOfRange(text.to_owned()));
+    }
+    Ok(date)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// A date of the window reads back as the same text; outside it, refused.
+        #[test]
+        fn a_date_reads_back_the_same_within_the_years(days in -40_000_i64..80_000) {
+            let date = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap() + chrono::Duration::days(days);
+            let text = date.format("%Y-%m-%d").to_string();
+            match parse_date(&text) {
+                Ok(read) => prop_assert!(read == date && YEARS.contains(&chrono::Datelike::year(&date))),
+                Err(e) => prop_assert!(
+                    !YEARS.contains(&chrono::Datelike::year(&date)) && matches!(e, DomainError::DateOutOfRange(_))
+                ),
+            }
+        }
+
+        /// Other ways of writing a date (08/05/2018, 2018-5-8, 8 May 2018) are refused, not guessed.
+        #[test]
+        fn only_iso_dates_are_read(text in "[0-9]{1,4}[-/. ][0-9]{1,2}[-/. ][0-9]{1,4}") {
+            if let Ok(date) = parse_date(&text) {
+                prop_assert_eq!(date.format("%Y-%m-%d").to_string(), text);
+            }
+        }
+    }
 
     fn d(text: &str) -> NaiveDate {
         parse_date(text).unwrap()
@@ -92,5 +125,8 @@ mod tests {
         assert!(strategy.contains(&DateRange::new(d("2018-05-08"), d("2018-05-11")).unwrap()));
         assert!(!strategy.contains(&DateRange::new(d("2020-12-01"), d("2021-01-11")).unwrap()));
         assert!(matches!(parse_date("08/05/2018"), Err(DomainError::DateFormat(_))));
+        assert!(matches!(parse_date("1900-01-01"), Err(DomainError::DateOutOfRange(_))));
+        assert!(matches!(parse_date("2999-12-31"), Err(DomainError::DateOutOfRange(_))));
+        assert!(parse_date("2000-01-01").is_ok() && parse_date("2099-12-31").is_ok());
     }
 }

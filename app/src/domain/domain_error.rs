@@ -15,10 +15,16 @@ pub enum DomainError {
     AmountTooLarge,
     #[error("not an amount: {0:?}")]
     AmountFormat(String),
+    #[error("not the language's decimal mark or thousands groups: {0:?}")]
+    AmountNotation(String),
+    #[error("{typed} decimals typed, {currency} has {allowed}")]
+    AmountDecimals { currency: String, typed: u32, allowed: u32 },
     #[error("not an exchange rate: {0:?}")]
     RateFormat(String),
     #[error("not a date (YYYY-MM-DD): {0:?}")]
     DateFormat(String),
+    #[error("a date outside the years 2000 to 2099: {0:?}")]
+    DateOutOfRange(String),
     #[error("end date is before start date")]
     EndBeforeStart,
     #[error("{women} women among {total} participants")]

@@ -268,6 +268,13 @@ pub fn parse_confirmation(
         error(&mut errors, "line_0_received".into(), confirm_codes::NOTHING);
     }
     let remarks: String = raw("remarks").chars().take(2000).collect();
+    let mut texts = vec![("remarks".to_owned(), true), ("reason".to_owned(), true)];
+    texts.extend((0..lines.len()).map(|i| (format!("line_{i}_remark"), false)));
+    for (field, multiline) in texts {
+        if let Some(problem) = super::form_values::text_problem(&raw(&field), multiline) {
+            error(&mut errors, field, problem);
+        }
+    }
     if !errors.is_empty() {
         return Err(errors);
     }

@@ -15,6 +15,7 @@ mod filters;
 pub mod form_values;
 pub mod handovers;
 pub mod imports;
+pub mod iso;
 mod money;
 mod participants;
 pub mod query_string;

@@ -450,6 +450,9 @@ pub enum Msg {
     ImportAnother,
     ErrBadKey,
     ColLine,
+    ErrAmountNotation,
+    ErrDateWindow,
+    ErrHiddenCharacters,
 }
 
 impl Msg {
@@ -462,12 +465,15 @@ impl Msg {
             codes::REQUIRED => Msg::ErrRequired,
             codes::TOO_LONG => Msg::ErrTooLong,
             codes::DATE => Msg::ErrDate,
+            codes::DATE_WINDOW => Msg::ErrDateWindow,
+            codes::HIDDEN_CHARACTERS => Msg::ErrHiddenCharacters,
             codes::END_BEFORE_START => Msg::ErrEndBeforeStart,
             codes::BOTH_DATES => Msg::ErrBothDates,
             codes::CHOICE => Msg::ErrChoice,
             codes::COUNTRY => Msg::ErrCountry,
             codes::COUNT => Msg::ErrCount,
             codes::AMOUNT => Msg::ErrAmount,
+            codes::AMOUNT_NOTATION => Msg::ErrAmountNotation,
             codes::OUTSIDE_STRATEGY => Msg::ErrOutsideStrategy,
             codes::OUTSIDE_GRANT => Msg::ErrOutsideGrant,
             codes::DUPLICATE_CODE => Msg::ErrDuplicateCode,
@@ -494,7 +500,29 @@ impl Msg {
 
     /// The text of a field error, with the amount for those that carry one.
     pub fn field_error_text(locale: Locale, message: &str) -> String {
-        use crate::domain::form_values::{parse_amount_error, record_codes};
+        use crate::domain::form_values::{codes, parse_amount_error, record_codes};
+        if let Some(rest) = message.strip_prefix(codes::AMOUNT_DECIMALS).and_then(|r| r.strip_prefix(':')) {
+            let mut parts = rest.split(':');
+            let (currency, typed, allowed) = (
+                parts.next().unwrap_or_default(),
+                parts.next().unwrap_or_default(),
+                parts.next().unwrap_or("0"),
+            );
+            return match (locale, allowed) {
+                (Locale::En, "0") => format!(
+                    "Read as an amount with {typed} decimals, but {currency} amounts are whole. For thousands, write 1,500 or 1 500."
+                ),
+                (Locale::En, _) => format!(
+                    "Read as an amount with {typed} decimals, but {currency} has {allowed}. For thousands, write 10,125 or 10 125."
+                ),
+                (Locale::Fr, "0") => format!(
+                    "Lu comme un montant à {typed} décimales, mais les montants en {currency} sont entiers. Pour les milliers, écrivez 1 500."
+                ),
+                (Locale::Fr, _) => format!(
+                    "Lu comme un montant à {typed} décimales, mais un montant en {currency} n’a que {allowed} décimales. Pour les milliers, écrivez 10 125."
+                ),
+            };
+        }
         match parse_amount_error(message) {
             Some((code, money)) => {
                 let msg = match code {
@@ -850,9 +878,17 @@ impl Msg {
                 "Utilisez le code pays à deux lettres (par ex. ML).",
             ),
             ErrCount => ("Enter a whole number, 0 or more.", "Saisissez un nombre entier positif ou nul."),
-            ErrAmount => (
-                "Enter an amount such as 38 500,00 or 38,500.00.",
-                "Saisissez un montant comme 38 500,00 ou 38,500.00.",
+            ErrAmount => ("Enter an amount such as 38,500.00.", "Saisissez un montant comme 38 500,00."),
+            ErrHiddenCharacters => (
+                "Remove the invisible or control characters (pasted text often carries them).",
+                "Retirez les caractères invisibles ou de contrôle (un texte collé en contient souvent).",
+            ),
+            ErrDateWindow => {
+                ("Enter a date between 2000 and 2099.", "Saisissez une date comprise entre 2000 et 2099.")
+            }
+            ErrAmountNotation => (
+                "In English the decimal mark is a point: 38,500.50 (thousands in groups of three, separated by commas or spaces).",
+                "En français, les décimales suivent une virgule : 38 500,50 (milliers par groupes de trois, séparés par des espaces ; pas de point).",
             ),
             ErrOutsideStrategy => (
                 "The dates fall outside the strategy period (2015–2020).",

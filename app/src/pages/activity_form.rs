@@ -72,7 +72,16 @@ fn labels<T: Label + Copy>(items: &[T], code: impl Fn(T) -> String) -> Vec<(Stri
     items.iter().map(|i| (code(*i), Text::new(i.label(Locale::En), i.label(Locale::Fr)))).collect()
 }
 
-fn form_view(form: FormData, id: Option<String>) -> impl IntoView {
+fn form_view(mut form: FormData, id: Option<String>) -> impl IntoView {
+    let amounts: Vec<String> = std::iter::once("cost".to_owned())
+        .chain((0..FUNDING_ROWS).map(|i| format!("funding_{i}_amount")))
+        .collect();
+    let locale = crate::components::i18n::use_locale().get_untracked();
+    form.values = crate::domain::form_values::in_notation(
+        std::mem::take(&mut form.values),
+        amounts.iter().map(String::as_str),
+        locale,
+    );
     let f = Fields { values: &form.values, errors: RwSignal::new(form.errors.clone()) };
     let on_change = live_check(f.errors, |v| {
         crate::domain::activity_form::parse_activity_form(v).err().unwrap_or_default()
@@ -162,6 +171,7 @@ fn form_view(form: FormData, id: Option<String>) -> impl IntoView {
         })}
         <form method="post" action=action class="record-form" novalidate on:change=on_change>
             {id.as_ref().map(|_| view! { <input type="hidden" name="version" value=value(&f, "version")/> })}
+            <input type="hidden" name="notation" value=value(&f, "notation")/>
             {view! { <fieldset class="card">
                 <legend>{tr(Msg::SectionWhatWhen)}</legend>
                 <div class="fields">

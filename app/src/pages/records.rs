@@ -401,8 +401,15 @@ fn targets_view(f: &Fields<'_>, label: Text) -> impl IntoView + use<> {
     }
 }
 
-fn form_view(form: RecordForm, id: Option<String>) -> impl IntoView {
+fn form_view(mut form: RecordForm, id: Option<String>) -> impl IntoView {
     let kind = form.kind;
+    let amounts = kind
+        .fields()
+        .iter()
+        .filter(|f| matches!(f.input, Input::Amount { .. } | Input::Rate))
+        .map(|f| f.name);
+    let locale = crate::components::i18n::use_locale().get_untracked();
+    form.values = crate::domain::form_values::in_notation(std::mem::take(&mut form.values), amounts, locale);
     let (_, singular) = kind.names();
     let slug = kind.slug();
     let action = match &id {
@@ -455,6 +462,7 @@ fn form_view(form: RecordForm, id: Option<String>) -> impl IntoView {
             <fieldset class="card" disabled=!editable>
                 <legend>{tr(Msg::SectionRecord)}</legend>
                 {form.version.map(|_| view! { <input type="hidden" name="version" value=value(&f, "version")/> })}
+                <input type="hidden" name="notation" value=value(&f, "notation")/>
                 <div class="fields">{fields}</div>
                 {id.as_ref().map(|_| input(&f, "reason", Msg::FieldReason.into(), "text"))}
             </fieldset>

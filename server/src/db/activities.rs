@@ -134,11 +134,16 @@ async fn content(db: &Db, draft: &ActivityDraft, version: i64) -> Result<Activit
 
     let mut errors = Vec::new();
     let dates = draft.actual.unwrap_or(draft.planned);
+    // Planned and actual dates alike fall within the strategy's period.
     if let Some(period) = strategy.first()
         && let Ok(strategy_range) = DateRange::new(period.period_start, period.period_end)
-        && !strategy_range.contains(&dates)
     {
-        errors.push(field("planned_start", codes::OUTSIDE_STRATEGY));
+        if !strategy_range.contains(&draft.planned) {
+            errors.push(field("planned_start", codes::OUTSIDE_STRATEGY));
+        }
+        if draft.actual.is_some_and(|actual| !strategy_range.contains(&actual)) {
+            errors.push(field("actual_start", codes::OUTSIDE_STRATEGY));
+        }
     }
     let mut funding = Vec::new();
     for (i, line) in draft.funding.iter().enumerate() {
@@ -155,13 +160,15 @@ async fn content(db: &Db, draft: &ActivityDraft, version: i64) -> Result<Activit
         let Ok(currency) = Currency::parse(&grant.currency) else {
             return Err(internal("stored grant has a bad currency"));
         };
-        match Money::parse(&line.amount, currency.clone()) {
+        match Money::parse(&line.amount, currency.clone(), draft.notation) {
             Ok(amount) => funding.push(FundingContent {
                 donor_grant: grant.id.clone(),
                 amount_minor: amount.minor(),
                 currency: currency.as_str().to_owned(),
             }),
-            Err(_) => errors.push(field(&format!("funding_{i}_amount"), codes::AMOUNT)),
+            Err(e) => {
+                errors.push(field(&format!("funding_{i}_amount"), &app::domain::form_values::amount_code(&e)))
+            }
         }
     }
     // The shares, each in its grant's currency, may not add up to more than the cost.

@@ -25,7 +25,10 @@ pub async fn create_activity(
         Ok(user) => user,
         Err(denied) => return denied.into_response(),
     };
-    let values = values(pairs);
+    let values = match values(pairs) {
+        Ok(values) => values,
+        Err(refused) => return refused.into_response(),
+    };
     let draft = match parse_activity_form(&values) {
         Ok(draft) => draft,
         Err(errors) => {

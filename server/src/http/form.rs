@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
-use app::domain::form_values::FormValues;
+use app::domain::form_values::{FormValues, may_repeat};
 use app::domain::{CurrentUser, FormState, Permission};
 use app::error::FieldError;
 use app::services::valid_key;
@@ -18,20 +18,43 @@ pub fn require(user: &Option<axum::Extension<CurrentUser>>) -> Result<&CurrentUs
     respond::require(user.as_ref().map(|e| &e.0), Permission::EditProgramme)
 }
 
-/// Collects the posted pairs; repeated names (the institutes list, checkboxes) are joined with
-/// commas.
-pub fn values(pairs: Vec<(String, String)>) -> FormValues {
+/// Collects the posted pairs. The checkbox groups ([`may_repeat`]) are joined with commas; any
+/// other field posted twice is refused with a 400 (no browser sends that from our forms).
+pub fn values(pairs: Vec<(String, String)>) -> Result<FormValues, Repeated> {
     let mut values = FormValues::new();
     for (name, value) in pairs {
-        values
-            .entry(name)
-            .and_modify(|v: &mut String| {
-                v.push(',');
-                v.push_str(&value);
-            })
-            .or_insert(value);
+        match values.get_mut(&name) {
+            Some(joined) if may_repeat(&name) => {
+                joined.push(',');
+                joined.push_str(&value);
+            }
+            Some(_) => return Err(Repeated(name)),
+            None => {
+                values.insert(name, value);
+            }
+        }
     }
-    values
+    Ok(values)
+}
+
+/// A form that sent a field twice, by the field's name.
+pub struct Repeated(String);
+
+impl IntoResponse for Repeated {
+    fn into_response(self) -> Response {
+        repeated(&self.0)
+    }
+}
+
+/// The answer to a form that sent a field twice: 400, in both languages.
+fn repeated(name: &str) -> Response {
+    tracing::warn!(field = name, "a form posted a field more than once: refused");
+    let body = format!(
+        "This form sent the field \"{name}\" more than once; nothing was saved.\n\
+         Ce formulaire a envoyé le champ « {name} » plusieurs fois ; rien n’a été enregistré.\n"
+    );
+    (StatusCode::BAD_REQUEST, [(axum::http::header::CONTENT_TYPE, "text/plain; charset=utf-8")], body)
+        .into_response()
 }
 
 /// The version the form was opened with.
@@ -57,6 +80,8 @@ pub enum Refused {
     User(Denied),
     /// 404 for a key that cannot be one, 400 for a post without its version.
     Post(StatusCode),
+    /// A field posted twice.
+    Form(Repeated),
 }
 
 impl IntoResponse for Refused {
@@ -64,6 +89,7 @@ impl IntoResponse for Refused {
         match self {
             Refused::User(denied) => denied.into_response(),
             Refused::Post(status) => status.into_response(),
+            Refused::Form(repeated) => repeated.into_response(),
         }
     }
 }
@@ -78,7 +104,7 @@ pub fn edit<'u>(
     if !valid_key(key) {
         return Err(Refused::Post(StatusCode::NOT_FOUND));
     }
-    let values = values(pairs);
+    let values = values(pairs).map_err(Refused::Form)?;
     let version = version_of(&values).ok_or(Refused::Post(StatusCode::BAD_REQUEST))?;
     Ok(Edit { user, values, version })
 }

@@ -63,7 +63,10 @@ async fn record(
         Ok(handover) => handover,
         Err(response) => return response,
     };
-    let values = values(pairs);
+    let values = match values(pairs) {
+        Ok(values) => values,
+        Err(refused) => return refused.into_response(),
+    };
     let page = format!("/handovers/{key}");
     let form = format!("handover:{key}");
     // The same form sent again (a second click, a retry after a network error) is answered as
@@ -154,9 +157,15 @@ pub async fn confirm_many(
         Ok(user) => user,
         Err(denied) => return denied.into_response(),
     };
-    let token =
-        pairs.iter().find(|(k, _)| k == "token").map(|(_, v)| v.trim().to_owned()).unwrap_or_default();
-    let keys: Vec<String> = pairs.into_iter().filter(|(k, _)| k == "handover").map(|(_, v)| v).collect();
+    let values = match values(pairs) {
+        Ok(values) => values,
+        Err(refused) => return refused.into_response(),
+    };
+    let token = values.get("token").map(|v| v.trim().to_owned()).unwrap_or_default();
+    let keys: Vec<String> = values
+        .get("handover")
+        .map(|joined| joined.split(',').map(str::to_owned).collect())
+        .unwrap_or_default();
     if token.len() < 16 || keys.iter().any(|k| !valid_key(k)) {
         return StatusCode::BAD_REQUEST.into_response();
     }
@@ -195,8 +204,13 @@ fn push(errors: &mut Vec<FieldError>, field: &str, code: &str) {
 fn parse_new(values: &FormValues) -> Result<NewHandover, Vec<FieldError>> {
     let raw = |name: &str| values.get(name).map(|v| v.trim().to_owned()).unwrap_or_default();
     let mut errors = Vec::new();
+    for (field, multiline) in [("code", false), ("handed_over_by", false), ("remarks", true)] {
+        if let Some(problem) = app::domain::form_values::text_problem(&raw(field), multiline) {
+            push(&mut errors, field, problem);
+        }
+    }
     let code = raw("code");
-    if code.is_empty() {
+    if app::domain::form_values::is_blank(&code) {
         push(&mut errors, "code", codes::REQUIRED);
     }
     let institute = raw("institute");
@@ -206,8 +220,8 @@ fn parse_new(values: &FormValues) -> Result<NewHandover, Vec<FieldError>> {
     let activity = Some(raw("activity")).filter(|a| !a.is_empty());
     let date = match parse_date(&raw("handed_over_on")) {
         Ok(date) => Some(date),
-        Err(_) => {
-            push(&mut errors, "handed_over_on", codes::DATE);
+        Err(e) => {
+            push(&mut errors, "handed_over_on", app::domain::form_values::date_code(&e));
             None
         }
     };
@@ -271,7 +285,10 @@ pub async fn create(
         Ok(user) => user,
         Err(denied) => return denied.into_response(),
     };
-    let values = values(pairs);
+    let values = match values(pairs) {
+        Ok(values) => values,
+        Err(refused) => return refused.into_response(),
+    };
     let new = match parse_new(&values) {
         Ok(new) => new,
         Err(errors) => return back(&session, "handover:new", "/handovers/new", values, errors).await,
@@ -304,7 +321,10 @@ pub async fn report_state(
     {
         return StatusCode::FORBIDDEN.into_response();
     }
-    let values = values(pairs);
+    let values = match values(pairs) {
+        Ok(values) => values,
+        Err(refused) => return refused.into_response(),
+    };
     let raw = |name: &str| values.get(name).map(|v| v.trim().to_owned()).unwrap_or_default();
     let (handover, equipment) = (raw("handover"), raw("equipment"));
     if !valid_key(&handover) || !valid_key(&equipment) {
@@ -327,6 +347,7 @@ pub async fn report_state(
     if !detail.can_report
         || !detail.lines.iter().any(|l| l.equipment == equipment)
         || remark.chars().count() > 500
+        || app::domain::form_values::text_problem(&remark, true).is_some()
     {
         return Redirect::to(&format!("{page}?error=state#states")).into_response();
     }
@@ -358,9 +379,11 @@ pub async fn hand_over(
     if !valid_key(&key) {
         return StatusCode::NOT_FOUND.into_response();
     }
-    let Some(version) =
-        pairs.iter().find(|(k, _)| k == "version").and_then(|(_, v)| v.trim().parse::<i64>().ok())
-    else {
+    let values = match values(pairs) {
+        Ok(values) => values,
+        Err(refused) => return refused.into_response(),
+    };
+    let Some(version) = crate::http::form::version_of(&values) else {
         return StatusCode::BAD_REQUEST.into_response();
     };
     let page = format!("/handovers/{key}");

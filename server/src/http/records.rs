@@ -28,7 +28,10 @@ pub async fn create_record(
         Err(denied) => return denied.into_response(),
     };
     let Some(kind) = RecordKind::from_slug(&slug) else { return StatusCode::NOT_FOUND.into_response() };
-    let values = values(pairs);
+    let values = match values(pairs) {
+        Ok(values) => values,
+        Err(refused) => return refused.into_response(),
+    };
     let (form, location) = (format!("record:{slug}:new"), format!("/records/{slug}/new"));
     let draft = match parse_record(kind, &values) {
         Ok(draft) => draft,

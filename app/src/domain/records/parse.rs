@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
 
-use super::super::form_values::{FormValues, codes, record_codes};
+use super::super::form_values::{FormValues, amount_code, codes, notation, record_codes};
 use super::super::{Country, Currency, DateRange, Money, Rate, parse_date};
 use super::{FieldValue, Input, RecordDraft, RecordKind, TARGET_ROWS, Target};
 use crate::error::FieldError;
@@ -68,7 +68,12 @@ pub fn parse_record(kind: RecordKind, values: &FormValues) -> Result<RecordDraft
     for field in kind.fields() {
         let name = field.name;
         let raw = c.raw(name).to_owned();
-        let empty = raw.is_empty() && field.input != Input::Targets;
+        let empty = super::super::form_values::is_blank(&raw) && field.input != Input::Targets;
+        let multiline = field.input == Input::LongText;
+        if let Some(problem) = super::super::form_values::text_problem(&raw, multiline) {
+            c.error(name, problem);
+            continue;
+        }
         if empty && field.required {
             c.error(name, codes::REQUIRED);
             continue;
@@ -94,8 +99,8 @@ pub fn parse_record(kind: RecordKind, values: &FormValues) -> Result<RecordDraft
             },
             Input::Date => match parse_date(&raw) {
                 Ok(date) => FieldValue::Date(date),
-                Err(_) => {
-                    c.error(name, codes::DATE);
+                Err(e) => {
+                    c.error(name, super::super::form_values::date_code(&e));
                     continue;
                 }
             },
@@ -141,18 +146,22 @@ pub fn parse_record(kind: RecordKind, values: &FormValues) -> Result<RecordDraft
                 // With an unreadable currency, at least check the shape of the amount.
                 let currency = Currency::parse(&c.raw(currency).to_ascii_uppercase())
                     .unwrap_or_else(|_| Currency::eur());
-                match Money::parse(&raw, currency) {
+                match Money::parse(&raw, currency, notation(values)) {
                     Ok(money) => FieldValue::Minor(money.minor()),
-                    Err(_) => {
-                        c.error(name, codes::AMOUNT);
+                    Err(e) => {
+                        c.error(name, &amount_code(&e));
                         continue;
                     }
                 }
             }
-            Input::Rate => match Rate::parse(&raw) {
+            Input::Rate => match Rate::parse_typed(&raw, notation(values)) {
                 Ok(rate) => FieldValue::Rate(rate),
-                Err(_) => {
-                    c.error(name, record_codes::RATE);
+                Err(e) => {
+                    let code = match e {
+                        super::super::DomainError::AmountNotation(_) => codes::AMOUNT_NOTATION,
+                        _ => record_codes::RATE,
+                    };
+                    c.error(name, code);
                     continue;
                 }
             },
@@ -245,6 +254,7 @@ mod tests {
             ("title", "Test grant"),
             ("currency", "usd"),
             ("amount_minor", "1 250 000,50"),
+            ("notation", "fr"),
             ("signed_on", "2018-01-10"),
             ("start_on", "2018-02-01"),
             ("end_on", "2019-12-31"),
@@ -266,6 +276,20 @@ mod tests {
         assert_eq!(draft.values["countries"], FieldValue::Codes(vec!["ML".into(), "NE".into()]));
         assert_eq!(draft.values["pillars"], FieldValue::Refs(vec!["p1".into(), "p2".into()]));
         assert_eq!(draft.reference("donor"), Some("nl_mfa"));
+        // The same text on an English page is refused, not read as 125,000,050 cents.
+        let mut english = grant_form();
+        english.insert("notation".into(), "en".into());
+        assert_eq!(
+            errors_of(RecordKind::Grant, &english),
+            [("amount_minor".into(), codes::AMOUNT_NOTATION.into())]
+        );
+        english.insert("amount_minor".into(), "1,250,000.50".into());
+        assert_eq!(parse_record(RecordKind::Grant, &english).unwrap().int("amount_minor"), Some(125_000_050));
+        english.insert("amount_minor".into(), "10.125".into());
+        assert_eq!(
+            errors_of(RecordKind::Grant, &english),
+            [("amount_minor".into(), "amount_decimals:USD:3:2".into())]
+        );
     }
 
     #[test]
