@@ -108,7 +108,7 @@ pub async fn run(settings: &Settings, command: UserCommand) -> Result<String, Cl
             let language = Locale::from_code(&language).ok_or(CliError::Language(language))?;
             let new = NewUser { email, name, role, institute, donor, language, must_change_password: true };
             let one_time = password::generate();
-            users::create(&db, &new, &one_time).await?;
+            users::create(&db, None, &new, &one_time).await?;
             Ok(format!(
                 "created {} ({})\none-time password: {one_time}\nThe user must choose a new password at first sign-in.",
                 users::normalise_email(&new.email),
@@ -120,7 +120,7 @@ pub async fn run(settings: &Settings, command: UserCommand) -> Result<String, Cl
                 .await?
                 .ok_or_else(|| UserError::UnknownUser(email.clone()))?;
             let one_time = password::generate();
-            users::set_password(&db, &user.key(), &one_time, true).await?;
+            users::set_password(&db, None, &user.key(), &one_time, true).await?;
             crate::auth::store::SurrealSessionStore::new(db.clone())
                 .delete_for_user(&user.key())
                 .await

@@ -421,3 +421,55 @@ async fn sign_in_and_the_language_switch_never_send_the_browser_to_another_site(
         assert_eq!(location(&response), expected, "language switch with next={next:?}");
     }
 }
+
+/// A language chosen on the sign-in page is kept after signing in and becomes the user's
+/// preference; without a choice there the account's language applies, and the page says so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signing_in_keeps_a_chosen_language_and_says_when_the_accounts_applies() {
+    let app = spawn_app().await;
+    let stored = || async {
+        let language: Option<String> = app
+            .db
+            .query("SELECT VALUE language FROM ONLY user WHERE email = $email LIMIT 1;")
+            .bind(("email", DONOR_NL))
+            .await
+            .unwrap()
+            .take(0)
+            .unwrap();
+        language
+    };
+    assert_eq!(stored().await.as_deref(), Some("en"));
+    let password = app.password(DONOR_NL);
+    let sign_in = |client: reqwest::Client, accept: &'static str| {
+        let (url, password) = (app.url("/login"), password.clone());
+        async move {
+            client
+                .post(url)
+                .header("accept-language", accept)
+                .form(&[("email", DONOR_NL), ("password", password.as_str()), ("next", "/dashboard")])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+
+    // French chosen with the switch on the sign-in page: kept, and stored.
+    let french = browserless_client();
+    app.post_form(&french, "/lang", &[("lang", "fr"), ("next", "/login")]).await;
+    let response = sign_in(french.clone(), "en").await;
+    assert_eq!(response.headers()["location"], "/dashboard");
+    let (_, html) = app.get_with(&french, "/dashboard").await;
+    assert!(html.contains("<html lang=\"fr\""), "still in French");
+    assert_eq!(stored().await.as_deref(), Some("fr"));
+
+    // Read in English only because the browser asks for it: the account's French applies, and
+    // the next page says so.
+    let english = browserless_client();
+    let response = sign_in(english.clone(), "en-GB,en;q=0.9").await;
+    assert_eq!(response.headers()["location"], "/dashboard?language_kept=1");
+    let (_, html) = app.get_with(&english, "/dashboard?language_kept=1").await;
+    assert!(html.contains("<html lang=\"fr\""));
+    let notice = aidtrail_tests::text_of_testid(&html, "language-kept").expect("the notice");
+    assert!(notice.contains("la langue de votre compte"), "{notice}");
+    assert_eq!(stored().await.as_deref(), Some("fr"), "a browser's default is no choice");
+}

@@ -450,9 +450,16 @@ async fn an_institute_reports_the_state_of_what_it_holds_only() {
     let infj = app.sign_in(INSTITUTE_ML_INFJ).await;
     for page in ["/handovers/ml_infj_2018", "/handovers/report", "/equipment?state=lost_stolen"] {
         let (_, html) = app.get_with(&infj, page).await;
-        let text = strip_tags(&html);
-        assert!(!text.contains("Stolen from the ENP") && !text.contains("Lost or stolen"), "{page}: {text}");
+        assert!(!strip_tags(&html).contains("Stolen from the ENP"), "{page}");
     }
+    let (_, html) = app.get_with(&infj, "/handovers/report").await;
+    let states = text_of_testid(&html, "items-by-state").unwrap();
+    assert!(!states.contains("Lost") && !states.contains("Perdu"), "{states}");
+    let (_, html) = app.get_with(&infj, "/equipment?state=lost_stolen").await;
+    assert!(
+        !strip_tags(&html).contains("Laptop computer"),
+        "none of the judicial institute's laptops is lost"
+    );
     let (_, html) = app.get("/handovers/report").await;
     let states = text_of_testid(&html, "items-by-state").unwrap();
     assert!(states.contains("Lost or stolen4") && states.contains("Not reported yet9"), "{states}");
@@ -610,4 +617,77 @@ async fn a_planned_handover_is_marked_handed_over_before_it_can_be_confirmed() {
     assert_eq!(location, format!("/handovers/{key}?saved=handed_over"));
     let (_, html) = app.get_with(&infj, &format!("/handovers/{key}")).await;
     assert!(html.contains("id=\"line_0_received\""), "now the institute confirms");
+}
+
+/// A damaged projector confirmed in a dispute, its quantity left at 1: it arrived, and it is
+/// disputed, not confirmed, in the report, on the dashboard, in the export and on the
+/// certificate. The four laptops of the same confirmation, marked good, are confirmed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_disputed_quantity_is_disputed_everywhere() {
+    let app = spawn_app().await;
+    let infj = app.sign_in(INSTITUTE_ML_INFJ).await;
+    let (_, html) = app.get_with(&infj, "/handovers/ml_infj_2018").await;
+    let form = [
+        ("token", form_token(&html)),
+        ("version", "1".to_owned()),
+        ("line_0_received", "4".to_owned()),
+        ("line_1_received", "1".to_owned()),
+        ("line_1_condition", "damaged".to_owned()),
+        ("line_1_remark", "Lamp broken".to_owned()),
+        ("dispute", "on".to_owned()),
+        ("reason", "The projector arrived broken".to_owned()),
+    ];
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (status, _) = post(&app, &infj, "/handovers/ml_infj_2018/confirm", &form).await;
+    assert_eq!(status, 303);
+    let lines = "SELECT status, lines.received AS received, lines.disputed AS disputed FROM ONLY handover:ml_infj_2018;";
+    let expected = serde_json::json!({ "status": "disputed", "received": [4, 1], "disputed": [0, 1] });
+    assert_eq!(one(&app, lines).await, expected);
+
+    // The report: 4 laptops confirmed (3,400.00 of DE-11), not the projector.
+    let (_, html) = app.get("/handovers/report").await;
+    let values = text_of_testid(&html, "grant-values").unwrap();
+    assert!(values.contains("10,850.00") && values.contains("3,400.00"), "{values}");
+    // The dashboard: the judicial institute has 4 confirmed and 1 disputed.
+    let d = crate::dashboard::dashboard(&app, &app.manager, &[]).await;
+    let infj_row =
+        d["equipment"].as_array().unwrap().iter().find(|e| e["institute"]["id"] == "ml_infj").unwrap();
+    assert_eq!(
+        (infj_row["confirmed"].as_u64(), infj_row["disputed"].as_u64()),
+        (Some(4), Some(1)),
+        "{infj_row}"
+    );
+    // The page and the certificate.
+    let (_, html) = app.get("/handovers/ml_infj_2018").await;
+    assert_eq!(
+        aidtrail_tests::texts_of_testid(&html, "line-disputed"),
+        ["0", "1"],
+        "one disputed projector on the page"
+    );
+    let (_, html) = app.get("/handovers/ml_infj_2018/certificate").await;
+    assert_eq!(
+        aidtrail_tests::texts_of_testid(&html, "certificate-disputed"),
+        ["0", "1"],
+        "on the certificate"
+    );
+    // The export.
+    let (_, rows) = app.export(&app.manager, "/exports/handovers.csv").await;
+    let header = &rows[0];
+    let at = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let projector = rows.iter().find(|r| r[at("equipment_id")] == "ml_projector_2018").unwrap();
+    assert_eq!((projector[at("received")].as_str(), projector[at("disputed")].as_str()), ("1", "1"));
+
+    // Migration 0016 reads a dispute recorded before it the same way.
+    app.db
+        .query(
+            "UPDATE handover:ml_infj_2018 SET lines = lines.map(|$l| object::extend($l, { disputed: 0 }));",
+        )
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
+    let migration = include_str!("../../server/src/db/migrations/0016_disputed_units.surql");
+    let backfill = &migration[migration.find("FOR $h").unwrap()..];
+    app.db.query(backfill).await.unwrap().check().unwrap();
+    assert_eq!(one(&app, lines).await, expected);
 }

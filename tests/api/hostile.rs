@@ -39,6 +39,58 @@ fn assert_escaped(page: &str, who: &str, html: &str) {
     for markup in MARKUP {
         assert!(!html.contains(markup), "{who} {page}: the breaker came back as markup ({markup})");
     }
+    if let Some(name) = inline_handler(html) {
+        panic!("{who} {page}: an inline `{name}` handler, which the content security policy refuses");
+    }
+}
+
+/// The first attribute named `on…` (an inline event handler) of any tag in `html`, reading
+/// attribute names outside quoted values only, so that text such as `x onerror=` inside a value
+/// does not count.
+fn inline_handler(html: &str) -> Option<String> {
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        rest = &rest[open + 1..];
+        if rest.starts_with('!') || rest.starts_with('/') {
+            continue;
+        }
+        let (mut quote, mut name, mut at_name) = (None, String::new(), false);
+        for (i, c) in rest.char_indices() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') => quote = Some(c),
+                (None, '>') => {
+                    rest = &rest[i + 1..];
+                    break;
+                }
+                (None, c) if c.is_whitespace() => {
+                    at_name = true;
+                    name.clear();
+                }
+                (None, '=') if at_name => {
+                    if name.len() > 2 && name.to_ascii_lowercase().starts_with("on") {
+                        return Some(name);
+                    }
+                    at_name = false;
+                }
+                (None, c) if at_name => name.push(c),
+                (None, _) => {}
+            }
+        }
+    }
+    None
+}
+
+#[test]
+fn inline_handlers_are_found_and_text_is_not_taken_for_one() {
+    assert_eq!(
+        inline_handler(r#"<p><button type="button" onclick="window.print()">x</button>"#).as_deref(),
+        Some("onclick")
+    );
+    assert_eq!(inline_handler(r#"<img src=x onerror=alert(1)>"#).as_deref(), Some("onerror"));
+    assert_eq!(inline_handler(r#"<input value="x onerror=alert(1)"><td data-label='a onload=b'>"#), None);
+    assert_eq!(inline_handler("<p>once onerror=x</p><!-- on=1 -->"), None);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

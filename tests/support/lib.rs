@@ -434,6 +434,24 @@ pub fn text_of_testid(html: &str, id: &str) -> Option<String> {
     Some(strip_tags(&html[open_end..end]).trim().to_owned())
 }
 
+/// The texts inside every element carrying `data-testid="{id}"`, in page order, as
+/// [`text_of_testid`] reads one.
+pub fn texts_of_testid(html: &str, id: &str) -> Vec<String> {
+    let marker = format!("data-testid=\"{id}\"");
+    let mut texts = Vec::new();
+    let mut from = 0;
+    while let Some(at) = html[from..].find(&marker) {
+        // Read from the start of this element's tag, so that the first match is this one.
+        let tag_start = html[..from + at].rfind('<').unwrap_or(from + at);
+        match text_of_testid(&html[tag_start..], id) {
+            Some(text) => texts.push(text),
+            None => break,
+        }
+        from += at + marker.len();
+    }
+    texts
+}
+
 /// Drops tags and comments, keeping text.
 pub fn strip_tags(html: &str) -> String {
     let mut out = String::new();

@@ -57,11 +57,22 @@ pub fn Layout(children: Children) -> impl IntoView {
                 })}
             </Suspense>
         </header>
-        <main id="content" class="content">{children()}</main>
+        <main id="content" class="content">{language_kept_notice()}{children()}</main>
         <footer class="site-footer">
             <p>{tr(Msg::AppTagline)}</p>
             <p class="muted">{tr(Msg::Footer)}</p>
         </footer>
+    }
+}
+
+/// After a sign-in that switched the page to the account's language (`?language_kept=1`): says so,
+/// and that the switch above changes it.
+fn language_kept_notice() -> impl IntoView {
+    let query = leptos_router::hooks::use_query_map();
+    move || {
+        query.read().get("language_kept").is_some().then(|| {
+            view! { <p class="notice" role="status" data-testid="language-kept">{tr(Msg::LanguageKept)}</p> }
+        })
     }
 }
 

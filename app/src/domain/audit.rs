@@ -47,7 +47,7 @@ impl ChainReport {
 }
 
 /// The actions an audit event records, as stored.
-pub const ACTIONS: [&str; 10] = [
+pub const ACTIONS: [&str; 14] = [
     "create",
     "update",
     "archive",
@@ -58,7 +58,32 @@ pub const ACTIONS: [&str; 10] = [
     "sign_in",
     "system",
     "report_state",
+    "deactivate",
+    "reactivate",
+    "password_reset",
+    "password_change",
 ];
+
+/// What an audit action is called, in English and French.
+pub fn action_label(action: &str) -> (&'static str, &'static str) {
+    match action {
+        "create" => ("Created", "Création"),
+        "update" => ("Changed", "Modification"),
+        "archive" => ("Archived", "Archivage"),
+        "restore" => ("Restored", "Restauration"),
+        "confirm" => ("Receipt confirmed", "Réception confirmée"),
+        "dispute" => ("Receipt disputed", "Réception contestée"),
+        "import" => ("Imported", "Importation"),
+        "sign_in" => ("Signed in", "Connexion"),
+        "system" => ("System", "Système"),
+        "report_state" => ("State reported", "État signalé"),
+        "deactivate" => ("Account deactivated", "Compte désactivé"),
+        "reactivate" => ("Account reactivated", "Compte réactivé"),
+        "password_reset" => ("Password reset by an admin", "Mot de passe réinitialisé par un administrateur"),
+        "password_change" => ("Password changed", "Mot de passe changé"),
+        _ => ("Other", "Autre"),
+    }
+}
 
 /// The audit log's filters, from the URL. What is not understood is left out.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]

@@ -106,8 +106,9 @@ pub struct GrantMoney {
     pub spent_eur: Money,
     pub committed_eur: Money,
     pub disbursed_eur: Money,
-    /// The distinct rates to the euro the transactions used, as written (`1.0825`).
-    pub rates: Vec<String>,
+    /// The distinct rates to the euro of the grant's spending (expenditure transactions: what
+    /// `spent_eur` was converted at; incoming funds are not spending), written per language.
+    pub rates: Vec<crate::domain::Rate>,
 }
 
 /// Cumulative expenditure in euros at the end of a quarter.

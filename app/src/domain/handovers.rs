@@ -33,7 +33,12 @@ pub struct HandoverLine {
     pub serials: Vec<String>,
     pub unit_cost: Money,
     pub grant_reference: String,
+    /// Units that arrived, as the institute counted them.
     pub received: u32,
+    /// Of those, the units the institute disputes (counted in a confirmation marked as a
+    /// dispute): they arrived but are not confirmed.
+    #[serde(default)]
+    pub disputed: u32,
     /// Serial numbers checked present by the institute.
     pub serials_checked: Vec<String>,
     /// The item's state as last reported.
@@ -41,8 +46,14 @@ pub struct HandoverLine {
 }
 
 impl HandoverLine {
+    /// Units that have not arrived.
     pub fn outstanding(&self) -> u32 {
         self.quantity.saturating_sub(self.received)
+    }
+
+    /// Units that arrived and are not disputed.
+    pub fn confirmed(&self) -> u32 {
+        self.received.saturating_sub(self.disputed)
     }
 }
 
@@ -259,7 +270,10 @@ pub fn parse_confirmation(
             remark,
         });
     }
-    let dispute = !raw("dispute").is_empty();
+    // An item that arrived damaged is disputed: marking a line damaged makes the confirmation a
+    // dispute, which needs a reason, as ticking "dispute" does.
+    let dispute =
+        !raw("dispute").is_empty() || out.iter().any(|l| l.condition == "damaged" && l.received > 0);
     let reason = Some(raw("reason")).filter(|r| !r.is_empty());
     if dispute && reason.as_ref().is_none_or(|r| r.chars().count() < 3) {
         error(&mut errors, "reason".into(), confirm_codes::REASON);
@@ -279,6 +293,21 @@ pub fn parse_confirmation(
         return Err(errors);
     }
     Ok(ConfirmationDraft { token: raw("token"), lines: out, dispute, reason, remarks })
+}
+
+/// The units of each line of `draft` (in the order of `lines`) that it disputes: those of the
+/// lines marked damaged; in a dispute where no line is marked damaged, every unit it counts (the
+/// institute contests the handover as a whole).
+pub fn disputed_now(draft: &ConfirmationDraft, lines: &[HandoverLine]) -> Vec<u32> {
+    let any_damaged = draft.lines.iter().any(|l| l.condition == "damaged" && l.received > 0);
+    lines
+        .iter()
+        .map(|line| match draft.lines.iter().find(|d| d.equipment == line.equipment) {
+            Some(d) if d.condition == "damaged" => d.received,
+            Some(d) if draft.dispute && !any_damaged => d.received,
+            _ => 0,
+        })
+        .collect()
 }
 
 /// The status after adding `received` (per line, in line order) to what the lines already had.
@@ -329,6 +358,7 @@ mod tests {
             unit_cost: Money::new(85_000, Currency::eur()).unwrap(),
             grant_reference: "DE-11".into(),
             received,
+            disputed: 0,
             serials_checked: Vec::new(),
             state: None,
         }

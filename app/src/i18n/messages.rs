@@ -453,6 +453,7 @@ pub enum Msg {
     ErrAmountNotation,
     ErrDateWindow,
     ErrHiddenCharacters,
+    LanguageKept,
 }
 
 impl Msg {
@@ -879,6 +880,10 @@ impl Msg {
             ),
             ErrCount => ("Enter a whole number, 0 or more.", "Saisissez un nombre entier positif ou nul."),
             ErrAmount => ("Enter an amount such as 38,500.00.", "Saisissez un montant comme 38 500,00."),
+            LanguageKept => (
+                "Shown in English, the language of your account. The language switch at the top changes it, and your account keeps the choice.",
+                "Affiché en français, la langue de votre compte. Le choix de langue en haut de page la change, et votre compte retient ce choix.",
+            ),
             ErrHiddenCharacters => (
                 "Remove the invisible or control characters (pasted text often carries them).",
                 "Retirez les caractères invisibles ou de contrôle (un texte collé en contient souvent).",

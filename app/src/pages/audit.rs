@@ -10,7 +10,7 @@ use crate::components::i18n::{tr, tr_fmt};
 use crate::components::{ErrorView, PageHeader, loading};
 use crate::domain::audit::{ACTIONS, AuditEventRow, AuditFilter, ChainReport, Tamper};
 use crate::error::AppError;
-use crate::i18n::{Msg, fmt_int};
+use crate::i18n::{Locale, Msg, fmt_int};
 
 const COLUMNS: &[Column] = &[
     Column(Msg::ColSeq, true),
@@ -111,7 +111,8 @@ fn filter_form(users: Vec<String>, current: AuditFilter) -> impl IntoView {
         .iter()
         .map(|action| {
             let is = current.action.as_deref() == Some(*action);
-            view! { <option value=*action selected=is>{*action}</option> }
+            let label = crate::domain::audit::action_label(action);
+            view! { <option value=*action selected=is>{tr_fmt(move |l| if l == Locale::Fr { label.1 } else { label.0 }.to_owned())}</option> }
         })
         .collect_view();
     view! {
@@ -175,7 +176,13 @@ fn event_row(event: AuditEventRow) -> AnyView {
                     None => tr(Msg::AuditSystem).into_any(),
                 }}
             </td>
-            <td data-label=tr(Msg::ColAction)>{action}</td>
+            <td data-label=tr(Msg::ColAction)>
+                {
+                    let label = crate::domain::audit::action_label(&action);
+                    tr_fmt(move |l| if l == Locale::Fr { label.1 } else { label.0 }.to_owned())
+                }
+                <span class="sub mono">{action.clone()}</span>
+            </td>
             <td class="mono" data-label=tr(Msg::ColRecord)>{record}</td>
             <td data-label=tr(Msg::ColChange)>
                 {reason.map(|r| view! { <p class="sub">{r}</p> })}

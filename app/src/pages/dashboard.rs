@@ -105,7 +105,17 @@ fn dashboard_view(d: Dashboard, options: DashboardOptions, indicators: Vec<Indic
         .grants
         .iter()
         .map(|g| {
-            let rates = if g.rates.is_empty() { "—".to_owned() } else { g.rates.join(", ") };
+            // A list of decimals: separated by "; " in French, where the comma is the decimal mark.
+            let rates = {
+                let (rates, locale) = (g.rates.clone(), crate::components::i18n::use_locale());
+                move || match (rates.is_empty(), locale.get()) {
+                    (true, _) => "—".to_owned(),
+                    (false, l) => {
+                        let separator = if l == Locale::Fr { " ; " } else { ", " };
+                        rates.iter().map(|r| r.typed(l)).collect::<Vec<_>>().join(separator)
+                    }
+                }
+            };
             view! {
                 <tr>
                     <td data-label=tr(Msg::ColReference)>

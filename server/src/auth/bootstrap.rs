@@ -51,7 +51,7 @@ pub async fn ensure_admin(db: &Db, settings: &AuthSettings) -> Result<Option<Ini
         language: Locale::En,
         must_change_password: false,
     };
-    users::create(db, &new, &password).await?;
+    users::create(db, None, &new, &password).await?;
     let account =
         InitialAccount { email: users::normalise_email(&settings.admin_email), role: Role::Admin, password };
     if settings.admin_password.is_some() {
@@ -179,7 +179,7 @@ pub async fn create_demo_users(db: &Db) -> Result<Vec<InitialAccount>, UserError
             language: *language,
             must_change_password: false,
         };
-        users::create(db, &new, &password).await?;
+        users::create(db, None, &new, &password).await?;
         let account = InitialAccount { email: (*email).to_owned(), role: *role, password };
         announce(&account);
         created.push(account);

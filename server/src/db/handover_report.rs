@@ -21,6 +21,7 @@ use super::rows::key_of;
 struct Line {
     quantity: i64,
     received: Option<i64>,
+    disputed: Option<i64>,
     unit_cost_minor: Option<i64>,
     currency: Option<String>,
     grant: Option<String>,
@@ -70,7 +71,7 @@ pub async fn report(db: &Db, scope: &Scope, today: NaiveDate) -> Result<Handover
     let sql = format!(
         "SELECT id, code, institute.name AS institute_name, institute.name_fr AS institute_name_fr, status,
                 lines.map(|$l| {{
-                    quantity: $l.quantity, received: $l.received,
+                    quantity: $l.quantity, received: $l.received, disputed: $l.disputed,
                     unit_cost_minor: $l.equipment.unit_cost_minor, currency: $l.equipment.currency,
                     grant: $l.equipment.donor_grant.reference, donor: $l.equipment.donor_grant.donor,
                     state: $l.state
@@ -105,9 +106,11 @@ pub async fn report(db: &Db, scope: &Scope, today: NaiveDate) -> Result<Handover
                 continue;
             };
             let received = line.received.unwrap_or(0).min(line.quantity);
+            // Disputed units arrived but are not confirmed: no confirmed value.
+            let confirmed = received - line.disputed.unwrap_or(0).clamp(0, received);
             let entry = grants.entry(grant.clone()).or_insert((0, 0, currency.clone()));
             entry.0 += line.quantity * cost;
-            entry.1 += received * cost;
+            entry.1 += confirmed * cost;
             let missing = line.quantity - received;
             outstanding += missing;
             if missing > 0 {

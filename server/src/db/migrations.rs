@@ -60,6 +60,12 @@ pub const MIGRATIONS: &[Migration] = &[
     },
     Migration { version: 14, name: "data_version", sql: include_str!("migrations/0014_data_version.surql") },
     Migration { version: 15, name: "line_states", sql: include_str!("migrations/0015_line_states.surql") },
+    Migration {
+        version: 16,
+        name: "disputed_units",
+        sql: include_str!("migrations/0016_disputed_units.surql"),
+    },
+    Migration { version: 17, name: "user_audit", sql: include_str!("migrations/0017_user_audit.surql") },
 ];
 
 #[derive(Debug, SurrealValue)]

@@ -27,6 +27,8 @@ pub enum UserError {
     UnknownUser(String),
     #[error("database error: {0}")]
     Db(Box<surrealdb::Error>),
+    #[error("the audited write failed")]
+    Write,
 }
 
 impl From<surrealdb::Error> for UserError {
@@ -46,7 +48,7 @@ impl UserError {
             UserError::UnknownInstitute(_) => "institute",
             UserError::UnknownDonor(_) => "donor",
             UserError::UnknownUser(_) => "user",
-            UserError::Db(_) => "internal",
+            UserError::Db(_) | UserError::Write => "internal",
         }
     }
 }
@@ -161,8 +163,76 @@ async fn resolve(
     Ok(rows.into_iter().next().map(|r| r.id))
 }
 
-/// Creates a user with `password`; returns its key.
-pub async fn create(db: &Db, user: &NewUser, password: &str) -> Result<String, UserError> {
+/// What the audit log keeps of a user: everything but the password hash.
+const USER_VIEW: &str =
+    "SELECT email, name, role, institute, donor, language, active, must_change_password, version
+    FROM ONLY $id";
+
+/// Runs `change` (statements on the user `$id`) and its audit event of `action` in one
+/// transaction, by `actor` (`None`: the system, at first start or from the command line).
+async fn audited_change(
+    db: &Db,
+    actor: Option<RecordId>,
+    action: &'static str,
+    created: bool,
+    change: &str,
+    bindings: Vec<(&'static str, surrealdb::types::Value)>,
+) -> Result<(), UserError> {
+    use crate::db::audit::{SaveError, audited, execute};
+    let before = if created { String::new() } else { format!("LET $before = ({USER_VIEW});") };
+    let audit = audited(action, created);
+    let sql = format!(
+        "BEGIN TRANSACTION;
+         {before}
+         {change}
+         LET $after = ({USER_VIEW});
+         {audit}
+         COMMIT TRANSACTION;"
+    );
+    let mut bindings = bindings;
+    bindings.push(("actor", actor.into_value()));
+    bindings.push(("reason", None::<String>.into_value()));
+    execute(db, &sql, bindings, |rule| match rule {
+        "duplicate" => Some(SaveError::Conflict),
+        "unknown_user" => Some(SaveError::NotFound),
+        _ => None,
+    })
+    .await
+    .map_err(|error| match error {
+        SaveError::Conflict => UserError::Duplicate(String::new()),
+        SaveError::NotFound => UserError::UnknownUser(String::new()),
+        _ => UserError::Write,
+    })
+}
+
+/// Records a sign-in in the audit log.
+pub async fn record_sign_in(db: &Db, key: &str) -> Result<(), UserError> {
+    use crate::db::audit::APPEND_EVENT;
+    let sql = format!(
+        "BEGIN TRANSACTION;
+         LET $action = 'sign_in';
+         LET $record = <string> $id;
+         LET $before_text = NONE;
+         LET $after_text = NONE;
+         {APPEND_EVENT}
+         COMMIT TRANSACTION;"
+    );
+    let id = RecordId::new("user", key);
+    let bindings = vec![
+        ("id", id.clone().into_value()),
+        ("actor", id.into_value()),
+        ("reason", None::<String>.into_value()),
+    ];
+    crate::db::audit::execute(db, &sql, bindings, |_| None).await.map_err(|_| UserError::Write)
+}
+
+/// Creates a user with `password`, audited as done by `actor`; returns its key.
+pub async fn create(
+    db: &Db,
+    actor: Option<RecordId>,
+    user: &NewUser,
+    password: &str,
+) -> Result<String, UserError> {
     let email = normalise_email(&user.email);
     if !plausible_email(&email) {
         return Err(UserError::BadEmail(user.email.clone()));
@@ -200,61 +270,68 @@ pub async fn create(db: &Db, user: &NewUser, password: &str) -> Result<String, U
         tokio::task::spawn_blocking(move || password::hash(&password)).await.expect("hashing task")
     };
     let name = if user.name.trim().is_empty() { email.clone() } else { user.name.trim().to_owned() };
-    let rows: Vec<IdRow> = db
-        .query(
-            "CREATE user CONTENT {
-                email: $email, name: $name, role: $role, institute: $institute, donor: $donor,
-                language: $language, password_hash: $hash, must_change_password: $must_change, active: true
-            } RETURN id;",
-        )
-        .bind(("email", email.clone()))
-        .bind(("name", name))
-        .bind(("role", role))
-        .bind(("institute", institute))
-        .bind(("donor", donor))
-        .bind(("language", user.language.code()))
-        .bind(("hash", hash.as_stored().to_owned()))
-        .bind(("must_change", user.must_change_password))
-        .await?
-        .check()
-        .map_err(|e| {
-            if e.to_string().contains("user_email") { UserError::Duplicate(email.clone()) } else { e.into() }
-        })?
-        .take(0)?;
-    rows.into_iter().next().map(|r| key_of(&r.id)).ok_or(UserError::UnknownUser(email))
+    let key = crate::db::audit::new_key();
+    let change = "IF (SELECT id FROM user WHERE email = $email LIMIT 1) { THROW 'aidtrail:duplicate' };
+        CREATE ONLY $id CONTENT {
+            email: $email, name: $name, role: $role, institute: $institute, donor: $donor,
+            language: $language, password_hash: $hash, must_change_password: $must_change, active: true
+        };";
+    let bindings = vec![
+        ("id", RecordId::new("user", key.as_str()).into_value()),
+        ("email", email.clone().into_value()),
+        ("name", name.into_value()),
+        ("role", role.to_owned().into_value()),
+        ("institute", institute.into_value()),
+        ("donor", donor.into_value()),
+        ("language", user.language.code().to_owned().into_value()),
+        ("hash", hash.as_stored().to_owned().into_value()),
+        ("must_change", user.must_change_password.into_value()),
+    ];
+    audited_change(db, actor, "create", true, change, bindings).await.map_err(|error| match error {
+        UserError::Duplicate(_) => UserError::Duplicate(email.clone()),
+        other => other,
+    })?;
+    Ok(key)
 }
 
-/// Sets a new password; `one_time` makes the user choose another at next sign-in.
-pub async fn set_password(db: &Db, key: &str, password: &str, one_time: bool) -> Result<(), UserError> {
+/// Sets a new password; `one_time` makes the user choose another at next sign-in (an admin's
+/// reset, audited as `password_reset`; else the user's own change, `password_change`).
+pub async fn set_password(
+    db: &Db,
+    actor: Option<RecordId>,
+    key: &str,
+    password: &str,
+    one_time: bool,
+) -> Result<(), UserError> {
     let hash = {
         let password = password.to_owned();
         tokio::task::spawn_blocking(move || password::hash(&password)).await.expect("hashing task")
     };
-    let rows: Vec<IdRow> = db
-        .query(
-            "UPDATE $id SET password_hash = $hash, must_change_password = $one_time, version += 1 RETURN id;",
-        )
-        .bind(("id", RecordId::new("user", key)))
-        .bind(("hash", hash.as_stored().to_owned()))
-        .bind(("one_time", one_time))
-        .await?
-        .check()?
-        .take(0)?;
-    if rows.is_empty() { Err(UserError::UnknownUser(key.to_owned())) } else { Ok(()) }
+    let change = "IF $before = NONE { THROW 'aidtrail:unknown_user' };
+        UPDATE $id SET password_hash = $hash, must_change_password = $one_time, version += 1;";
+    let bindings = vec![
+        ("id", RecordId::new("user", key).into_value()),
+        ("hash", hash.as_stored().to_owned().into_value()),
+        ("one_time", one_time.into_value()),
+    ];
+    let action = if one_time { "password_reset" } else { "password_change" };
+    audited_change(db, actor, action, false, change, bindings).await.map_err(|error| match error {
+        UserError::UnknownUser(_) => UserError::UnknownUser(key.to_owned()),
+        other => other,
+    })
 }
 
-/// Activates or deactivates a user; deactivation also ends their sessions.
-pub async fn set_active(db: &Db, key: &str, active: bool) -> Result<(), UserError> {
-    let user = RecordId::new("user", key);
-    let rows: Vec<IdRow> = db
-        .query("UPDATE $id SET active = $active, version += 1 RETURN id;")
-        .query("IF !$active { DELETE session WHERE user = $id };")
-        .bind(("id", user))
-        .bind(("active", active))
-        .await?
-        .check()?
-        .take(0)?;
-    if rows.is_empty() { Err(UserError::UnknownUser(key.to_owned())) } else { Ok(()) }
+/// Activates or deactivates a user, audited; deactivation also ends their sessions.
+pub async fn set_active(db: &Db, actor: Option<RecordId>, key: &str, active: bool) -> Result<(), UserError> {
+    let change = "IF $before = NONE { THROW 'aidtrail:unknown_user' };
+        UPDATE $id SET active = $active, version += 1;
+        IF !$active { DELETE session WHERE user = $id };";
+    let bindings = vec![("id", RecordId::new("user", key).into_value()), ("active", active.into_value())];
+    let action = if active { "reactivate" } else { "deactivate" };
+    audited_change(db, actor, action, false, change, bindings).await.map_err(|error| match error {
+        UserError::UnknownUser(_) => UserError::UnknownUser(key.to_owned()),
+        other => other,
+    })
 }
 
 /// Sets the user's preferred language.

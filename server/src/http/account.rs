@@ -25,6 +25,17 @@ fn lang_cookie(locale: Locale) -> HeaderValue {
         .expect("ASCII cookie")
 }
 
+/// `target` with `language_kept=1` in its query, before any fragment: the page then tells the user
+/// that it is shown in their account's language, and how to switch.
+fn with_language_notice(target: &str) -> String {
+    let (path, fragment) = target.split_once('#').map_or((target, None), |(p, f)| (p, Some(f)));
+    let joiner = if path.contains('?') { '&' } else { '?' };
+    match fragment {
+        Some(fragment) => format!("{path}{joiner}language_kept=1#{fragment}"),
+        None => format!("{path}{joiner}language_kept=1"),
+    }
+}
+
 #[derive(Deserialize)]
 pub struct LoginForm {
     #[serde(default)]
@@ -39,9 +50,22 @@ pub struct LoginForm {
 pub async fn login(
     State(state): State<AppState>,
     ConnectInfo(client): ConnectInfo<SocketAddr>,
+    headers: axum::http::HeaderMap,
     session: Session,
     Form(form): Form<LoginForm>,
 ) -> Response {
+    // The language the browser asks for (`Accept-Language`), and the one chosen on this browser
+    // with the language switch (its cookie). A request naming neither was read in the default
+    // language by no one's choice: no notice is owed for it.
+    let asked = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(Locale::from_accept_language);
+    let chosen = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(Locale::from_cookie_header);
     let email = normalise_email(&form.email);
     let next = safe_next(&form.next);
     if let Err(wait) = state.limiter.attempt(&email, client.ip()) {
@@ -91,10 +115,39 @@ pub async fn login(
             &[("error", "internal"), ("email", &email), ("next", &next)],
         ));
     }
+    // The sign-in is in the audit log before the session is handed out.
+    if let Err(error) = users::record_sign_in(&state.db, &user.id).await {
+        tracing::error!(%error, user = %user.id, "could not record the sign-in in the audit log");
+        return see_other(&with_query(
+            "/login",
+            &[("error", "internal"), ("email", &email), ("next", &next)],
+        ));
+    }
     tracing::info!(user = %user.id, role = user.role.code(), "signed in");
+    // A language chosen on the sign-in page becomes the user's preference. Without a choice there,
+    // the preference the account holds applies, and the next page says so when that differs from
+    // the language the sign-in page was read in.
+    let language = match chosen {
+        Some(chosen) => {
+            if chosen != user.language
+                && let Err(error) = users::set_language(&state.db, &user.id, chosen).await
+            {
+                // The sign-in stands and the page stays in the language chosen; only the stored
+                // preference is behind.
+                tracing::error!(%error, user = %user.id, "could not store the language chosen at sign-in");
+            }
+            chosen
+        }
+        None => user.language,
+    };
     let target = if user.must_change_password { "/account/password".to_owned() } else { next };
+    let target = if chosen.is_none() && asked.is_some_and(|asked| asked != language) {
+        with_language_notice(&target)
+    } else {
+        target
+    };
     let mut response = see_other(&target);
-    response.headers_mut().insert(header::SET_COOKIE, lang_cookie(user.language));
+    response.headers_mut().insert(header::SET_COOKIE, lang_cookie(language));
     response
 }
 
@@ -139,7 +192,10 @@ pub async fn change_password(
     if let Err(problem) = check_new(&form.current, &form.new, &form.confirm) {
         return back(problem.code());
     }
-    if users::set_password(&state.db, &user.id, &form.new, false).await.is_err() {
+    if users::set_password(&state.db, Some(crate::db::audit::actor(&user)), &user.id, &form.new, false)
+        .await
+        .is_err()
+    {
         return back("internal");
     }
     // Every session opened with the old password ends (another browser, a stolen cookie);

@@ -11,6 +11,7 @@ use app::domain::{AdminFlash, CurrentUser, Permission, Role};
 use app::i18n::Locale;
 
 use crate::auth::password;
+use crate::db::audit::actor;
 use crate::db::users::{self, NewUser, UserError, normalise_email};
 use crate::http::respond::{require, see_other, with_query};
 use crate::state::AppState;
@@ -65,7 +66,7 @@ pub async fn create_user(
         must_change_password: true,
     };
     let one_time = password::generate();
-    match users::create(&state.db, &new, &one_time).await {
+    match users::create(&state.db, Some(actor(admin)), &new, &one_time).await {
         Ok(key) => {
             tracing::info!(admin = %admin.id, user = %key, role = role.code(), "user created");
             let flash = AdminFlash { email: normalise_email(&form.email), password: one_time, created: true };
@@ -86,7 +87,7 @@ async fn set_active(state: &AppState, user: Option<&CurrentUser>, key: &str, act
         return see_other(&with_query("/admin/users", &[("error", "self")]));
     }
     let done = if active { "activated" } else { "deactivated" };
-    match users::set_active(&state.db, key, active).await {
+    match users::set_active(&state.db, Some(actor(admin)), key, active).await {
         Ok(()) => {
             tracing::info!(admin = %admin.id, user = %key, "user {done}");
             see_other(&format!("/admin/users?done={done}"))
@@ -130,7 +131,7 @@ pub async fn reset_password(
         Err(error) => return user_error(&error),
     };
     let one_time = password::generate();
-    match users::set_password(&state.db, &key, &one_time, true).await {
+    match users::set_password(&state.db, Some(actor(admin)), &key, &one_time, true).await {
         Ok(()) => {
             // Sessions opened with the old password end too.
             if let Err(error) = state.sessions.delete_for_user(&key).await {

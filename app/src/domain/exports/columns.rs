@@ -221,7 +221,11 @@ pub(super) const EQUIPMENT: &[Column] = &[
     col("unit_cost", Amount("currency"), "Cost of one unit."),
     col("total_cost", Amount("currency"), "Cost of all units."),
     col("currency", Code, "ISO 4217 code of the cost's currency."),
-    col("rate_to_eur", Rate, "Euros per unit of the currency, from the paying transaction, if linked."),
+    col(
+        "rate_to_eur",
+        Rate,
+        "Euros per unit of the currency: 1 for euros, else from the paying transaction, if linked (as `/equipment` counts).",
+    ),
     col("total_eur", Eur, "Cost of all units in euros, at `rate_to_eur`."),
     col("supplier", Text, "Supplier."),
     col("serials", Text, "Serial numbers, separated by `;`."),
@@ -241,7 +245,8 @@ pub(super) const HANDOVERS: &[Column] = &[
     col("line", Int, "Number of the line within the handover, from 1."),
     col("equipment_id", Id, "The item (`equipment.csv`)."),
     col("quantity", Int, "Units handed over on this line."),
-    col("received", Int, "Units the institute confirmed receiving."),
+    col("received", Int, "Units that arrived, as the institute counted them (disputed ones included)."),
+    col("disputed", Int, "Of those, units the institute disputes: arrived, not confirmed."),
     col("serials", Text, "Serial numbers handed over, separated by `;`."),
     col("serials_checked", Text, "Serial numbers the institute checked, separated by `;`."),
     col(

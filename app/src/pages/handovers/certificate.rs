@@ -39,7 +39,8 @@ fn certificate_view(h: HandoverDetail) -> impl IntoView {
         .iter()
         .cloned()
         .map(|l| {
-            let (quantity, received, outstanding) = (l.quantity, l.received, l.outstanding());
+            let (quantity, received, disputed, outstanding) =
+                (l.quantity, l.confirmed(), l.disputed, l.outstanding());
             let unit = l.unit_cost.clone();
             let serials = l.serials.join(", ");
             view! {
@@ -47,6 +48,7 @@ fn certificate_view(h: HandoverDetail) -> impl IntoView {
                     <td>{tr_text(l.description)}<span class="sub mono">{serials}</span></td>
                     <td class="num">{quantity}</td>
                     <td class="num">{received}</td>
+                    <td class="num" data-testid="certificate-disputed">{disputed}</td>
                     <td class="num">{outstanding}</td>
                     <td class="num">{tr_fmt(move |loc| fmt_money(loc, &unit))}</td>
                 </tr>
@@ -79,6 +81,7 @@ fn certificate_view(h: HandoverDetail) -> impl IntoView {
                         <th scope="col">{tr(Msg::ColDescription)}</th>
                         <th scope="col" class="num">{tr(Msg::ColQuantity)}</th>
                         <th scope="col" class="num">{tr(Msg::ColReceived)}</th>
+                        <th scope="col" class="num">{tr(Msg::Disputed)}</th>
                         <th scope="col" class="num">{tr(Msg::ColOutstanding)}</th>
                         <th scope="col" class="num">{tr(Msg::ColUnitCost)}</th>
                     </tr>
@@ -89,7 +92,19 @@ fn certificate_view(h: HandoverDetail) -> impl IntoView {
                 <div><p>{tr(Msg::HandedOverBy)}</p><p class="signature-line">{h.handed_over_by.clone()}</p></div>
                 <div><p>{tr(Msg::ReceivedBy)}</p><p class="signature-line">{received_by.join(", ")}</p></div>
             </div>
-            <p class="no-print"><button type="button" class="button" onclick="window.print()">{tr(Msg::Print)}</button></p>
+            <p class="no-print"><button type="button" class="button" on:click=print_page>{tr(Msg::Print)}</button></p>
         </article>
+    }
+}
+
+/// Opens the browser's print dialog. A handler of the WASM, not an inline `onclick`: the content
+/// security policy refuses inline script, and the button only works once the page has hydrated
+/// (without JavaScript the browser's own print command does the same).
+fn print_page(_: leptos::ev::MouseEvent) {
+    #[cfg(feature = "hydrate")]
+    if let Some(window) = web_sys::window()
+        && let Err(error) = window.print()
+    {
+        leptos::logging::error!("could not open the print dialog: {error:?}");
     }
 }

@@ -64,7 +64,8 @@ fn lines_table(lines: &[HandoverLine]) -> impl IntoView + use<> {
         .iter()
         .cloned()
         .map(|l| {
-            let (quantity, received, outstanding) = (l.quantity, l.received, l.outstanding());
+            let (quantity, received, outstanding) = (l.quantity, l.confirmed(), l.outstanding());
+            let disputed = l.disputed;
             let serials = l.serials.join(", ");
             view! {
                 <tr>
@@ -72,6 +73,7 @@ fn lines_table(lines: &[HandoverLine]) -> impl IntoView + use<> {
                     <td data-label=tr(Msg::ColGrant)><span class="mono">{l.grant_reference}</span></td>
                     <td class="num" data-label=tr(Msg::ColQuantity)>{tr_fmt(move |loc| fmt_int(loc, quantity.into()))}</td>
                     <td class="num" data-label=tr(Msg::ColReceived)>{tr_fmt(move |loc| fmt_int(loc, received.into()))}</td>
+                    <td class="num" data-label=tr(Msg::Disputed) data-testid="line-disputed">{tr_fmt(move |loc| fmt_int(loc, disputed.into()))}</td>
                     <td class="num" data-label=tr(Msg::ColOutstanding) data-testid="line-outstanding">{tr_fmt(move |loc| fmt_int(loc, outstanding.into()))}</td>
                 </tr>
             }
@@ -86,6 +88,7 @@ fn lines_table(lines: &[HandoverLine]) -> impl IntoView + use<> {
                         <th scope="col">{tr(Msg::ColGrant)}</th>
                         <th scope="col" class="num">{tr(Msg::ColQuantity)}</th>
                         <th scope="col" class="num">{tr(Msg::ColReceived)}</th>
+                        <th scope="col" class="num">{tr(Msg::Disputed)}</th>
                         <th scope="col" class="num">{tr(Msg::ColOutstanding)}</th>
                     </tr>
                 </thead>

@@ -36,9 +36,14 @@ pub(super) fn grant_money(grants: Vec<GrantRow>, rows: &[MoneyRow]) -> Result<Ve
             };
             let ((committed, committed_eur), (disbursed, disbursed_eur), (spent, spent_eur)) =
                 (sum(2), sum(3), sum(EXPENDITURE));
-            let mut rates: Vec<String> = mine.iter().map(|r| r.rate.normalize().to_string()).collect();
+            let mut rates: Vec<rust_decimal::Decimal> =
+                mine.iter().filter(|r| r.kind == EXPENDITURE).map(|r| r.rate.normalize()).collect();
             rates.sort();
             rates.dedup();
+            let rates = rates
+                .iter()
+                .map(|r| app::domain::Rate::parse(&r.to_string()).map_err(invalid_row))
+                .collect::<Result<Vec<_>, _>>()?;
             Ok(GrantMoney {
                 id: key_of(&grant.id),
                 reference: grant.reference,
@@ -199,6 +204,9 @@ pub(super) fn equipment(
             let (Some(cost), Some(currency)) = (line.unit_cost_minor, line.currency) else { continue };
             let currency = Currency::parse(&currency).map_err(invalid_row)?;
             let received = line.received.unwrap_or(0).min(line.quantity);
+            // Disputed units arrived but are not confirmed (a dispute's units, whatever the status).
+            let disputed_units = line.disputed.unwrap_or(0).clamp(0, received);
+            let confirmed = received - disputed_units;
             let key = (key_of(&h.institute), currency.as_str().to_owned());
             let zero = Money::new(0, currency.clone()).map_err(invalid_row)?;
             let entry = per.entry(key).or_insert_with(|| InstituteEquipment {
@@ -215,7 +223,8 @@ pub(super) fn equipment(
             });
             let missing = u64::try_from(line.quantity - received).unwrap_or(0);
             entry.handed_over += u64::try_from(line.quantity).unwrap_or(0);
-            entry.confirmed += u64::try_from(received).unwrap_or(0);
+            entry.confirmed += u64::try_from(confirmed).unwrap_or(0);
+            entry.disputed += u64::try_from(disputed_units).unwrap_or(0);
             if disputed {
                 entry.disputed += missing;
             } else {
@@ -224,8 +233,8 @@ pub(super) fn equipment(
             entry.value_handed_over =
                 Money::new(entry.value_handed_over.minor() + line.quantity * cost, currency.clone())
                     .map_err(invalid_row)?;
-            entry.value_confirmed =
-                Money::new(entry.value_confirmed.minor() + received * cost, currency).map_err(invalid_row)?;
+            entry.value_confirmed = Money::new(entry.value_confirmed.minor() + confirmed * cost, currency)
+                .map_err(invalid_row)?;
         }
     }
     Ok(per.into_values().collect())

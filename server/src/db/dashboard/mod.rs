@@ -127,7 +127,7 @@ pub async fn dashboard(db: &Db, filter: &DashboardFilter) -> Result<Dashboard, A
          RETURN array::len(array::distinct((SELECT VALUE institute FROM {reach} WHERE {r})));
          SELECT institute, institute.name AS name, institute.name_fr AS name_fr, status,
                 lines.map(|$l| {{
-                    quantity: $l.quantity, received: $l.received,
+                    quantity: $l.quantity, received: $l.received, disputed: $l.disputed,
                     unit_cost_minor: $l.equipment.unit_cost_minor, currency: $l.equipment.currency,
                     grant: $l.equipment.donor_grant
                 }}) AS lines

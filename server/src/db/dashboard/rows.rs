@@ -63,6 +63,7 @@ pub(crate) struct ActivitySum {
 pub(crate) struct LineRow {
     pub(crate) quantity: i64,
     pub(crate) received: Option<i64>,
+    pub(crate) disputed: Option<i64>,
     pub(crate) unit_cost_minor: Option<i64>,
     pub(crate) currency: Option<String>,
     pub(crate) grant: Option<RecordId>,

@@ -119,8 +119,10 @@ pub(super) fn source(kind: ExportKind, filter: &ExportFilter, institute: bool) -
                 "equipment",
                 Order::Key,
                 Rows::One("[id, donor_grant, donor_grant, category, description, description_fr, quantity,
-                   unit_cost_minor, unit_cost_minor * quantity, currency, transaction.rate_to_eur,
-                   IF transaction != NONE { math::round(unit_cost_minor * quantity * transaction.rate_to_eur) },
+                   unit_cost_minor, unit_cost_minor * quantity, currency,
+                   IF currency = 'EUR' { 1dec } ELSE { transaction.rate_to_eur },
+                   IF currency = 'EUR' { unit_cost_minor * quantity }
+                   ELSE IF transaction != NONE { math::round(unit_cost_minor * quantity * transaction.rate_to_eur) },
                    supplier, array::join(serials, '; '), purchase_date, transaction, next_verification_on]"),
             )
         }
@@ -138,7 +140,7 @@ pub(super) fn source(kind: ExportKind, filter: &ExportFilter, institute: bool) -
                 Rows::Many(
                     "array::filter(lines.map(|$l, $i| {
                     line: [id, code, institute, activity, handed_over_on, handed_over_by, status, $i + 1,
-                           $l.equipment, $l.quantity, $l.received ?? 0, array::join($l.serials, '; '),
+                           $l.equipment, $l.quantity, $l.received ?? 0, $l.disputed ?? 0, array::join($l.serials, '; '),
                            array::join($l.serials_checked ?? [], '; '), $l.state, confirmed_at],
                     mine: ($donor = NONE OR $l.equipment.donor_grant.donor = $donor)
                         AND ($grant = NONE OR $l.equipment.donor_grant = $grant)

@@ -24,6 +24,7 @@ struct LineRecord {
     quantity: i64,
     serials: Option<Vec<String>>,
     received: Option<i64>,
+    disputed: Option<i64>,
     serials_checked: Option<Vec<String>>,
     state: Option<String>,
 }
@@ -153,6 +154,7 @@ pub async fn detail(db: &Db, scope: &Scope, key: &str) -> Result<Option<Handover
             unit_cost: Money::new(item.unit_cost_minor, currency).map_err(super::query::invalid_row)?,
             grant_reference: item.grant_reference.clone(),
             received: count(line.received.unwrap_or(0)),
+            disputed: count(line.disputed.unwrap_or(0)),
             serials_checked: line.serials_checked.clone().unwrap_or_default(),
             state: line
                 .state

@@ -19,12 +19,16 @@ pub enum Confirmed {
     AlreadyRecorded,
 }
 
-fn line_value(line: &HandoverLine, received: u32, checked: &[String]) -> Value {
+fn line_value(line: &HandoverLine, received: u32, disputed: u32, checked: &[String]) -> Value {
     let mut o = Object::new();
     o.insert("equipment", RecordId::new("equipment", line.equipment.as_str()));
     o.insert("quantity", i64::from(line.quantity));
     o.insert("serials", line.serials.clone());
     o.insert("received", i64::from(received));
+    o.insert("disputed", i64::from(disputed.min(received)));
+    if let Some(state) = line.state {
+        o.insert("state", state.code().to_owned());
+    }
     let mut serials: Vec<String> = line.serials_checked.clone();
     serials.extend(checked.iter().filter(|s| !line.serials_checked.contains(s)).cloned());
     o.insert("serials_checked", serials);
@@ -57,32 +61,51 @@ pub async fn confirm(
     if token_recorded(db, &draft.token).await {
         return Ok(Confirmed::AlreadyRecorded);
     }
-    // A correction replaces what the corrected confirmation said.
-    let base: Vec<u32> = handover
+    // A correction replaces what the corrected confirmation said: the units it counted, and
+    // if it was a dispute, the units it disputed.
+    let corrected_disputes = correcting.map(|c| {
+        let as_draft = ConfirmationDraft {
+            token: String::new(),
+            lines: c.lines.clone(),
+            dispute: c.outcome == HandoverStatus::Disputed,
+            reason: None,
+            remarks: String::new(),
+        };
+        app::domain::handovers::disputed_now(&as_draft, &handover.lines)
+    });
+    let before: Vec<HandoverLine> = handover
         .lines
         .iter()
-        .map(|l| {
+        .enumerate()
+        .map(|(i, l)| {
             let replaced = correcting
                 .and_then(|c| c.lines.iter().find(|cl| cl.equipment == l.equipment))
                 .map_or(0, |cl| cl.received);
-            l.received.saturating_sub(replaced)
+            let replaced_disputed = corrected_disputes.as_ref().and_then(|d| d.get(i).copied()).unwrap_or(0);
+            HandoverLine {
+                received: l.received.saturating_sub(replaced),
+                disputed: l.disputed.saturating_sub(replaced_disputed),
+                ..l.clone()
+            }
         })
         .collect();
-    let before: Vec<HandoverLine> =
-        handover.lines.iter().zip(&base).map(|(l, b)| HandoverLine { received: *b, ..l.clone() }).collect();
     let received_now: Vec<u32> = handover
         .lines
         .iter()
         .map(|l| draft.lines.iter().find(|d| d.equipment == l.equipment).map_or(0, |d| d.received))
         .collect();
     let status = status_after(&before, &received_now, draft.dispute);
+    let disputed_now = app::domain::handovers::disputed_now(draft, &before);
     let lines: Vec<Value> = before
         .iter()
         .zip(&received_now)
-        .map(|(line, now)| {
+        .zip(&disputed_now)
+        .map(|((line, now), disputed_now)| {
             let checked =
                 draft.lines.iter().find(|d| d.equipment == line.equipment).map(|d| d.serials_checked.clone());
-            line_value(line, line.received + now, &checked.unwrap_or_default())
+            // Disputed units arrived, and are disputed rather than confirmed.
+            let disputed = line.disputed + disputed_now;
+            line_value(line, line.received + now, disputed, &checked.unwrap_or_default())
         })
         .collect();
     let confirmation_lines: Vec<Value> = draft
@@ -179,6 +202,7 @@ pub async fn create(db: &Db, user: &CurrentUser, new: &NewHandover) -> Result<St
             o.insert("quantity", i64::from(*quantity));
             o.insert("serials", serials.clone());
             o.insert("received", 0_i64);
+            o.insert("disputed", 0_i64);
             o.insert("serials_checked", Vec::<String>::new());
             Value::Object(o)
         })
