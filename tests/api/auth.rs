@@ -472,4 +472,36 @@ async fn signing_in_keeps_a_chosen_language_and_says_when_the_accounts_applies()
     let notice = aidtrail_tests::text_of_testid(&html, "language-kept").expect("the notice");
     assert!(notice.contains("la langue de votre compte"), "{notice}");
     assert_eq!(stored().await.as_deref(), Some("fr"), "a browser's default is no choice");
+
+    // A shared computer: the last person signed in in English and out again. The page's English
+    // was left by them, not chosen by whoever signs in next: the account's French applies.
+    let shared = browserless_client();
+    let de_password = app.password(aidtrail_tests::DONOR_DE);
+    let response = shared
+        .post(app.url("/login"))
+        .form(&[("email", aidtrail_tests::DONOR_DE), ("password", de_password.as_str()), ("next", "/")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["location"], "/");
+    app.post_form(&shared, "/logout", &[]).await;
+    let (_, html) = app.get_with(&shared, "/login").await;
+    assert!(html.contains("<html lang=\"en\""), "the sign-in page in the last user's English");
+    let response = sign_in(shared.clone(), "en").await;
+    assert_eq!(response.headers()["location"], "/dashboard?language_kept=1");
+    assert_eq!(stored().await.as_deref(), Some("fr"), "a cookie left by another sign-in is no choice");
+    // The switch's choice is spent at sign-in: chosen once, not forever on this browser.
+    app.post_form(&shared, "/logout", &[]).await;
+    app.post_form(&shared, "/lang", &[("lang", "en"), ("next", "/login")]).await;
+    let response = sign_in(shared.clone(), "fr").await;
+    assert_eq!(response.headers()["location"], "/dashboard", "English chosen with the switch");
+    assert_eq!(stored().await.as_deref(), Some("en"));
+    app.post_form(&shared, "/logout", &[]).await;
+    app.db
+        .query("UPDATE user SET language = 'fr' WHERE email = $email;")
+        .bind(("email", DONOR_NL))
+        .await
+        .unwrap();
+    let response = sign_in(shared.clone(), "en").await;
+    assert_eq!(response.headers()["location"], "/dashboard?language_kept=1", "the earlier choice was spent");
 }

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::domain::Text;
-use crate::i18n::{LANG_COOKIE, Label, Locale, Msg};
+use crate::i18n::{Label, Locale, Msg};
 
 /// The language of the page, shared through context.
 #[derive(Clone, Copy)]
@@ -97,11 +97,9 @@ pub fn switch_locale(signal: RwSignal<Locale>, to: Locale) {
                 let _ = html.set_attribute("lang", to.code());
             }
             if let Ok(html_document) = document.dyn_into::<web_sys::HtmlDocument>() {
-                let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", to.code());
-                let _ = html_document.set_cookie(&cookie);
+                let _ = html_document.set_cookie(&crate::i18n::lang_cookie_value(to));
+                let _ = html_document.set_cookie(&crate::i18n::lang_chosen_cookie_value(true));
             }
         }
     }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = LANG_COOKIE;
 }

@@ -58,8 +58,33 @@ impl Locale {
     }
 }
 
-/// Name of the cookie that remembers the chosen language.
+/// Name of the cookie that remembers the page's language.
 pub const LANG_COOKIE: &str = "aidtrail_lang";
+
+/// Name of the cookie set, for the browser session, when someone picks a language with the
+/// switch. `LANG_COOKIE` alone may have been left by the last sign-in on a shared computer; with
+/// this one beside it, the language was chosen by whoever is at the keyboard, and a sign-in
+/// keeps it as the account's preference.
+pub const LANG_CHOSEN_COOKIE: &str = "aidtrail_lang_chosen";
+
+/// The `Set-Cookie` value that remembers `locale` as the page's language for a year.
+pub fn lang_cookie_value(locale: Locale) -> String {
+    format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", locale.code())
+}
+
+/// The `Set-Cookie` value that marks the language as chosen with the switch (`chosen`) or clears
+/// that mark.
+pub fn lang_chosen_cookie_value(chosen: bool) -> String {
+    let age = if chosen { "" } else { "; Max-Age=0" };
+    format!("{LANG_CHOSEN_COOKIE}=1; Path=/; SameSite=Lax{age}")
+}
+
+/// Whether a `Cookie` header carries the mark of a language chosen with the switch.
+pub fn language_was_chosen(header: &str) -> bool {
+    header
+        .split(';')
+        .any(|pair| pair.trim().split_once('=').is_some_and(|(name, _)| name == LANG_CHOSEN_COOKIE))
+}
 
 #[cfg(test)]
 mod tests {
@@ -72,6 +97,14 @@ mod tests {
         assert_eq!(Locale::from_accept_language("en-GB"), Some(Locale::En));
         assert_eq!(Locale::from_accept_language("de, es"), None);
         assert_eq!(Locale::from_accept_language("fr;q=0, en;q=0.1"), Some(Locale::En));
+    }
+
+    #[test]
+    fn the_chosen_mark_is_read_by_name_only() {
+        assert!(language_was_chosen("aidtrail_lang=fr; aidtrail_lang_chosen=1"));
+        assert!(!language_was_chosen("aidtrail_lang=fr"));
+        assert!(!language_was_chosen("x_aidtrail_lang_chosen=1; aidtrail_lang_chosenx=1"));
+        assert!(lang_chosen_cookie_value(false).ends_with("Max-Age=0"));
     }
 
     #[test]

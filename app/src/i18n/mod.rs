@@ -10,5 +10,7 @@ mod messages;
 
 pub use format::*;
 pub use labels::{Label, country_name};
-pub use locale::{LANG_COOKIE, Locale};
+pub use locale::{
+    LANG_CHOSEN_COOKIE, LANG_COOKIE, Locale, lang_chosen_cookie_value, lang_cookie_value, language_was_chosen,
+};
 pub use messages::Msg;

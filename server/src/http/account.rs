@@ -11,7 +11,7 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use app::domain::CurrentUser;
-use app::i18n::{LANG_COOKIE, Locale};
+use app::i18n::{Locale, lang_chosen_cookie_value, lang_cookie_value, language_was_chosen};
 
 use crate::auth::password::{self, check_new};
 use crate::auth::store::{SINCE_KEY, TOUCHED_KEY, USER_KEY, now_secs};
@@ -21,8 +21,7 @@ use crate::http::site::safe_next;
 use crate::state::AppState;
 
 fn lang_cookie(locale: Locale) -> HeaderValue {
-    HeaderValue::from_str(&format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", locale.code()))
-        .expect("ASCII cookie")
+    HeaderValue::from_str(&lang_cookie_value(locale)).expect("ASCII cookie")
 }
 
 /// `target` with `language_kept=1` in its query, before any fragment: the page then tells the user
@@ -54,18 +53,17 @@ pub async fn login(
     session: Session,
     Form(form): Form<LoginForm>,
 ) -> Response {
-    // The language the browser asks for (`Accept-Language`), and the one chosen on this browser
-    // with the language switch (its cookie). A request naming neither was read in the default
-    // language by no one's choice: no notice is owed for it.
-    let asked = headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(Locale::from_accept_language);
-    let chosen = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(Locale::from_cookie_header);
+    // The language the sign-in page was shown in (its cookie, else what the browser asks for in
+    // `Accept-Language`; a request naming neither was shown in the default language by no one's
+    // choice), and whether someone picked it with the switch on this browser.
+    let cookies: Vec<&str> = headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).collect();
+    let shown = cookies.iter().find_map(|c| Locale::from_cookie_header(c)).or_else(|| {
+        headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(Locale::from_accept_language)
+    });
+    let chosen = shown.filter(|_| cookies.iter().any(|c| language_was_chosen(c)));
     let email = normalise_email(&form.email);
     let next = safe_next(&form.next);
     if let Err(wait) = state.limiter.attempt(&email, client.ip()) {
@@ -124,9 +122,10 @@ pub async fn login(
         ));
     }
     tracing::info!(user = %user.id, role = user.role.code(), "signed in");
-    // A language chosen on the sign-in page becomes the user's preference. Without a choice there,
-    // the preference the account holds applies, and the next page says so when that differs from
-    // the language the sign-in page was read in.
+    // A language chosen with the switch before signing in becomes the user's preference. Without
+    // a choice (a cookie left by the last sign-in on this browser, or the browser's own language),
+    // the account's preference applies, and the next page says so when it differs from the
+    // language the sign-in page was shown in.
     let language = match chosen {
         Some(chosen) => {
             if chosen != user.language
@@ -141,13 +140,20 @@ pub async fn login(
         None => user.language,
     };
     let target = if user.must_change_password { "/account/password".to_owned() } else { next };
-    let target = if chosen.is_none() && asked.is_some_and(|asked| asked != language) {
+    let target = if chosen.is_none() && shown.is_some_and(|shown| shown != language) {
         with_language_notice(&target)
     } else {
         target
     };
     let mut response = see_other(&target);
-    response.headers_mut().insert(header::SET_COOKIE, lang_cookie(language));
+    let headers = response.headers_mut();
+    headers.insert(header::SET_COOKIE, lang_cookie(language));
+    // The choice is spent: on a shared computer, the next person to sign in starts from their own
+    // account's language.
+    headers.append(
+        header::SET_COOKIE,
+        HeaderValue::from_str(&lang_chosen_cookie_value(false)).expect("ASCII cookie"),
+    );
     response
 }
 

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use app::domain::CurrentUser;
-use app::i18n::{LANG_COOKIE, Locale};
+use app::i18n::{Locale, lang_chosen_cookie_value, lang_cookie_value};
 
 use crate::state::AppState;
 
@@ -81,14 +81,15 @@ pub async fn set_language(
     {
         tracing::warn!(%error, "could not save the language preference");
     }
-    let cookie = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", locale.code());
     let mut response = StatusCode::SEE_OTHER.into_response();
     let headers = response.headers_mut();
     if let Ok(location) = HeaderValue::from_str(&safe_next(&form.next)) {
         headers.insert(header::LOCATION, location);
     }
-    if let Ok(cookie) = HeaderValue::from_str(&cookie) {
-        headers.insert(header::SET_COOKIE, cookie);
+    for cookie in [lang_cookie_value(locale), lang_chosen_cookie_value(true)] {
+        if let Ok(cookie) = HeaderValue::from_str(&cookie) {
+            headers.append(header::SET_COOKIE, cookie);
+        }
     }
     response
 }
