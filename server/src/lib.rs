@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod cli;
+pub mod committed;
 pub mod config;
 pub mod db;
 pub mod files;

@@ -82,6 +82,14 @@ impl Application {
         }
         let applied = db::migrations::apply(&db).await?;
         tracing::info!(applied = ?applied, "schema up to date");
+        // Events whose changes committed just before the last stop (a crash) are chained first.
+        match db.sequencer().sweep().await {
+            Ok(0) => {}
+            Ok(chained) => {
+                tracing::warn!(chained, "audit events left unchained by the last run are now in the log")
+            }
+            Err(error) => tracing::error!(%error, "could not chain the audit events left by the last run"),
+        }
         let mut accounts = Vec::new();
         if let Some(admin) = bootstrap::ensure_admin(&db, &settings.auth).await? {
             accounts.push(admin);
@@ -285,6 +293,9 @@ fn router(settings: &Settings, addr: SocketAddr, db: Db) -> (Router, tokio::task
         })
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::resolve_user))
         .layer(session_layer)
+        // Outside the session layer: a request that saved a change is never answered with an
+        // error because the session could not be stored afterwards.
+        .layer(axum::middleware::from_fn(crate::committed::layer))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::same_origin))
         .merge(bundle_routes(&settings.site_root))
         .layer(axum::middleware::from_fn_with_state(state.clone(), deadline::bounded))
@@ -324,14 +335,23 @@ fn bundle_routes(site_root: &std::path::Path) -> Router<AppState> {
     )
 }
 
-/// Every few minutes: drop expired sessions and idle rate-limit buckets.
+/// Every minute: chain audit events left pending by a process that stopped; every five: drop
+/// expired sessions and idle rate-limit buckets.
 fn spawn_housekeeping(state: AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(300));
-        loop {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        for minute in 0_u64.. {
             tick.tick().await;
-            state.sessions.delete_expired().await;
-            state.limiter.forget_idle();
+            // Events another process wrote and could not chain before it stopped.
+            match state.db.sequencer().sweep().await {
+                Ok(0) => {}
+                Ok(chained) => tracing::warn!(chained, "the sweep chained audit events left unchained"),
+                Err(error) => tracing::error!(%error, "the sweep could not chain the pending audit events"),
+            }
+            if minute % 5 == 0 {
+                state.sessions.delete_expired().await;
+                state.limiter.forget_idle();
+            }
         }
     })
 }

@@ -189,6 +189,27 @@ async fn a_page_view_does_not_write_the_session() {
         assert_eq!(app.get_with(&app.manager, path).await.0, 200, "{path}");
     }
     assert_eq!(stored().await, before, "a page view rewrote the session");
+
+    // Once its idle deadline was last moved over a minute ago, the next view moves it on: one
+    // write, with the new time.
+    let keys: Vec<String> =
+        app.db.query("SELECT VALUE record::id(id) FROM session;").await.unwrap().take(0).unwrap();
+    let mut data: serde_json::Value = serde_json::from_str(before[0]["data"].as_str().unwrap()).unwrap();
+    data["touched"] = serde_json::json!(data["touched"].as_i64().unwrap() - 61);
+    app.db
+        .query("UPDATE $id SET data = $data;")
+        .bind(("id", surrealdb::types::RecordId::new("session", keys[0].as_str())))
+        .bind(("data", data.to_string()))
+        .await
+        .unwrap()
+        .check()
+        .unwrap();
+    let aged = stored().await;
+    assert_eq!(app.get_with(&app.manager, "/activities").await.0, 200);
+    let moved = stored().await;
+    assert_ne!(moved, aged, "a view after a minute did not move the idle deadline on");
+    let touched: serde_json::Value = serde_json::from_str(moved[0]["data"].as_str().unwrap()).unwrap();
+    assert!(touched["touched"].as_i64() > data["touched"].as_i64(), "{touched}");
 }
 
 /// Sends the head of a form post whose body never comes, so that its handler waits for it: a

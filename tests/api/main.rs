@@ -17,3 +17,4 @@ mod malformed;
 mod pages;
 mod permissions;
 mod records;
+mod writes;

@@ -274,6 +274,10 @@ impl Drop for TestApp {
 
 /// The `aidtrail` binary built next to the test executables (`cargo build --workspace`).
 pub fn server_binary() -> PathBuf {
+    // A bench may measure another build (the one before a change) with the same harness.
+    if let Some(other) = std::env::var_os("AIDTRAIL_SERVER_BINARY") {
+        return PathBuf::from(other);
+    }
     let exe = std::env::current_exe().expect("current exe");
     let dir = exe.parent().and_then(Path::parent).expect("target/debug");
     let bin = dir.join("aidtrail");

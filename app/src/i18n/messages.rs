@@ -173,6 +173,7 @@ pub enum Msg {
     RecordCreated,
     RecordArchived,
     RecordArchiveConflict,
+    RecordConflict,
     HandoverCreated,
     SavedUpdated,
     SavedArchived,
@@ -824,6 +825,10 @@ impl Msg {
             RecordArchived => (
                 "The record was archived; it stays readable from its history.",
                 "La fiche a été archivée ; elle reste consultable dans son historique.",
+            ),
+            RecordConflict => (
+                "Someone saved this record after you opened it. Your changes are below and were not saved: open the record again to see the newest version, then redo them.",
+                "Quelqu’un a enregistré cette fiche après que vous l’avez ouverte. Vos modifications sont ci-dessous et n’ont pas été enregistrées : rouvrez la fiche pour voir la dernière version, puis refaites-les.",
             ),
             RecordArchiveConflict => (
                 "Someone changed this record in the meantime; it was not archived. Check the newest version first.",

@@ -452,7 +452,7 @@ fn form_view(mut form: RecordForm, id: Option<String>) -> impl IntoView {
         </div>
         {form.archived.then(|| view! { <p class="notice" role="status">{tr(Msg::ArchivedNotice)}</p> })}
         {(!form.can_edit).then(|| view! { <p class="notice" role="status">{tr(Msg::ReadOnlyRecord)}</p> })}
-        {form.conflict.then(|| view! { <p class="notice notice-error" role="alert" data-testid="conflict">{tr(Msg::FormConflict)}</p> })}
+        {form.conflict.then(|| view! { <p class="notice notice-error" role="alert" data-testid="conflict">{tr(Msg::RecordConflict)}</p> })}
         {(!form.errors.is_empty()).then(|| view! {
             <p class="notice notice-error" role="alert" data-testid="form-errors">
                 {tr(if general_error { Msg::ErrorBody } else { Msg::FormHasErrors })}

@@ -122,6 +122,14 @@ impl SurrealSessionStore {
                     tokio::time::sleep(wait).await;
                     wait = (wait * 2).min(std::time::Duration::from_millis(100));
                 }
+                // A change this request saved has committed: its answer stands. The session
+                // keeps what it had (at worst its idle deadline moves on at the next request;
+                // a session renewed after a password change is lost, and the user signs in
+                // again with the new password).
+                Err(error) if crate::committed::marked() => {
+                    tracing::error!(%error, "the session could not be stored after a change was saved; answering with the saved change");
+                    return Ok(true);
+                }
                 Err(error) => return Err(backend(error)),
             }
         }

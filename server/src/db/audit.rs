@@ -1,24 +1,28 @@
 //! Audit events written in the same transaction as the change they describe.
 //!
-//! Each event gets the next sequence number and a SHA-256 hash over its content and the
-//! previous event's hash, computed in the database inside the transaction, so that events are
-//! chained (issue 7 adds the verification).
+//! The change's transaction writes its event into `audit_pending`, unchained; once it has
+//! committed, [`super::audit_sequencer`] gives the event the next sequence number and a SHA-256
+//! hash over its content and the previous event's hash, and moves it into `audit_event`. The
+//! log lags the commit by the few milliseconds that takes, and the writer waits for it before
+//! answering, so that the page after a save shows the change in its history.
 
-/// SurrealQL that appends one audit event, to be placed inside a transaction after the change.
+/// SurrealQL that writes one audit event, to be placed inside a transaction after the change.
 /// Expects `$actor` (record or NONE), `$action`, `$record` (string), `$before_text` and
-/// `$after_text` (strings or NONE), `$reason` (string or NONE) to be set.
+/// `$after_text` (strings or NONE), `$reason` (string or NONE) to be set, and `$audit_id` (a
+/// fresh `audit_pending` id) for the writer to hand it to the sequencer; without one, the event
+/// gets an id of its own and waits for the sweep.
 pub const APPEND_EVENT: &str = r#"
-LET $last = (SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1)[0];
-LET $seq = ($last.seq ?? 0) + 1;
-LET $prev = $last.hash ?? "";
-LET $at = time::now();
-LET $hash = crypto::sha256(string::join("|", <string> $seq, <string> $at, <string> ($actor ?? ""), $action, $record,
-    $before_text ?? "", $after_text ?? "", $reason ?? "", $prev));
-CREATE audit_event CONTENT {
-    seq: $seq, at: $at, actor: $actor, action: $action, record: $record,
-    before: $before_text, after: $after_text, reason: $reason, prev_hash: $prev, hash: $hash
+LET $audit_target = $audit_id ?? audit_pending:ulid();
+CREATE $audit_target CONTENT {
+    at: time::now(), actor: $actor, action: $action, record: $record,
+    before: $before_text, after: $after_text, reason: $reason
 };
 "#;
+
+/// A fresh id for an event waiting to be chained.
+pub fn pending_id() -> surrealdb::types::RecordId {
+    surrealdb::types::RecordId::new("audit_pending", new_key().as_str())
+}
 
 /// SurrealQL that records, as one audit event of `action`, the change of the record `$id` into
 /// `$after`, from `$before` unless it was just `created`. Placed inside the transaction, after
@@ -46,26 +50,58 @@ pub async fn create_all_audited(
     let mut sql = String::from("BEGIN TRANSACTION;\n");
     for (i, (_, _, guards)) in rows.iter().enumerate() {
         sql.push_str(&format!(
-            "LET $id = $id_{i}; LET $content = $content_{i};
+            "LET $id = $id_{i}; LET $content = $content_{i}; LET $audit_id = $audit_id_{i};
              {guards}
              LET $after = (CREATE ONLY $id CONTENT $content);
              {audit}\n"
         ));
     }
     sql.push_str("COMMIT TRANSACTION;");
-    let mut query = db.query(sql).bind(("actor", actor(user))).bind(("reason", reason));
-    for (i, (id, content, _)) in rows.into_iter().enumerate() {
-        query = query.bind((format!("id_{i}"), id)).bind((format!("content_{i}"), content));
+    let events: Vec<surrealdb::types::RecordId> = rows.iter().map(|_| pending_id()).collect();
+    let deadline = tokio::time::Instant::now() + RETRY_FOR;
+    let mut wait = FIRST_WAIT;
+    loop {
+        let mut query = db.query(sql.as_str()).bind(("actor", actor(user))).bind(("reason", reason.clone()));
+        for (i, (id, content, _)) in rows.iter().enumerate() {
+            query = query
+                .bind((format!("id_{i}"), id.clone()))
+                .bind((format!("content_{i}"), content.clone()))
+                .bind((format!("audit_id_{i}"), events[i].clone()));
+        }
+        let mut response = query.await.map_err(|error| {
+            tracing::error!(%error, "an import failed");
+            SaveError::Internal
+        })?;
+        let errors: Vec<String> = response.take_errors().into_values().map(|e| e.to_string()).collect();
+        if errors.is_empty() {
+            committed();
+            db.sequencer().chain(events).await;
+            return Ok(());
+        }
+        match classify(errors) {
+            WriteError::Retry if tokio::time::Instant::now() + wait < deadline => {
+                tracing::warn!("an import met a concurrent transaction; trying again");
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(LAST_WAIT);
+            }
+            error => {
+                tracing::warn!(?error, "an import was refused: nothing saved");
+                return Err(SaveError::Conflict);
+            }
+        }
     }
-    let response = query.await.map_err(|error| {
-        tracing::error!(%error, "an import failed");
-        SaveError::Internal
-    })?;
-    response.check().map_err(|error| {
-        tracing::warn!(%error, "an import was refused: nothing saved");
-        SaveError::Conflict
-    })?;
-    Ok(())
+}
+
+/// How long a save that meets concurrent transactions is tried again before it is refused, and
+/// the waits between tries (doubling, with jitter).
+const RETRY_FOR: std::time::Duration = std::time::Duration::from_secs(5);
+const FIRST_WAIT: std::time::Duration = std::time::Duration::from_millis(2);
+const LAST_WAIT: std::time::Duration = std::time::Duration::from_millis(200);
+
+/// Marks the request as having saved a change: nothing after this may answer it with an error
+/// page (see [`crate::committed`]).
+fn committed() {
+    crate::committed::mark();
 }
 
 /// Why a record was not saved.
@@ -87,17 +123,26 @@ pub fn internal(error: impl std::fmt::Display) -> SaveError {
 /// Values bound to an audited statement, by parameter name.
 pub type Bindings = Vec<(&'static str, surrealdb::types::Value)>;
 
-/// Runs one audited transaction, retrying engine conflicts a bounded number of times. Our own
-/// rules (`THROW "aidtrail:<rule>"`) go through `rule`; version conflicts and missing records are
-/// read here. A statement error inside the transaction is never reported as success.
+/// Runs one audited transaction. Our own rules (`THROW "aidtrail:<rule>"`) go through `rule`;
+/// version conflicts and missing records are read here, and refuse the save at once. A conflict
+/// with a concurrent transaction of the engine is no reason to refuse: it is tried again, with
+/// doubling waits and jitter, for up to [`RETRY_FOR`]. A statement error inside the transaction
+/// is never reported as success. The statement's audit event (`$audit_id`, bound here) is chained
+/// once the transaction has committed.
 pub async fn execute(
     db: &super::Db,
     sql: &str,
-    bindings: Bindings,
+    mut bindings: Bindings,
     rule: impl Fn(&str) -> Option<SaveError>,
 ) -> Result<(), SaveError> {
-    const ATTEMPTS: usize = 4;
-    for attempt in 1..=ATTEMPTS {
+    use surrealdb::types::SurrealValue;
+    let event = pending_id();
+    bindings.push(("audit_id", event.clone().into_value()));
+    let deadline = tokio::time::Instant::now() + RETRY_FOR;
+    let mut wait = FIRST_WAIT;
+    let mut attempt = 0_u32;
+    loop {
+        attempt += 1;
         let mut query = db.query(sql);
         for (name, value) in &bindings {
             query = query.bind((*name, value.clone()));
@@ -105,6 +150,8 @@ pub async fn execute(
         let mut response = query.await.map_err(internal)?;
         let errors: Vec<String> = response.take_errors().into_values().map(|e| e.to_string()).collect();
         if errors.is_empty() {
+            committed();
+            db.sequencer().chain(vec![event]).await;
             return Ok(());
         }
         match classify(errors) {
@@ -115,15 +162,25 @@ pub async fn execute(
                     other => rule(other).unwrap_or_else(|| internal(format!("unexpected rule {other}"))),
                 });
             }
-            WriteError::Retry if attempt < ATTEMPTS => {
-                tracing::warn!(attempt, "transaction conflict, retrying");
-                tokio::time::sleep(std::time::Duration::from_millis(10 * attempt as u64)).await;
+            WriteError::Retry if tokio::time::Instant::now() + wait < deadline => {
+                tracing::debug!(attempt, "transaction conflict, trying again");
+                tokio::time::sleep(jitter(wait)).await;
+                wait = (wait * 2).min(LAST_WAIT);
             }
-            WriteError::Retry => return Err(internal("transaction kept conflicting")),
+            WriteError::Retry => {
+                return Err(internal(format!(
+                    "transaction kept conflicting for {RETRY_FOR:?} ({attempt} tries)"
+                )));
+            }
             WriteError::Other(error) => return Err(internal(error)),
         }
     }
-    Err(SaveError::Internal)
+}
+
+/// Up to twice `wait`, so that transactions that collided do not collide again in step.
+fn jitter(wait: std::time::Duration) -> std::time::Duration {
+    use rand::Rng;
+    wait + wait.mul_f64(rand::rng().random::<f64>())
 }
 
 /// The user who made a change, as stored in audit events.

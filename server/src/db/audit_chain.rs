@@ -34,7 +34,7 @@ pub struct ChainRow {
 
 impl ChainRow {
     /// The hash this event would have if it were event number `seq`.
-    fn digest(&self, seq: i64) -> String {
+    pub fn digest(&self, seq: i64) -> String {
         let seq = seq.to_string();
         let parts = [
             seq.as_str(),

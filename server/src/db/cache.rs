@@ -129,7 +129,7 @@ mod tests {
             .expect("schema")
             .check()
             .expect("schema");
-        Arc::new(db)
+        Db::new(db)
     }
 
     async fn append_event(db: &Db, seq: i64) {

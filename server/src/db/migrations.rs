@@ -66,6 +66,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0016_disputed_units.surql"),
     },
     Migration { version: 17, name: "user_audit", sql: include_str!("migrations/0017_user_audit.surql") },
+    Migration {
+        version: 18,
+        name: "audit_pending",
+        sql: include_str!("migrations/0018_audit_pending.surql"),
+    },
 ];
 
 #[derive(Debug, SurrealValue)]

@@ -5,6 +5,7 @@ mod activity_reads;
 pub mod attachments;
 pub mod audit;
 pub mod audit_chain;
+pub mod audit_sequencer;
 pub mod cache;
 pub mod dashboard;
 pub mod demo;
@@ -31,16 +32,48 @@ use surrealdb::opt::auth::Root;
 
 use crate::config::Settings;
 
-/// A database handle; cheap to clone, and cloning it does not reach the database.
+/// A database handle; cheap to clone, and cloning it does not reach the database. It derefs to
+/// the SurrealDB handle, and carries the audit log's sequencer (see [`audit_sequencer`]).
 ///
-/// The `Arc` matters: in SurrealDB 3.3.5 every clone of a `Surreal` handle opens a session of
-/// its own in the embedded engine, and one task applies those sessions' openings and closings
-/// in turn (`surrealdb-engine-local` `session::run`), each building three concurrent maps
-/// (papaya, whose `seize` collector makes a `membarrier` system call every time). Cloned per
+/// One shared handle matters: in SurrealDB 3.3.5 every clone of a `Surreal` handle opens a
+/// session of its own in the embedded engine, and one task applies those sessions' openings and
+/// closings in turn (`surrealdb-engine-local` `session::run`), each building three concurrent
+/// maps (papaya, whose `seize` collector makes a `membarrier` system call every time). Cloned per
 /// request with the app's state, the handle queued those events faster than they were applied:
 /// after a burst of anonymous pages, the next query waited behind tens of thousands of them, for
 /// seconds to minutes. Sharing one handle opens one session, at start-up.
-pub type Db = Arc<Surreal<Any>>;
+#[derive(Clone)]
+pub struct Db(Arc<Handle>);
+
+struct Handle {
+    surreal: Surreal<Any>,
+    sequencer: audit_sequencer::Sequencer,
+}
+
+impl Db {
+    /// Wraps an open connection and starts its audit sequencer (on the current Tokio runtime).
+    /// The sequencer holds no strong reference: when the last `Db` is dropped, it stops and the
+    /// database closes.
+    pub fn new(surreal: Surreal<Any>) -> Self {
+        Db(Arc::new_cyclic(|handle: &std::sync::Weak<Handle>| {
+            let handle = handle.clone();
+            Handle { surreal, sequencer: audit_sequencer::Sequencer::start(move || handle.upgrade().map(Db)) }
+        }))
+    }
+
+    /// The audit sequencer of this database.
+    pub fn sequencer(&self) -> &audit_sequencer::Sequencer {
+        &self.0.sequencer
+    }
+}
+
+impl std::ops::Deref for Db {
+    type Target = Surreal<Any>;
+
+    fn deref(&self) -> &Surreal<Any> {
+        &self.0.surreal
+    }
+}
 
 /// Why the database could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -157,17 +190,22 @@ pub async fn connect(settings: &Settings) -> Result<(Db, Durability), DbError> {
         }
     }
     let open_error = |source| DbError::Open { endpoint: settings.database.clone(), source: Box::new(source) };
-    let db = Arc::new(surrealdb::engine::any::connect(endpoint.as_str()).await.map_err(open_error)?);
+    let surreal = surrealdb::engine::any::connect(endpoint.as_str()).await.map_err(open_error)?;
     if let Some(credentials) = &settings.db_credentials {
-        db.signin(Root {
-            username: credentials.username.clone(),
-            password: credentials.password.expose().to_owned(),
-        })
+        surreal
+            .signin(Root {
+                username: credentials.username.clone(),
+                password: credentials.password.expose().to_owned(),
+            })
+            .await
+            .map_err(open_error)?;
+    }
+    surreal
+        .use_ns(settings.db_namespace.as_str())
+        .use_db(settings.db_name.as_str())
         .await
         .map_err(open_error)?;
-    }
-    db.use_ns(settings.db_namespace.as_str()).use_db(settings.db_name.as_str()).await.map_err(open_error)?;
-    Ok((db, durability))
+    Ok((Db::new(surreal), durability))
 }
 
 /// Whether the database answers a trivial query.

@@ -107,6 +107,9 @@ pub async fn login(
         || session.insert(USER_KEY, &user.id).await.is_err()
         || session.insert(SINCE_KEY, now_secs()).await.is_err()
         || session.insert(TOUCHED_KEY, now_secs()).await.is_err()
+        // Stored now, before the sign-in is recorded: once that has committed, a failed session
+        // write no longer fails the answer, and a sign-in without its session would be none.
+        || session.save().await.is_err()
     {
         return see_other(&with_query(
             "/login",
