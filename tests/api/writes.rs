@@ -208,3 +208,36 @@ async fn a_save_whose_session_write_fails_afterwards_is_still_answered_as_saved(
     assert_eq!(app.get_with(&client, "/records/donors/nl_mfa?saved=updated").await.0, 200);
     assert_chained(&app).await;
 }
+
+/// Two sequencers on one database, as two server processes on one SurrealDB server have: saves
+/// handed to either, and a sweep of one running meanwhile, all end up in one gap-free chain, each
+/// event exactly once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_sequencers_on_one_database_keep_one_chain() {
+    let app = spawn_app().await;
+    let before = assert_chained(&app).await;
+    let sign_ins = || async {
+        let n: Vec<i64> = app
+            .db
+            .query("SELECT VALUE count() FROM audit_event WHERE action = 'sign_in' GROUP ALL;")
+            .await
+            .unwrap()
+            .take(0)
+            .unwrap();
+        n.first().copied().unwrap_or(0)
+    };
+    let signed_in_before = sign_ins().await;
+    let other = aidtrail::db::Db::new((*app.db).clone());
+    let users: Vec<String> =
+        app.db.query("SELECT VALUE record::id(id) FROM user ORDER BY email;").await.unwrap().take(0).unwrap();
+    let saves = (0..60_usize).map(|i| {
+        let db = if i.is_multiple_of(2) { app.db.clone() } else { other.clone() };
+        let user = users[i % users.len()].clone();
+        async move { aidtrail::db::users::record_sign_in(&db, &user).await }
+    });
+    let (results, swept) = tokio::join!(futures::future::join_all(saves), other.sequencer().sweep());
+    assert!(results.iter().all(Result::is_ok), "{results:?}");
+    swept.expect("the sweep");
+    assert_eq!(assert_chained(&app).await, before + 60, "each event once");
+    assert_eq!(sign_ins().await, signed_in_before + 60);
+}

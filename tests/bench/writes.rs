@@ -26,8 +26,11 @@ use std::time::{Duration, Instant};
 use aidtrail::db::audit_chain::ChainRow;
 use aidtrail_tests::{data_env, printed_password, run_server_to_exit, server_binary, start_server};
 
-const WRITERS: usize = 32;
-const READERS: usize = 50;
+/// Editors and readers at once; `AIDTRAIL_BENCH_WRITERS` and `AIDTRAIL_BENCH_READERS` change them
+/// (to see what each costs alone).
+fn people(name: &str, default: usize) -> usize {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
 const IMPORT_ROWS: usize = 2_000;
 const MANAGER: &str = "manager@aidtrail.demo";
 /// A request not answered by then counts as refused (the server's own deadline is 30 s).
@@ -60,8 +63,10 @@ fn main() {
     let runtime =
         tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
     println!(
-        "aidtrail {} on this machine, {WRITERS} editors and {READERS} readers, {seconds} s per size\n",
-        server_binary().display()
+        "aidtrail {} on this machine, {} editors and {} readers, {seconds} s per size\n",
+        server_binary().display(),
+        people("AIDTRAIL_BENCH_WRITERS", 32),
+        people("AIDTRAIL_BENCH_READERS", 50)
     );
     println!(
         "| audit events | saves | saves/s | save p50 ms | save p99 ms | refused | reads | read p99 ms | import {IMPORT_ROWS} rows | panics | chain |"
@@ -174,11 +179,11 @@ async fn run(events: u64, length: Duration) -> Row {
     let mut server = start_server(&env, &[], &dir.path().join("server.log"));
     let addr = server.addr;
     let mut editors = Vec::new();
-    for _ in 0..WRITERS {
+    for _ in 0..people("AIDTRAIL_BENCH_WRITERS", 32) {
         editors.push(signed_in(addr, &password).await);
     }
     let mut readers = Vec::new();
-    for _ in 0..READERS {
+    for _ in 0..people("AIDTRAIL_BENCH_READERS", 50) {
         readers.push(signed_in(addr, &password).await);
     }
     let deadline = Instant::now() + length;
@@ -192,8 +197,12 @@ async fn run(events: u64, length: Duration) -> Row {
     let refusals: Vec<String> = written.iter().flat_map(|w| w.1.iter().cloned()).collect();
     let mut reads: Vec<Duration> = read.iter().flat_map(|r| r.0.iter().copied()).collect();
     let read_errors: usize = read.iter().map(|r| r.1).sum();
-    let import = import(&editors[0], addr).await;
-    let panics = server.log_text().lines().filter(|l| l.contains("panicked")).count();
+    let import = import(&signed_in(addr, &password).await, addr).await;
+    let log = server.log_text();
+    let panics = log.lines().filter(|l| l.contains("panicked")).count();
+    let mut first_refusals: Vec<String> = refusals.iter().take(5).cloned().collect();
+    first_refusals
+        .extend(log.lines().filter(|l| l.contains("ERROR") || l.contains("WARN")).take(5).map(str::to_owned));
     assert_eq!(server.terminate(), Some(0), "the server stops cleanly");
     let (code, output) = run_server_to_exit(&env, &["audit", "verify"]);
     let chain = match code {
@@ -210,7 +219,7 @@ async fn run(events: u64, length: Duration) -> Row {
         save_p50: percentile(&mut latencies, 0.50),
         save_p99: percentile(&mut latencies, 0.99),
         refused: refusals.len(),
-        first_refusals: refusals.into_iter().take(5).collect(),
+        first_refusals,
         reads: reads.len(),
         read_p99: percentile(&mut reads, 0.99),
         read_errors,

@@ -58,6 +58,7 @@ pub async fn create_all_audited(
     }
     sql.push_str("COMMIT TRANSACTION;");
     let events: Vec<surrealdb::types::RecordId> = rows.iter().map(|_| pending_id()).collect();
+    let turn = db.write_turn().await;
     let deadline = tokio::time::Instant::now() + RETRY_FOR;
     let mut wait = FIRST_WAIT;
     loop {
@@ -74,6 +75,7 @@ pub async fn create_all_audited(
         })?;
         let errors: Vec<String> = response.take_errors().into_values().map(|e| e.to_string()).collect();
         if errors.is_empty() {
+            drop(turn);
             committed();
             db.sequencer().chain(events).await;
             return Ok(());
@@ -138,6 +140,7 @@ pub async fn execute(
     use surrealdb::types::SurrealValue;
     let event = pending_id();
     bindings.push(("audit_id", event.clone().into_value()));
+    let turn = db.write_turn().await;
     let deadline = tokio::time::Instant::now() + RETRY_FOR;
     let mut wait = FIRST_WAIT;
     let mut attempt = 0_u32;
@@ -150,6 +153,7 @@ pub async fn execute(
         let mut response = query.await.map_err(internal)?;
         let errors: Vec<String> = response.take_errors().into_values().map(|e| e.to_string()).collect();
         if errors.is_empty() {
+            drop(turn);
             committed();
             db.sequencer().chain(vec![event]).await;
             return Ok(());

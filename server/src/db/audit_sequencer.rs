@@ -239,7 +239,7 @@ async fn chain_once(db: &Db, ids: &[RecordId]) -> Result<(), Attempt> {
             hash,
         });
     }
-    let result = db
+    let mut response = db
         .query(
             "BEGIN TRANSACTION;
              IF ((SELECT VALUE seq FROM ONLY data_version:current) ?? 0) != $head { THROW 'aidtrail:head_moved' };
@@ -258,23 +258,22 @@ async fn chain_once(db: &Db, ids: &[RecordId]) -> Result<(), Attempt> {
         .bind(("head", head.seq))
         .bind(("events", events))
         .await
-        .map_err(failed)?
-        .check();
-    match result {
-        Ok(_) => Ok(()),
-        Err(error) => {
-            let text = error.to_string();
-            if text.contains("aidtrail:head_moved")
-                || text.contains("aidtrail:pending_gone")
-                || super::query::is_retryable(&text)
-                || text.contains("audit_event_seq")
-            {
-                Err(Attempt::Retry(text))
-            } else {
-                Err(Attempt::Failed(text))
-            }
-        }
+        .map_err(failed)?;
+    let result = response.take_errors();
+    if result.is_empty() {
+        return Ok(());
     }
+    // Every statement of a failed transaction reports an error; the one that says why may be any
+    // of them (a conflict at the commit, the head moved, a number taken meanwhile).
+    let errors: Vec<String> = result.into_values().map(|e| e.to_string()).collect();
+    let retry = errors.iter().any(|text| {
+        text.contains("aidtrail:head_moved")
+            || text.contains("aidtrail:pending_gone")
+            || super::query::is_retryable(text)
+            || text.contains("audit_event_seq")
+    });
+    let text = errors.join("; ");
+    if retry { Err(Attempt::Retry(text)) } else { Err(Attempt::Failed(text)) }
 }
 
 /// Chains every pending event, oldest first.

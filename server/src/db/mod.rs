@@ -48,6 +48,8 @@ pub struct Db(Arc<Handle>);
 struct Handle {
     surreal: Surreal<Any>,
     sequencer: audit_sequencer::Sequencer,
+    /// Taken by each audited write for its transaction (see [`Db::write_turn`]).
+    writes: tokio::sync::Mutex<()>,
 }
 
 impl Db {
@@ -57,8 +59,22 @@ impl Db {
     pub fn new(surreal: Surreal<Any>) -> Self {
         Db(Arc::new_cyclic(|handle: &std::sync::Weak<Handle>| {
             let handle = handle.clone();
-            Handle { surreal, sequencer: audit_sequencer::Sequencer::start(move || handle.upgrade().map(Db)) }
+            Handle {
+                surreal,
+                sequencer: audit_sequencer::Sequencer::start(move || handle.upgrade().map(Db)),
+                writes: tokio::sync::Mutex::new(()),
+            }
         }))
+    }
+
+    /// This process's turn to run an audited write transaction. Audited writes of one process run
+    /// one after the other (the rest of a save, its reads before and its event's chaining after,
+    /// does not wait): the dashboard's summary rows are shared by every activity and transaction
+    /// of a grant, so concurrent saves of different records conflicted on them and were retried
+    /// over and over; in turn, a save never conflicts with another of this process. Writes of
+    /// another process on the same SurrealDB server can still conflict, and are tried again.
+    pub async fn write_turn(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.0.writes.lock().await
     }
 
     /// The audit sequencer of this database.
