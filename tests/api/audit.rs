@@ -156,8 +156,12 @@ async fn with_stopped_database(url: &str, sql: &str) {
     let (db, _) = aidtrail::db::connect(&settings).await.unwrap();
     db.query(sql).await.unwrap().check().unwrap_or_else(|e| panic!("{sql}: {e}"));
     drop(db);
-    // The engine closes its files in the background.
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    // The engine closes its files in the background: wait until it has.
+    let folder = aidtrail::db::data_folder(&settings).expect("an on-disk database");
+    assert!(
+        aidtrail::db::wait_closed(&folder, std::time::Duration::from_secs(30)).await,
+        "the database closes"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

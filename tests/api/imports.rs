@@ -140,7 +140,8 @@ async fn an_exported_register_imports_as_already_there_and_others_may_not_import
         .collect();
     let location = upload(&app, &app.manager, &csv).await;
     let checked = preview(&app, &app.manager, &location).await;
-    assert!(statuses(&checked).iter().all(|s| s == "Existing"), "{checked}");
+    let seen = statuses(&checked);
+    assert!(!seen.is_empty() && seen.iter().all(|s| s == "Existing"), "{checked}");
     let (_, page) = app.get(&location).await;
     assert!(page.contains("import-nothing-new"));
 
@@ -216,5 +217,7 @@ async fn activities_import_by_their_code_with_funding_and_a_refused_row_saves_no
     }
     let exported = String::from_utf8(w.into_inner().unwrap()).unwrap();
     let location = upload_as(&app, "activities", &exported).await;
-    assert!(statuses(&preview(&app, &app.manager, &location).await).iter().all(|s| s == "Existing"));
+    let seen = statuses(&preview(&app, &app.manager, &location).await);
+    assert_eq!(seen.len(), rows.len() - 1, "one status per exported activity");
+    assert!(seen.iter().all(|s| s == "Existing"), "{seen:?}");
 }
