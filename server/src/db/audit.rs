@@ -46,28 +46,65 @@ pub async fn create_all_audited(
     rows: Vec<(surrealdb::types::RecordId, surrealdb::types::Value, String)>,
     reason: Option<String>,
 ) -> Result<(), SaveError> {
+    use surrealdb::types::SurrealValue;
     let audit = audited("create", true);
-    let mut sql = String::from("BEGIN TRANSACTION;\n");
-    for (i, (_, _, guards)) in rows.iter().enumerate() {
-        sql.push_str(&format!(
-            "LET $id = $id_{i}; LET $content = $content_{i}; LET $audit_id = $audit_id_{i};
-             {guards}
-             LET $after = (CREATE ONLY $id CONTENT $content);
-             {audit}\n"
-        ));
-    }
-    sql.push_str("COMMIT TRANSACTION;");
     let events: Vec<surrealdb::types::RecordId> = rows.iter().map(|_| pending_id()).collect();
+    // One loop over the rows when they share their guards (rows of one kind, as every import's
+    // are). Written out one after the other in the query, with their own `LET`s and bindings,
+    // 2,000 rows took 11 s to save (the writes bench; a loop: 3 s): the cost grew faster than the
+    // rows, which reads as every top-level `LET` of a query staying in scope for every later
+    // lookup in SurrealDB 3.3, where a `FOR` block's variables end with each turn.
+    let shared_guards = rows.first().map(|r| r.2.clone()).filter(|g| rows.iter().all(|r| &r.2 == g));
+    let (sql, bindings): (String, Vec<(String, surrealdb::types::Value)>) = match shared_guards {
+        Some(guards) => {
+            let items: Vec<surrealdb::types::Value> = rows
+                .iter()
+                .zip(&events)
+                .map(|((id, content, _), event)| {
+                    let mut item = surrealdb::types::Object::new();
+                    item.insert("id", id.clone().into_value());
+                    item.insert("content", content.clone());
+                    item.insert("audit_id", event.clone().into_value());
+                    surrealdb::types::Value::Object(item)
+                })
+                .collect();
+            let sql = format!(
+                "BEGIN TRANSACTION;
+                 FOR $row IN $rows {{
+                     LET $id = $row.id; LET $content = $row.content; LET $audit_id = $row.audit_id;
+                     {guards}
+                     LET $after = (CREATE ONLY $id CONTENT $content);
+                     {audit}
+                 }};
+                 COMMIT TRANSACTION;"
+            );
+            (sql, vec![("rows".to_owned(), items.into_value())])
+        }
+        None => {
+            let mut sql = String::from("BEGIN TRANSACTION;\n");
+            let mut bindings = Vec::new();
+            for (i, (id, content, guards)) in rows.iter().enumerate() {
+                sql.push_str(&format!(
+                    "LET $id = $id_{i}; LET $content = $content_{i}; LET $audit_id = $audit_id_{i};
+                     {guards}
+                     LET $after = (CREATE ONLY $id CONTENT $content);
+                     {audit}\n"
+                ));
+                bindings.push((format!("id_{i}"), id.clone().into_value()));
+                bindings.push((format!("content_{i}"), content.clone()));
+                bindings.push((format!("audit_id_{i}"), events[i].clone().into_value()));
+            }
+            sql.push_str("COMMIT TRANSACTION;");
+            (sql, bindings)
+        }
+    };
     let turn = db.write_turn().await;
     let deadline = tokio::time::Instant::now() + RETRY_FOR;
     let mut wait = FIRST_WAIT;
     loop {
         let mut query = db.query(sql.as_str()).bind(("actor", actor(user))).bind(("reason", reason.clone()));
-        for (i, (id, content, _)) in rows.iter().enumerate() {
-            query = query
-                .bind((format!("id_{i}"), id.clone()))
-                .bind((format!("content_{i}"), content.clone()))
-                .bind((format!("audit_id_{i}"), events[i].clone()));
+        for (name, value) in &bindings {
+            query = query.bind((name.clone(), value.clone()));
         }
         let mut response = query.await.map_err(|error| {
             tracing::error!(%error, "an import failed");
