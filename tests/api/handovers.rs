@@ -6,7 +6,12 @@ use aidtrail_tests::{
     text_of_testid,
 };
 
-async fn post(app: &TestApp, client: &reqwest::Client, path: &str, form: &[(&str, &str)]) -> (u16, String) {
+pub(crate) async fn post(
+    app: &TestApp,
+    client: &reqwest::Client,
+    path: &str,
+    form: &[(&str, &str)],
+) -> (u16, String) {
     let response = app.post_form(client, path, form).await;
     let status = response.status().as_u16();
     let location =
@@ -14,21 +19,36 @@ async fn post(app: &TestApp, client: &reqwest::Client, path: &str, form: &[(&str
     (status, location)
 }
 
-async fn one(app: &TestApp, sql: &str) -> serde_json::Value {
+pub(crate) async fn one(app: &TestApp, sql: &str) -> serde_json::Value {
     let value: Option<serde_json::Value> = app.db.query(sql).await.unwrap().take(0).unwrap();
     value.unwrap_or(serde_json::Value::Null)
 }
 
-async fn one_list(app: &TestApp, sql: &str) -> serde_json::Value {
+pub(crate) async fn one_list(app: &TestApp, sql: &str) -> serde_json::Value {
     let value: Vec<serde_json::Value> = app.db.query(sql).await.unwrap().take(0).unwrap();
     serde_json::Value::Array(value)
 }
 
 /// The token the handover's page hands out with its confirmation form.
-fn form_token(html: &str) -> String {
+pub(crate) fn form_token(html: &str) -> String {
     let marker = "name=\"token\" value=\"";
     let start = html.find(marker).expect("a token on the form") + marker.len();
     html[start..].split('"').next().unwrap().to_owned()
+}
+
+/// Confirms the handover `id` as `client` (the institute): opens its page for the form's token and
+/// posts `fields` with it at version 1; the answer's status.
+pub(crate) async fn confirm(
+    app: &TestApp,
+    client: &reqwest::Client,
+    id: &str,
+    fields: &[(&str, &str)],
+) -> u16 {
+    let (_, html) = app.get_with(client, &format!("/handovers/{id}")).await;
+    let token = form_token(&html);
+    let mut form = vec![("token", token.as_str()), ("version", "1")];
+    form.extend_from_slice(fields);
+    post(app, client, &format!("/handovers/{id}/confirm"), &form).await.0
 }
 
 fn key_after(location: &str, prefix: &str, suffix: &str) -> String {
@@ -405,127 +425,6 @@ async fn the_register_filters_by_grant_category_institute_and_state_and_totals_p
     assert!(text_of_testid(&html, "equipment-totals").is_none());
 }
 
-/// An item's state belongs to what one institute holds: the police school (ML-ENP) reporting its
-/// four laptops lost changes its own handover line, not the same record's laptops at the judicial
-/// institute or the gendarmerie school, and they never see the police school's remark.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_institute_reports_the_state_of_what_it_holds_only() {
-    let app = spawn_app().await;
-    let enp = app.sign_in(INSTITUTE_ML_ENP).await;
-    let report = |handover: &'static str, day: &'static str| {
-        [
-            ("handover", handover),
-            ("equipment", "ml_laptops_2018"),
-            ("state", "lost_stolen"),
-            ("reported_on", day),
-            ("remark", "Stolen from the ENP store"),
-        ]
-    };
-    // Before it confirmed receipt, the school reports nothing.
-    let (_, location) = post(&app, &enp, "/equipment/state", &report("ml_enp_2018", "2019-02-01")).await;
-    assert_eq!(location, "/handovers/ml_enp_2018?error=state#states", "a report before receipt");
-    let lines = "SELECT VALUE lines.state FROM handover ORDER BY id;";
-    assert_eq!(one_list(&app, lines).await, serde_json::json!([[null], [null], [null, null]]));
-
-    let (_, html) = app.get_with(&enp, "/handovers/ml_enp_2018").await;
-    let form =
-        [("token", form_token(&html)), ("version", "1".to_owned()), ("line_0_received", "4".to_owned())];
-    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    post(&app, &enp, "/handovers/ml_enp_2018/confirm", &form).await;
-    let (_, location) = post(&app, &enp, "/equipment/state", &report("ml_enp_2018", "2019-02-01")).await;
-    assert_eq!(location, "/handovers/ml_enp_2018?saved=state#states");
-    // Its own handover of another institute's: refused, nothing written.
-    let (status, _) = post(&app, &enp, "/equipment/state", &report("ml_infj_2018", "2019-02-02")).await;
-    assert_eq!(status, 403);
-    // handover ids in order: ml_egn_2018, ml_enp_2018, ml_infj_2018.
-    assert_eq!(
-        one_list(&app, lines).await,
-        serde_json::json!([[null], ["lost_stolen"], [null, null]]),
-        "only the police school's line changed"
-    );
-    assert_eq!(one(&app, "RETURN count(SELECT id FROM equipment_report);").await, 1);
-
-    // The judicial institute sees neither the state nor the remark on its handover, the report
-    // or the register; the programme manager sees 4 lost, not 12.
-    let infj = app.sign_in(INSTITUTE_ML_INFJ).await;
-    for page in ["/handovers/ml_infj_2018", "/handovers/report", "/equipment?state=lost_stolen"] {
-        let (_, html) = app.get_with(&infj, page).await;
-        assert!(!strip_tags(&html).contains("Stolen from the ENP"), "{page}");
-    }
-    let (_, html) = app.get_with(&infj, "/handovers/report").await;
-    let states = text_of_testid(&html, "items-by-state").unwrap();
-    assert!(!states.contains("Lost") && !states.contains("Perdu"), "{states}");
-    let (_, html) = app.get_with(&infj, "/equipment?state=lost_stolen").await;
-    assert!(
-        !strip_tags(&html).contains("Laptop computer"),
-        "none of the judicial institute's laptops is lost"
-    );
-    let (_, html) = app.get("/handovers/report").await;
-    let states = text_of_testid(&html, "items-by-state").unwrap();
-    assert!(states.contains("Lost or stolen4") && states.contains("Not reported yet9"), "{states}");
-    let (_, html) = app.get("/equipment?state=lost_stolen").await;
-    assert!(strip_tags(&html).contains("Laptop computer"));
-}
-
-/// A handover holding items of two donors: each donor sees its own lines, their confirmations
-/// and counts only.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_donor_sees_its_own_lines_of_a_handover_that_holds_another_donors_items() {
-    let app = spawn_app().await;
-    // Dutch-funded chairs join the judicial institute's handover (written directly: the form
-    // refuses nothing here, and the point is what is read).
-    app.db
-        .query(
-            "CREATE equipment:nl_chairs CONTENT { donor_grant: donor_grant:nl_2018, category: 'furniture',
-                 description: 'Training-room chairs', description_fr: 'Chaises de salle de formation', quantity: 20,
-                 unit_cost_minor: 4500, currency: 'EUR', supplier: 'Bamako Mobilier', serials: ['NL-CH-SERIAL'],
-                 purchase_date: d'2018-04-25T00:00:00Z' };
-             UPDATE handover:ml_infj_2018 SET lines += { equipment: equipment:nl_chairs, quantity: 20,
-                 serials: ['NL-CH-SERIAL'], received: 0, serials_checked: [] };",
-        )
-        .await
-        .unwrap()
-        .check()
-        .unwrap();
-    let infj = app.sign_in(INSTITUTE_ML_INFJ).await;
-    let (_, html) = app.get_with(&infj, "/handovers/ml_infj_2018").await;
-    let form = [
-        ("token", form_token(&html)),
-        ("version", "1".to_owned()),
-        ("line_0_received", "4".to_owned()),
-        ("line_0_serials", "DEMO-LT-01".to_owned()),
-        ("line_0_remark", "German laptops fine".to_owned()),
-        ("line_1_received", "1".to_owned()),
-        ("line_2_received", "20".to_owned()),
-        ("line_2_remark", "Dutch chairs fine".to_owned()),
-    ];
-    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let (status, _) = post(&app, &infj, "/handovers/ml_infj_2018/confirm", &form).await;
-    assert_eq!(status, 303);
-
-    let netherlands = app.sign_in(DONOR_NL).await;
-    let (status, html) = app.get_with(&netherlands, "/handovers/ml_infj_2018").await;
-    assert_eq!(status, 200);
-    let text = strip_tags(&html);
-    assert!(text.contains("Training-room chairs") && text.contains("Dutch chairs fine"), "{text}");
-    for other in ["Laptop", "DEMO-LT-01", "German laptops fine", "DEMO-VP-01", "DE-11"] {
-        assert!(!text.contains(other), "the Netherlands donor sees {other}: {text}");
-    }
-    let (_, html) = app.get_with(&netherlands, "/handovers").await;
-    let row = strip_tags(&html);
-    assert!(row.contains("HO-2018-001") && row.contains("20") && !row.contains("25"), "{row}");
-
-    let germany = app.sign_in(DONOR_DE).await;
-    let (_, html) = app.get_with(&germany, "/handovers/ml_infj_2018").await;
-    let text = strip_tags(&html);
-    assert!(text.contains("German laptops fine") && text.contains("DEMO-LT-01"), "{text}");
-    for other in ["Training-room chairs", "Dutch chairs fine", "NL-CH-SERIAL", "NL-1-"] {
-        assert!(!text.contains(other), "the German donor sees {other}: {text}");
-    }
-    let (_, html) = app.get_with(&germany, "/handovers/ml_infj_2018/certificate").await;
-    assert!(!strip_tags(&html).contains("Training-room chairs"));
-}
-
 /// A tiny but real PNG (1×1 pixel).
 const PNG: &[u8] = &[
     0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52, 0x00,
@@ -617,77 +516,4 @@ async fn a_planned_handover_is_marked_handed_over_before_it_can_be_confirmed() {
     assert_eq!(location, format!("/handovers/{key}?saved=handed_over"));
     let (_, html) = app.get_with(&infj, &format!("/handovers/{key}")).await;
     assert!(html.contains("id=\"line_0_received\""), "now the institute confirms");
-}
-
-/// A damaged projector confirmed in a dispute, its quantity left at 1: it arrived, and it is
-/// disputed, not confirmed, in the report, on the dashboard, in the export and on the
-/// certificate. The four laptops of the same confirmation, marked good, are confirmed.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_disputed_quantity_is_disputed_everywhere() {
-    let app = spawn_app().await;
-    let infj = app.sign_in(INSTITUTE_ML_INFJ).await;
-    let (_, html) = app.get_with(&infj, "/handovers/ml_infj_2018").await;
-    let form = [
-        ("token", form_token(&html)),
-        ("version", "1".to_owned()),
-        ("line_0_received", "4".to_owned()),
-        ("line_1_received", "1".to_owned()),
-        ("line_1_condition", "damaged".to_owned()),
-        ("line_1_remark", "Lamp broken".to_owned()),
-        ("dispute", "on".to_owned()),
-        ("reason", "The projector arrived broken".to_owned()),
-    ];
-    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let (status, _) = post(&app, &infj, "/handovers/ml_infj_2018/confirm", &form).await;
-    assert_eq!(status, 303);
-    let lines = "SELECT status, lines.received AS received, lines.disputed AS disputed FROM ONLY handover:ml_infj_2018;";
-    let expected = serde_json::json!({ "status": "disputed", "received": [4, 1], "disputed": [0, 1] });
-    assert_eq!(one(&app, lines).await, expected);
-
-    // The report: 4 laptops confirmed (3,400.00 of DE-11), not the projector.
-    let (_, html) = app.get("/handovers/report").await;
-    let values = text_of_testid(&html, "grant-values").unwrap();
-    assert!(values.contains("10,850.00") && values.contains("3,400.00"), "{values}");
-    // The dashboard: the judicial institute has 4 confirmed and 1 disputed.
-    let d = crate::dashboard::dashboard(&app, &app.manager, &[]).await;
-    let infj_row =
-        d["equipment"].as_array().unwrap().iter().find(|e| e["institute"]["id"] == "ml_infj").unwrap();
-    assert_eq!(
-        (infj_row["confirmed"].as_u64(), infj_row["disputed"].as_u64()),
-        (Some(4), Some(1)),
-        "{infj_row}"
-    );
-    // The page and the certificate.
-    let (_, html) = app.get("/handovers/ml_infj_2018").await;
-    assert_eq!(
-        aidtrail_tests::texts_of_testid(&html, "line-disputed"),
-        ["0", "1"],
-        "one disputed projector on the page"
-    );
-    let (_, html) = app.get("/handovers/ml_infj_2018/certificate").await;
-    assert_eq!(
-        aidtrail_tests::texts_of_testid(&html, "certificate-disputed"),
-        ["0", "1"],
-        "on the certificate"
-    );
-    // The export.
-    let (_, rows) = app.export(&app.manager, "/exports/handovers.csv").await;
-    let header = &rows[0];
-    let at = |name: &str| header.iter().position(|h| h == name).unwrap();
-    let projector = rows.iter().find(|r| r[at("equipment_id")] == "ml_projector_2018").unwrap();
-    assert_eq!((projector[at("received")].as_str(), projector[at("disputed")].as_str()), ("1", "1"));
-
-    // Migration 0016 reads a dispute recorded before it the same way.
-    app.db
-        .query(
-            "UPDATE handover:ml_infj_2018 SET lines = lines.map(|$l| object::extend($l, { disputed: 0 }));",
-        )
-        .await
-        .unwrap()
-        .check()
-        .unwrap();
-    let migration = include_str!("../../server/src/db/migrations/0016_disputed_units.surql");
-    let backfill = &migration[migration.find("FOR $h").unwrap()..];
-    app.db.query(backfill).await.unwrap().check().unwrap();
-    assert_eq!(one(&app, lines).await, expected);
 }

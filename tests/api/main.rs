@@ -9,6 +9,7 @@ mod concurrency;
 mod dashboard;
 mod demo;
 mod exports;
+mod handover_lines;
 mod handovers;
 mod hostile;
 mod imports;

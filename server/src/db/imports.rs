@@ -80,10 +80,10 @@ fn parse_row(
 }
 
 /// The checks of a row that need the database (grants known and open, ...).
-async fn check(db: &Db, draft: &Draft, known: &mut crate::db::records::Known) -> Result<(), Vec<FieldError>> {
+async fn check(db: &Db, draft: &Draft) -> Result<(), Vec<FieldError>> {
     let checked = match draft {
         Draft::Activity(d) => crate::db::activities::check(db, d).await,
-        Draft::Equipment(d) => crate::db::records::check_with(db, d, known).await,
+        Draft::Equipment(d) => crate::db::records::check(db, d).await,
     };
     match checked {
         Ok(()) => Ok(()),
@@ -178,7 +178,6 @@ pub async fn preview(db: &Db, user: &CurrentUser, id: &str) -> Result<Option<Imp
         return Ok(Some(preview));
     }
     let mut keys: Vec<String> = Vec::new();
-    let mut known = crate::db::records::Known::default();
     for (i, record) in records.enumerate() {
         let line = i + 2;
         let Ok(record) = record else {
@@ -198,7 +197,7 @@ pub async fn preview(db: &Db, user: &CurrentUser, id: &str) -> Result<Option<Imp
             RowStatus::Repeated
         } else {
             match draft {
-                Ok(draft) => match check(db, &draft, &mut known).await {
+                Ok(draft) => match check(db, &draft).await {
                     Ok(()) => RowStatus::New,
                     Err(errors) => RowStatus::Invalid(errors),
                 },

@@ -21,7 +21,7 @@ use super::rows::key_of;
 
 mod save;
 
-pub use save::{Known, archive, check, check_with, create, create_all, update};
+pub use save::{archive, check, create, create_all, update};
 
 /// The field shown to name a record of `source` in lists and choices.
 fn display_field(source: Source) -> &'static str {

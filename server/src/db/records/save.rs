@@ -51,46 +51,6 @@ struct GrantMoney {
 
 /// The checks that need the database, and the content to store.
 async fn content(db: &Db, draft: &RecordDraft, version: i64) -> Result<Object, SaveError> {
-    content_with(db, draft, version, &mut Known::default()).await
-}
-
-/// Which referenced records were found (present and not archived), by `table:key`: the rows of
-/// one import mostly name the same grant, looked up once instead of once a row.
-#[derive(Debug, Default)]
-pub struct Known(std::collections::HashMap<String, bool>);
-
-impl Known {
-    /// Whether every record of `ids` exists and is not archived; asks the database only about
-    /// those not seen before.
-    async fn all_present(&mut self, db: &Db, ids: Vec<RecordId>) -> Result<bool, SaveError> {
-        let name = |id: &RecordId| format!("{}:{}", id.table, crate::db::rows::key_of(id));
-        let unseen: Vec<RecordId> =
-            ids.iter().filter(|id| !self.0.contains_key(&name(id))).cloned().collect();
-        if !unseen.is_empty() {
-            let found: Vec<RecordId> = db
-                .query("SELECT VALUE id FROM $ids WHERE archived = false;")
-                .bind(("ids", unseen.clone()))
-                .await
-                .map_err(internal)?
-                .take(0)
-                .map_err(internal)?;
-            let found: Vec<String> = found.iter().map(name).collect();
-            for id in &unseen {
-                let key = name(id);
-                let present = found.contains(&key);
-                self.0.insert(key, present);
-            }
-        }
-        Ok(ids.iter().all(|id| self.0.get(&name(id)).copied().unwrap_or(false)))
-    }
-}
-
-async fn content_with(
-    db: &Db,
-    draft: &RecordDraft,
-    version: i64,
-    known: &mut Known,
-) -> Result<Object, SaveError> {
     let kind = draft.kind;
     let mut errors = Vec::new();
     // Every referenced record must exist and not be archived.
@@ -101,7 +61,14 @@ async fn content_with(
             _ => continue,
         };
         let ids: Vec<RecordId> = keys.iter().map(|k| RecordId::new(source.table(), k.as_str())).collect();
-        if !known.all_present(db, ids).await? {
+        let found: Vec<RecordId> = db
+            .query("SELECT VALUE id FROM $ids WHERE archived = false;")
+            .bind(("ids", ids.clone()))
+            .await
+            .map_err(internal)?
+            .take(0)
+            .map_err(internal)?;
+        if found.len() != ids.len() {
             errors.push(field(f.name, codes::UNKNOWN));
         }
     }
@@ -292,12 +259,6 @@ pub async fn check(db: &Db, draft: &RecordDraft) -> Result<(), SaveError> {
     content(db, draft, 1).await.map(|_| ())
 }
 
-/// [`check`], remembering in `known` the referenced records already looked up (the rows of an
-/// import).
-pub async fn check_with(db: &Db, draft: &RecordDraft, known: &mut Known) -> Result<(), SaveError> {
-    content_with(db, draft, 1, known).await.map(|_| ())
-}
-
 /// Creates every record of `drafts` under its key, with an audit event each, in one
 /// transaction: all of them or none (an import).
 pub async fn create_all(
@@ -307,9 +268,8 @@ pub async fn create_all(
     reason: Option<String>,
 ) -> Result<(), SaveError> {
     let mut rows = Vec::with_capacity(drafts.len());
-    let mut known = Known::default();
     for (key, draft) in drafts {
-        let content = content_with(db, draft, 1, &mut known).await?;
+        let content = content(db, draft, 1).await?;
         rows.push((
             RecordId::new(draft.kind.table(), key.as_str()),
             Value::Object(content),
