@@ -60,12 +60,15 @@ impl Sequencer {
         if ids.is_empty() {
             return;
         }
+        let ids_len = ids.len();
         let (done, answer) = oneshot::channel();
         if self.jobs.send(Job::Chain(ids, done)).is_err() {
             tracing::error!("the audit sequencer has stopped; the sweep at the next start chains the event");
             return;
         }
-        match tokio::time::timeout(WAIT, answer).await {
+        // An import hands over thousands at once: each slice of them gets the same time.
+        let within = WAIT * (1 + ids_len / SLICE) as u32;
+        match tokio::time::timeout(within, answer).await {
             Ok(Ok(Ok(()))) => {}
             Ok(Ok(Err(error))) => {
                 tracing::error!(%error, "a saved change's audit event could not be chained yet; the sweep will")
