@@ -69,6 +69,9 @@ pub struct Settings {
     /// How many answers of costly reads (dashboards, filter choices, lists) are kept until the
     /// data changes (default 256; 0 keeps none).
     pub read_cache_entries: usize,
+    /// How old a cached answer a page may be given while others save (default 1 s; never older
+    /// than the reader's own last save; 0: pages always read the current version).
+    pub read_stale: Duration,
 }
 
 /// Sessions, sign-in limits and request limits.
@@ -217,9 +220,19 @@ impl Settings {
             })?,
         };
 
+        let read_stale = match get("AIDTRAIL_READ_STALE_MS") {
+            None => Duration::from_secs(1),
+            Some(v) => Duration::from_millis(v.parse::<u64>().map_err(|_| ConfigError {
+                name: "AIDTRAIL_READ_STALE_MS",
+                value: v.clone(),
+                reason: "expected a whole number of milliseconds (0: pages always current)".into(),
+            })?),
+        };
+
         Ok(Self {
             auth,
             read_cache_entries,
+            read_stale,
             database,
             db_namespace: get("AIDTRAIL_DB_NAMESPACE").unwrap_or_else(|| "aidtrail".into()),
             db_name: get("AIDTRAIL_DB_DATABASE").unwrap_or_else(|| "main".into()),

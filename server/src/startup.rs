@@ -248,7 +248,8 @@ fn router(settings: &Settings, addr: SocketAddr, db: Db) -> (Router, tokio::task
         .site_pkg_dir("pkg")
         .site_addr(addr)
         .build();
-    let repo: RepoHandle = Arc::new(SurrealRepo::new(db.clone(), settings.read_cache_entries));
+    let surreal = SurrealRepo::new(db.clone(), settings.read_cache_entries, settings.read_stale);
+    let repo: RepoHandle = Arc::new(surreal.clone());
     let sessions = SurrealSessionStore::new(db.clone());
     let state = AppState {
         leptos_options: leptos_options.clone(),
@@ -261,7 +262,14 @@ fn router(settings: &Settings, addr: SocketAddr, db: Db) -> (Router, tokio::task
         in_flight: Arc::new(tokio::sync::Semaphore::new(settings.auth.max_in_flight)),
     };
     let housekeeping = spawn_housekeeping(state.clone());
-    let context = move || provide_context(repo.clone());
+    // Pages read through the same cache, fresh enough for their reader (`db::cache`): at least
+    // the version of the reader's own last save, as the committed layer found it.
+    let context = move || {
+        let seen = use_context::<axum::http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<crate::committed::Seen>().copied())
+            .unwrap_or_default();
+        provide_context::<RepoHandle>(Arc::new(surreal.for_pages(seen.0)));
+    };
     let routes = generate_route_list(App);
 
     let idle = time::Duration::seconds(settings.auth.session_idle.as_secs() as i64);
@@ -295,7 +303,7 @@ fn router(settings: &Settings, addr: SocketAddr, db: Db) -> (Router, tokio::task
         .layer(session_layer)
         // Outside the session layer: a request that saved a change is never answered with an
         // error because the session could not be stored afterwards.
-        .layer(axum::middleware::from_fn(crate::committed::layer))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::committed::layer))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::same_origin))
         .merge(bundle_routes(&settings.site_root))
         .layer(axum::middleware::from_fn_with_state(state.clone(), deadline::bounded))

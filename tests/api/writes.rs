@@ -241,3 +241,43 @@ async fn two_sequencers_on_one_database_keep_one_chain() {
     assert_eq!(assert_chained(&app).await, before + 60, "each event once");
     assert_eq!(sign_ins().await, signed_in_before + 60);
 }
+
+/// While others save, a page may be given an answer a moment old (here the window is an hour, so
+/// that the test does not depend on time), but never older than its reader's own last save; an
+/// export is always current.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_may_be_a_moment_old_but_never_older_than_its_readers_own_save() {
+    let mut options = many_sessions();
+    options.env.push(("AIDTRAIL_READ_STALE_MS", "3600000".into()));
+    let app = spawn_app_with(options).await;
+    let reader = app.sign_in(MANAGER).await;
+    let (code, title) = ("ACT-2019-ML-FRESH", "AAA Fresh workshop");
+    let listed = |html: &str| html.contains(title);
+    // Sorted by title, the new activity comes first.
+    let list = "/activities?sort=title";
+    let (_, before) = app.get_with(&reader, list).await;
+    assert!(!listed(&before));
+
+    let form: Vec<(&'static str, String)> =
+        aidtrail_tests::workshop_edit("", &[("code", code), ("title", title)])
+            .into_iter()
+            .filter(|(k, _)| *k != "version")
+            .map(|(k, v)| (k, v.to_owned()))
+            .collect();
+    let (status, location) = post(&app, &app.manager, "/activities/new", &form).await;
+    assert_eq!((status, location.ends_with("?saved=created")), (303, true), "{location}");
+
+    let (_, other) = app.get_with(&reader, list).await;
+    assert!(!listed(&other), "another reader is given the answer kept a moment ago");
+    let (_, csv) = app.get_with(&reader, "/exports/activities.csv").await;
+    assert!(csv.contains(code), "an export reads the current version");
+
+    // The reader saves something else: from then on the reader's pages are at least as new.
+    let donor = donor_form(None, "Fresh donor", "XM-DAC-FRESH");
+    let (status, _) = post(&app, &reader, "/records/donors/new", &donor).await;
+    assert_eq!(status, 303);
+    let (_, after) = app.get_with(&reader, list).await;
+    assert!(listed(&after), "the reader's own save brings the page up to date");
+    let (_, own) = app.get(list).await;
+    assert!(listed(&own), "and the one who saved the activity sees it");
+}

@@ -127,6 +127,10 @@ pub async fn spawn_app_with(options: AppOptions) -> TestApp {
             "AIDTRAIL_SITE_ROOT" => Some(site_root.clone()),
             "AIDTRAIL_FILES_DIR" => Some(files_dir.clone()),
             "AIDTRAIL_DEMO" => Some((!options.no_demo).to_string()),
+            // Pages read at the current version, as the tests' expectations are written: a
+            // change of one user is on the next page of every other. The window pages are given
+            // while others save (`db::cache`) has its own tests, which set it.
+            "AIDTRAIL_READ_STALE_MS" => Some("0".into()),
             // Lengthened with the tests' own timeout, to take a thread dump of a stall.
             "AIDTRAIL_REQUEST_TIMEOUT_MS" => std::env::var("AIDTRAIL_REQUEST_TIMEOUT_MS").ok(),
             _ => None,

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use surrealdb::types::{RecordId, SurrealValue};
 
 use super::Db;
-use super::cache::ReadCache;
+use super::cache::{Freshness, ReadCache};
 use super::query::{Records, condition, internal, invalid_row, scope_value};
 use super::rows::{GrantRecord, InstituteRecord, first_count};
 
@@ -24,12 +24,21 @@ pub struct SurrealRepo {
     /// The answers of the costly reads (dashboards, filter choices, the activity list), kept
     /// until the data changes.
     cache: Arc<ReadCache>,
+    /// How fresh the cached answers must be: current, or fresh enough for a page.
+    freshness: Freshness,
 }
 
 impl SurrealRepo {
-    /// A repository keeping at most `cached` answers of costly reads (0: none).
-    pub fn new(db: Db, cached: usize) -> Self {
-        Self { db, cache: Arc::new(ReadCache::new(cached)) }
+    /// A repository keeping at most `cached` answers of costly reads (0: none), whose answers
+    /// are read at the data's current version; pages use [`Self::for_pages`].
+    pub fn new(db: Db, cached: usize, window: std::time::Duration) -> Self {
+        Self { db, cache: Arc::new(ReadCache::new(cached, window)), freshness: Freshness::Current }
+    }
+
+    /// The same repository and cache for a page of a reader whose last save produced version
+    /// `seen` (0 if none): answers may be up to the cache's window old, never older than that.
+    pub fn for_pages(&self, seen: i64) -> Self {
+        Self { freshness: Freshness::Pages { seen }, ..self.clone() }
     }
 
     /// Runs one `SELECT … WHERE {scope} … LIMIT $limit START $start` and its count, and converts
@@ -79,7 +88,7 @@ struct HistoryRecord {
 impl Repo for SurrealRepo {
     async fn overview(&self, scope: &Scope) -> Result<Overview, AppError> {
         let read = super::overview::overview(&self.db, scope);
-        self.cache.get_or_read(&self.db, "overview", scope, read).await
+        self.cache.get_or_read(&self.db, self.freshness, "overview", scope, read).await
     }
 
     async fn list_grants(&self, scope: &Scope, page: PageRequest) -> Result<Page<GrantRow>, AppError> {
@@ -103,7 +112,7 @@ impl Repo for SurrealRepo {
         page: PageRequest,
     ) -> Result<Page<ActivityRow>, AppError> {
         let read = super::activity_reads::list(&self.db, scope, filter, page);
-        self.cache.get_or_read(&self.db, "activities", &(scope, filter, page), read).await
+        self.cache.get_or_read(&self.db, self.freshness, "activities", &(scope, filter, page), read).await
     }
 
     async fn indicators(&self, scope: &Scope) -> Result<Vec<app::domain::IndicatorRow>, AppError> {
@@ -113,12 +122,12 @@ impl Repo for SurrealRepo {
             condition(scope, Records::Activities),
             scope_value(scope),
         );
-        self.cache.get_or_read(&self.db, "indicators", scope, read).await
+        self.cache.get_or_read(&self.db, self.freshness, "indicators", scope, read).await
     }
 
     async fn activity_filter_options(&self, scope: &Scope) -> Result<ActivityFilterOptions, AppError> {
         let read = super::activity_reads::filter_options(&self.db, scope);
-        self.cache.get_or_read(&self.db, "activity_filter_options", scope, read).await
+        self.cache.get_or_read(&self.db, self.freshness, "activity_filter_options", scope, read).await
     }
 
     async fn activity(&self, scope: &Scope, id: &str) -> Result<Option<ActivityDetail>, AppError> {
@@ -296,7 +305,7 @@ impl Repo for SurrealRepo {
         filter: &app::domain::dashboard::DashboardFilter,
     ) -> Result<app::domain::dashboard::Dashboard, AppError> {
         let read = super::dashboard::dashboard(&self.db, filter);
-        self.cache.get_or_read(&self.db, "dashboard", filter, read).await
+        self.cache.get_or_read(&self.db, self.freshness, "dashboard", filter, read).await
     }
 
     async fn dashboard_options(
@@ -305,12 +314,12 @@ impl Repo for SurrealRepo {
         staff: bool,
     ) -> Result<app::domain::dashboard::DashboardOptions, AppError> {
         let read = super::dashboard::options(&self.db, donor, staff);
-        self.cache.get_or_read(&self.db, "dashboard_options", &(donor, staff), read).await
+        self.cache.get_or_read(&self.db, self.freshness, "dashboard_options", &(donor, staff), read).await
     }
 
     async fn donor_name(&self, donor: &str) -> Result<Option<app::domain::NamedRef>, AppError> {
         let read = super::dashboard::donor_name(&self.db, donor);
-        self.cache.get_or_read(&self.db, "donor_name", &donor, read).await
+        self.cache.get_or_read(&self.db, self.freshness, "donor_name", &donor, read).await
     }
 
     async fn handover_report(
