@@ -6,6 +6,7 @@ mod attachments;
 mod audit;
 mod auth;
 mod concurrency;
+mod crash;
 mod dashboard;
 mod demo;
 mod exports;

@@ -11,6 +11,8 @@ use aidtrail::{Application, Settings};
 use tempfile::TempDir;
 use tokio::sync::oneshot;
 
+pub mod crash;
+
 /// The May 2018 Bamako workshop's edit form as a programme manager posts it, at `version`, with
 /// `changes` replacing or adding fields.
 pub fn workshop_edit<'a>(version: &'a str, changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {

@@ -1,0 +1,42 @@
+//! `kill -9` in the middle of saves, then count what survived (issue 18; a benchmark binary, not
+//! a test: the suite runs a few cycles in `tests/api/crash.rs`).
+//!
+//! ```text
+//! cargo build --release -p aidtrail --bin aidtrail
+//! cargo bench -p aidtrail-tests --bench crash -- [CYCLES] [LONGEST_RUN_MS]
+//! ```
+//!
+//! Runs `CYCLES` (default 100) cycles of the harness in `aidtrail_tests::crash` on one data
+//! folder, with 8 writers and an importer of 2,000 rows per transaction, and prints one line:
+//! acknowledged, lost, duplicated, refused but saved, the chain, cycles. Exits with 1 unless
+//! nothing acknowledged was lost, nothing was saved twice, nothing refused was saved and the chain
+//! verifies.
+
+use std::time::{Duration, Instant};
+
+use aidtrail_tests::crash::{CrashOptions, run};
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
+    let cycles = args.first().and_then(|a| a.parse().ok()).unwrap_or(100);
+    let longest_ms = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(3_000);
+    let options = CrashOptions {
+        cycles,
+        writers: 8,
+        import_rows: 2_000,
+        longest_run: Duration::from_millis(longest_ms),
+        env: Vec::new(),
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let runtime =
+        tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+    let started = Instant::now();
+    let report = runtime.block_on(run(dir.path(), &options));
+    println!("{} ({:.0} s)", report.line(), started.elapsed().as_secs_f64());
+    for what in report.lost.iter().chain(&report.duplicated).chain(&report.refused_but_saved).take(20) {
+        println!("  {what}");
+    }
+    if !report.passed() {
+        std::process::exit(1);
+    }
+}
