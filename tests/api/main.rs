@@ -19,4 +19,5 @@ mod malformed;
 mod pages;
 mod permissions;
 mod records;
+mod rules;
 mod writes;
