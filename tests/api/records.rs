@@ -143,9 +143,13 @@ async fn each_grant_rule_is_refused_next_to_its_field_and_nothing_is_saved() {
     assert_eq!(post(&app, &app.manager, "/records/grants/new", &bad).await, "/records/grants/new");
     let (_, html) = app.get("/records/grants/new").await;
     assert!(field_error(&html, "currency").unwrap().contains("ISO 4217"), "currency");
-    assert!(field_error(&html, "end_on").is_some(), "end before start");
-    assert!(field_error(&html, "status").is_some(), "status");
-    assert!(field_error(&html, "countries").is_some(), "countries");
+    let says = |field: &str, text: &str| {
+        let error = field_error(&html, field).unwrap_or_default();
+        assert!(error.contains(text), "{field}: {error:?} should say {text:?}");
+    };
+    says("end_on", "The end is before the start.");
+    says("status", "Choose one of the options.");
+    says("countries", "Use the two-letter country code");
     // What was typed is kept.
     assert!(html.contains("value=\"EURO\"") && html.contains("value=\"NL-1-SAHEL-2019-03\""));
 
@@ -154,13 +158,17 @@ async fn each_grant_rule_is_refused_next_to_its_field_and_nothing_is_saved() {
     unknown.push(("donor", "nobody"));
     post(&app, &app.manager, "/records/grants/new", &unknown).await;
     let (_, html) = app.get("/records/grants/new").await;
-    assert!(field_error(&html, "donor").is_some(), "unknown donor");
+    let error = field_error(&html, "donor").unwrap_or_default();
+    assert!(error.contains("This no longer exists; choose again."), "unknown donor: {error:?}");
     let mut duplicate: Vec<(&str, &str)> = GRANT.iter().filter(|(n, _)| *n != "reference").copied().collect();
     duplicate.push(("reference", "NL-1-SAHEL-2017-02"));
     post(&app, &french, "/records/grants/new", &duplicate).await;
     let (_, html) = app.get_with(&french, "/records/grants/new").await;
-    assert!(field_error(&html, "reference").unwrap().contains("déjà"), "in French");
-    assert!(field_error(&html, "reference").is_some(), "duplicate reference");
+    let error = field_error(&html, "reference").unwrap_or_default();
+    assert!(
+        error.contains("Une autre fiche utilise déjà cette valeur"),
+        "duplicate reference, in French: {error:?}"
+    );
 
     assert_eq!(count(&app.db, "donor_grant").await, grants);
     assert_eq!(count(&app.db, "audit_event").await, events, "a refused write leaves no event");
@@ -234,7 +242,8 @@ async fn expenditure_above_the_grant_is_refused_with_how_much_too_much() {
     grant.push(("amount_minor", "400 000"));
     post(&app, &app.manager, "/records/grants/nl_2018/edit", &grant).await;
     let (_, html) = app.get("/records/grants/nl_2018").await;
-    assert!(field_error(&html, "currency").is_some(), "currency locked under transactions");
+    let error = field_error(&html, "currency").unwrap_or_default();
+    assert!(error.contains("its currency cannot change"), "currency locked under transactions: {error:?}");
     assert_eq!(record_one(&app, "donor_grant:nl_2018").await["amount_minor"], 35_000_000);
 
     // In French, the same refusal in French, with the amount written the French way.
@@ -274,7 +283,8 @@ async fn a_transaction_in_another_currency_is_converted_with_its_own_rates() {
         "/records/transactions/new"
     );
     let (_, html) = app.get("/records/transactions/new").await;
-    assert!(field_error(&html, "rate_to_grant").is_some());
+    let error = field_error(&html, "rate_to_grant").unwrap_or_default();
+    assert!(error.contains("the rate must be 1"), "{error:?}");
 }
 
 /// A record type's slug and table, a valid form, and fields expected back.
@@ -537,7 +547,12 @@ async fn hidden_characters_blank_names_and_absurd_dates_are_refused() {
         [("name", "Donor"), ("country", "XX"), ("iati_ref", "XX-1"), ("org_type", "10"), ("currency", "XXX")];
     post(&app, &app.manager, "/records/donors/new", &form).await;
     let (_, html) = app.get("/records/donors/new").await;
-    assert!(field_error(&html, "country").is_some() && field_error(&html, "currency").is_some());
+    let (country, currency) = (
+        field_error(&html, "country").unwrap_or_default(),
+        field_error(&html, "currency").unwrap_or_default(),
+    );
+    assert!(country.contains("two-letter country code"), "{country:?}");
+    assert!(currency.contains("ISO 4217"), "{currency:?}");
 
     let mut grant: Vec<(&str, &str)> = GRANT.to_vec();
     grant.retain(|(n, _)| !matches!(*n, "start_on" | "end_on"));
