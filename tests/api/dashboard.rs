@@ -220,7 +220,7 @@ async fn a_usd_grant_converts_at_the_rate_stored_on_each_transaction() {
 
 /// What the source rows say, added up directly (not through the summary records): spent in
 /// EUR, people and women, activities, institutes reached, for one donor and a country or all.
-async fn recount(app: &TestApp, donor: &str, country: Option<&str>) -> (i64, u64, u64, u64, u64) {
+pub(crate) async fn recount(app: &TestApp, donor: &str, country: Option<&str>) -> (i64, u64, u64, u64, u64) {
     let mut response = app
         .db
         .query(

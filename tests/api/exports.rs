@@ -312,6 +312,18 @@ async fn the_exports_add_up_to_the_dashboard_for_the_same_filter() {
         let on_dashboard: u64 =
             d["by_country"].as_array().unwrap().iter().map(|p| p[1].as_u64().unwrap()).sum();
         assert_eq!(activities, on_dashboard, "activities, {query:?}");
+        // And both against the source rows added up directly (not through the summaries the
+        // dashboard and the exports share).
+        let country = query.strip_prefix("?country=");
+        if query.is_empty() || country.is_some() {
+            let (rows_spent, rows_people, rows_women, rows_activities, _) =
+                crate::dashboard::recount(&app, "nl_mfa", country).await;
+            assert_eq!(
+                (exported, total, women, activities),
+                (rows_spent, rows_people, rows_women, rows_activities),
+                "the exports against the rows, {query:?}"
+            );
+        }
     }
     // The May 2018 workshop in Bamako, as the browser test counts it: 20 trained, 2 women.
     let rows =
