@@ -15,11 +15,11 @@
 //! nothing but freshness: a forged one gets older answers (at most the cache's window) or newer.
 
 use std::cell::Cell;
+use std::pin::Pin;
+use std::sync::Arc;
 
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, header};
-
-use crate::state::AppState;
 
 tokio::task_local! {
     static COMMITTED: Cell<bool>;
@@ -69,10 +69,22 @@ pub fn marked() -> bool {
     COMMITTED.try_with(Cell::get).unwrap_or(false)
 }
 
+/// Reads the data's version (`None` if the database did not answer; it logs why). Given by
+/// start-up, so that this module, which the database's writes mark, does not import them back.
+pub type VersionReader = Arc<dyn Fn() -> Pin<Box<dyn Future<Output = Option<i64>> + Send>> + Send + Sync>;
+
+/// What [`layer`] needs.
+#[derive(Clone)]
+pub struct Remember {
+    pub version: VersionReader,
+    /// Cookies only over HTTPS (`AIDTRAIL_SECURE_COOKIES`).
+    pub secure: bool,
+}
+
 /// The middleware that gives every request its mark and its reader's [`Seen`] version, and
 /// remembers the version after a save.
 pub async fn layer(
-    State(state): State<AppState>,
+    State(remember): State<Remember>,
     mut request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
@@ -82,8 +94,8 @@ pub async fn layer(
     if saved {
         // Read after the save's event was chained: its number or a later one. Should the read
         // fail (it is logged), the next pages are at most the cache's window old.
-        if let Ok(version) = crate::db::cache::data_version(&state.db).await
-            && let Ok(value) = HeaderValue::from_str(&Seen(version).cookie(state.auth.secure_cookies))
+        if let Some(version) = (remember.version)().await
+            && let Ok(value) = HeaderValue::from_str(&Seen(version).cookie(remember.secure))
         {
             response.headers_mut().append(header::SET_COOKIE, value);
         }

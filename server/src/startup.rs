@@ -271,6 +271,16 @@ fn router(settings: &Settings, addr: SocketAddr, db: Db) -> (Router, tokio::task
         provide_context::<RepoHandle>(Arc::new(surreal.for_pages(seen.0)));
     };
     let routes = generate_route_list(App);
+    let remember = crate::committed::Remember {
+        secure: settings.auth.secure_cookies,
+        version: {
+            let db = state.db.clone();
+            Arc::new(move || {
+                let db = db.clone();
+                Box::pin(async move { crate::db::cache::data_version(&db).await.ok() })
+            })
+        },
+    };
 
     let idle = time::Duration::seconds(settings.auth.session_idle.as_secs() as i64);
     let session_layer = SessionManagerLayer::new(sessions)
@@ -303,7 +313,7 @@ fn router(settings: &Settings, addr: SocketAddr, db: Db) -> (Router, tokio::task
         .layer(session_layer)
         // Outside the session layer: a request that saved a change is never answered with an
         // error because the session could not be stored afterwards.
-        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::committed::layer))
+        .layer(axum::middleware::from_fn_with_state(remember, crate::committed::layer))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::same_origin))
         .merge(bundle_routes(&settings.site_root))
         .layer(axum::middleware::from_fn_with_state(state.clone(), deadline::bounded))
