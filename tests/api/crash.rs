@@ -15,6 +15,7 @@ async fn nothing_acknowledged_is_lost_when_the_server_is_killed_mid_save() {
         import_rows: 100,
         longest_run: Duration::from_millis(2_000),
         env: Vec::new(),
+        db_params: None,
     };
     let report = run(dir.path(), &options).await;
     println!("{}", report.line());
@@ -43,6 +44,7 @@ async fn the_harness_reports_saves_lost_by_a_database_that_does_not_keep_them() 
         import_rows: 0,
         longest_run: Duration::from_millis(1_000),
         env: vec![("AIDTRAIL_DB", "mem://".into())],
+        db_params: None,
     };
     let report = run(dir.path(), &options).await;
     assert!(report.acknowledged > 0, "{}", report.line());

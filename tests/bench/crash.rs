@@ -4,6 +4,7 @@
 //! ```text
 //! cargo build --release -p aidtrail --bin aidtrail
 //! cargo bench -p aidtrail-tests --bench crash -- [CYCLES] [LONGEST_RUN_MS]
+//! AIDTRAIL_BENCH_WRITERS=8 AIDTRAIL_BENCH_IMPORT_ROWS=2000 AIDTRAIL_BENCH_DB_PARAMS=key=value …
 //! ```
 //!
 //! Runs `CYCLES` (default 100) cycles of the harness in `aidtrail_tests::crash` on one data
@@ -20,13 +21,20 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
     let cycles = args.first().and_then(|a| a.parse().ok()).unwrap_or(100);
     let longest_ms = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(3_000);
+    let number =
+        |name: &str, default: usize| std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default);
     let options = CrashOptions {
         cycles,
-        writers: 8,
-        import_rows: 2_000,
+        writers: number("AIDTRAIL_BENCH_WRITERS", 8),
+        import_rows: number("AIDTRAIL_BENCH_IMPORT_ROWS", 2_000),
         longest_run: Duration::from_millis(longest_ms),
         env: Vec::new(),
+        db_params: std::env::var("AIDTRAIL_BENCH_DB_PARAMS").ok(),
     };
+    println!(
+        "{} writers, imports of {} rows, kill within {longest_ms} ms, engine parameters {:?}",
+        options.writers, options.import_rows, options.db_params
+    );
     let dir = tempfile::tempdir().expect("temp dir");
     let runtime =
         tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");

@@ -34,6 +34,9 @@ pub struct CrashOptions {
     pub longest_run: Duration,
     /// Extra settings of the server (`AIDTRAIL_…`).
     pub env: Vec<(&'static str, String)>,
+    /// Parameters added to the storage engine's address (`surrealkv://…?{params}`), e.g. a
+    /// small memtable where the engine reads one.
+    pub db_params: Option<String>,
 }
 
 /// What the cycles found.
@@ -108,6 +111,14 @@ pub async fn run(dir: &Path, options: &CrashOptions) -> CrashReport {
     // reopening the first).
     let given: Vec<&str> = options.env.iter().map(|(k, _)| *k).collect();
     env.retain(|(k, v)| !given.contains(k) || options.env.iter().any(|(gk, gv)| gk == k && gv == v));
+    if let Some(params) = &options.db_params {
+        for (k, v) in env.iter_mut() {
+            if *k == "AIDTRAIL_DB" {
+                let joint = if v.contains('?') { '&' } else { '?' };
+                *v = format!("{v}{joint}{params}");
+            }
+        }
+    }
     let mut report = CrashReport::default();
     let mut password = None;
     for cycle in 0..options.cycles {
