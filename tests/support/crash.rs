@@ -57,6 +57,9 @@ pub struct CrashReport {
     pub duplicated: Vec<String>,
     /// Refused saves found anyway.
     pub refused_but_saved: Vec<String>,
+    /// Of the lost saves, those whose audit events are in the log all the same (a later
+    /// transaction chained them and survived).
+    pub lost_but_logged: usize,
     /// `aidtrail audit verify`'s verdict: `intact, head: …` or `BROKEN: …`.
     pub chain: String,
 }
@@ -65,11 +68,12 @@ impl CrashReport {
     /// The one line the harness prints.
     pub fn line(&self) -> String {
         format!(
-            "cycles {}, acknowledged {} ({} imports), lost {}, duplicated {}, refused but saved {}, unanswered {}, refused {}, chain {}",
+            "cycles {}, acknowledged {} ({} imports), lost {} (of which in the audit log {}), duplicated {}, refused but saved {}, unanswered {}, refused {}, chain {}",
             self.cycles,
             self.acknowledged,
             self.imports_acknowledged,
             self.lost.len(),
+            self.lost_but_logged,
             self.duplicated.len(),
             self.refused_but_saved.len(),
             self.unanswered,
@@ -153,7 +157,7 @@ pub async fn run(dir: &Path, options: &CrashOptions) -> CrashReport {
         for task in tasks {
             saves.extend(task.await.expect("a writer"));
         }
-        let found = count_markers(&env, cycle).await;
+        let (found, logged) = count_markers(&env, cycle).await;
         for (marker, records, outcome) in &saves {
             let n = found.get(marker).copied().unwrap_or(0);
             match outcome {
@@ -165,8 +169,14 @@ pub async fn run(dir: &Path, options: &CrashOptions) -> CrashReport {
                 Outcome::Unanswered => report.unanswered += 1,
             }
             let whole = n == *records;
+            let in_log = logged.get(marker).copied().unwrap_or(0);
             match outcome {
-                Outcome::Acknowledged if n == 0 => report.lost.push(format!("cycle {cycle}: {marker}")),
+                Outcome::Acknowledged if n == 0 => {
+                    report.lost_but_logged += usize::from(in_log > 0);
+                    report
+                        .lost
+                        .push(format!("cycle {cycle}: {marker} (its audit events in the log: {in_log})"));
+                }
                 Outcome::Refused if n > 0 => {
                     report.refused_but_saved.push(format!("cycle {cycle}: {marker}"))
                 }
@@ -190,8 +200,12 @@ pub async fn run(dir: &Path, options: &CrashOptions) -> CrashReport {
     report
 }
 
-/// How many records carry each marker of `cycle`, read straight from the killed server's folder.
-async fn count_markers(env: &[(&'static str, String)], cycle: usize) -> HashMap<String, usize> {
+/// How many records carry each marker of `cycle`, and how many audit events name it, read
+/// straight from the killed server's folder.
+async fn count_markers(
+    env: &[(&'static str, String)],
+    cycle: usize,
+) -> (HashMap<String, usize>, HashMap<String, usize>) {
     let settings = aidtrail::config::Settings::from_lookup(|name| {
         env.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone())
     })
@@ -222,11 +236,27 @@ async fn count_markers(env: &[(&'static str, String)], cycle: usize) -> HashMap<
         }
     }
     drop(response);
+    // The audit events that name a marker of this cycle (in what they recorded).
+    let recorded: Vec<String> = db
+        .query("SELECT VALUE after FROM audit_event WHERE string::contains(after ?? '', $p);")
+        .bind(("p", format!("CR{cycle}-")))
+        .await
+        .and_then(|mut r| r.take(0))
+        .unwrap_or_default();
+    let mut logged = HashMap::new();
+    let start = format!("CR{cycle}-");
+    for text in recorded {
+        if let Some(at) = text.find(&start) {
+            let marker: String =
+                text[at..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
+            *logged.entry(marker).or_insert(0) += 1;
+        }
+    }
     drop(db);
     if let Some(folder) = aidtrail::db::data_folder(&settings) {
         assert!(aidtrail::db::wait_closed(&folder, Duration::from_secs(60)).await, "the database closes");
     }
-    found
+    (found, logged)
 }
 
 /// Where an answer sent the browser: acknowledged when to the saved record.
