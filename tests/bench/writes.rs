@@ -38,6 +38,7 @@ use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use aidtrail::db::audit_chain::ChainRow;
+use aidtrail_tests::forms::{chairs_csv, expenditure, new_activity, upload_equipment};
 use aidtrail_tests::{
     data_env, printed_password, run_server_to_exit, server_binary, sign_in_at, start_server, workshop_edit,
 };
@@ -423,32 +424,19 @@ async fn fill(env: &[(&'static str, String)], target: u64) {
 /// line of 1.00: a new activity, or, with `version`, an edit of it.
 fn activity(w: usize, n: usize, version: Option<&str>) -> Vec<(String, String)> {
     let code = format!("BENCH-{w}-{n}");
-    let city = if version.is_some() { "Bamako (edited)" } else { "Bamako" };
-    let changes = [("code", code.as_str()), ("funding_0_amount", "1.00"), ("city", city)];
-    workshop_edit(version.unwrap_or_default(), &changes)
-        .into_iter()
-        .filter(|(k, _)| version.is_some() || *k != "version")
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-        .collect()
+    let changes = [("code", code.as_str()), ("funding_0_amount", "1.00")];
+    match version {
+        None => new_activity(&changes),
+        Some(version) => workshop_edit(version, &[changes[0], changes[1], ("city", "Bamako (edited)")])
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect(),
+    }
 }
 
-fn expenditure(w: usize) -> Vec<(String, String)> {
-    [
-        ("donor_grant", if w.is_multiple_of(2) { "nl_2018" } else { "de_2017" }),
-        ("kind", "4"),
-        ("value_date", "2018-06-15"),
-        ("currency", "EUR"),
-        ("amount_minor", "0.01"),
-        ("rate_to_grant", "1"),
-        ("rate_to_eur", "1"),
-        ("provider", "UNODC"),
-        ("receiver", "Hotel, Bamako"),
-        ("description", "Bench expenditure"),
-        ("notation", "en"),
-    ]
-    .iter()
-    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-    .collect()
+/// The grant an editor's expenditures go to: half the editors each.
+fn bench_grant(w: usize) -> &'static str {
+    if w.is_multiple_of(2) { "nl_2018" } else { "de_2017" }
 }
 
 /// Registers the editor's own item (10,000 chairs at 0.01) to hand over one at a time: set-up,
@@ -534,7 +522,11 @@ async fn edit(
     let mut n = phase * 1_000_000;
     while Instant::now() < deadline {
         let (client, path, form) = match (n % 5, &last_activity, &last_handover) {
-            (1, ..) => (&editor.manager, "/records/transactions/new".to_owned(), expenditure(w)),
+            (1, ..) => (
+                &editor.manager,
+                "/records/transactions/new".to_owned(),
+                expenditure(bench_grant(w), "Bench expenditure"),
+            ),
             (2, Some(key), _) => {
                 (&editor.manager, format!("/activities/{key}/edit"), activity(w, n - 2, Some("1")))
             }
@@ -616,25 +608,7 @@ async fn read(
 /// Imports `IMPORT_ROWS` equipment rows in one file: the time of the confirmation, which saves
 /// them all with their audit events in one transaction.
 async fn import(client: &reqwest::Client, addr: SocketAddr) -> Result<Duration, String> {
-    let mut csv = String::from(
-        "id,grant_id,category,description,description_fr,quantity,unit_cost,currency,supplier,serials,purchase_date,transaction_id,next_verification_on\r\n",
-    );
-    for i in 0..IMPORT_ROWS {
-        csv.push_str(&format!(
-            ",de_2017,other,Bench chair {i},Chaise {i},1,1.00,EUR,Bamako,,2018-06-01,,\r\n"
-        ));
-    }
-    let part = reqwest::multipart::Part::bytes(csv.into_bytes()).file_name("bench.csv");
-    let response = client
-        .post(format!("http://{addr}/imports/equipment"))
-        .multipart(reqwest::multipart::Form::new().part("file", part))
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
-    let location = response.headers().get("location").and_then(|l| l.to_str().ok()).unwrap_or("").to_owned();
-    if !location.starts_with("/imports/") {
-        return Err(format!("upload answered {} {location}", response.status()));
-    }
+    let location = upload_equipment(client, addr, chairs_csv("Bench", IMPORT_ROWS)).await?;
     let started = Instant::now();
     let response = client
         .post(format!("http://{addr}{location}/confirm"))

@@ -18,7 +18,8 @@ use std::time::{Duration, Instant};
 
 use rand::Rng;
 
-use crate::{data_env, printed_password, run_server_to_exit, sign_in_at, start_server, workshop_edit};
+use crate::forms::{chairs_csv, expenditure, new_activity, upload_equipment};
+use crate::{data_env, printed_password, run_server_to_exit, sign_in_at, start_server};
 
 const MANAGER: &str = "manager@aidtrail.demo";
 
@@ -104,24 +105,26 @@ type Saves = Vec<(String, usize, Outcome)>;
 
 /// Runs the cycles on `dir` (which must be empty or hold an earlier run's data).
 pub async fn run(dir: &Path, options: &CrashOptions) -> CrashReport {
-    let mut extra: Vec<(&'static str, &str)> = vec![
-        ("AIDTRAIL_LOGIN_ACCOUNT_LIMIT", "1000"),
-        ("AIDTRAIL_LOGIN_IP_LIMIT", "1000"),
-        ("AIDTRAIL_LOG", "warn"),
-    ];
-    extra.extend(options.env.iter().map(|(k, v)| (*k, v.as_str())));
-    let mut env = data_env(dir, &extra);
-    // A setting given in the options replaces the folder's own (the server takes the last, the
-    // reopening the first).
-    let given: Vec<&str> = options.env.iter().map(|(k, _)| *k).collect();
-    env.retain(|(k, v)| !given.contains(k) || options.env.iter().any(|(gk, gv)| gk == k && gv == v));
-    if let Some(params) = &options.db_params {
-        for (k, v) in env.iter_mut() {
-            if *k == "AIDTRAIL_DB" {
-                let joint = if v.contains('?') { '&' } else { '?' };
-                *v = format!("{v}{joint}{params}");
-            }
+    let mut env = data_env(
+        dir,
+        &[
+            ("AIDTRAIL_LOGIN_ACCOUNT_LIMIT", "1000"),
+            ("AIDTRAIL_LOGIN_IP_LIMIT", "1000"),
+            ("AIDTRAIL_LOG", "warn"),
+        ],
+    );
+    // A setting given in the options replaces the folder's own.
+    for (name, value) in &options.env {
+        match env.iter_mut().find(|(k, _)| k == name) {
+            Some(kept) => kept.1 = value.clone(),
+            None => env.push((name, value.clone())),
         }
+    }
+    if let Some(params) = &options.db_params
+        && let Some((_, address)) = env.iter_mut().find(|(k, _)| *k == "AIDTRAIL_DB")
+    {
+        let joint = if address.contains('?') { '&' } else { '?' };
+        *address = format!("{address}{joint}{params}");
     }
     let mut report = CrashReport::default();
     let mut password = None;
@@ -287,32 +290,10 @@ async fn write(
     let mut n = 0;
     while !stop.load(Ordering::SeqCst) {
         let marker = format!("CR{cycle}-{w}-{n}");
-        let (path, form): (&str, Vec<(String, String)>) = if n % 2 == 0 {
-            let changes = [("code", marker.as_str()), ("funding_0_amount", "1.00")];
-            let form = workshop_edit("", &changes)
-                .into_iter()
-                .filter(|(k, _)| *k != "version")
-                .map(|(k, v)| (k.to_owned(), v.to_owned()))
-                .collect();
-            ("/activities/new", form)
+        let (path, form) = if n % 2 == 0 {
+            ("/activities/new", new_activity(&[("code", marker.as_str()), ("funding_0_amount", "1.00")]))
         } else {
-            let fields = [
-                ("donor_grant", "nl_2018"),
-                ("kind", "4"),
-                ("value_date", "2018-06-15"),
-                ("currency", "EUR"),
-                ("amount_minor", "0.01"),
-                ("rate_to_grant", "1"),
-                ("rate_to_eur", "1"),
-                ("provider", "UNODC"),
-                ("receiver", "Hotel, Bamako"),
-                ("description", marker.as_str()),
-                ("notation", "en"),
-            ];
-            (
-                "/records/transactions/new",
-                fields.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
-            )
+            ("/records/transactions/new", expenditure("nl_2018", &marker))
         };
         n += 1;
         let answer = client.post(format!("http://{addr}{path}")).form(&form).send().await;
@@ -341,28 +322,8 @@ async fn import(
     while !stop.load(Ordering::SeqCst) {
         let marker = format!("CR{cycle}-import{i}");
         i += 1;
-        let mut csv = String::from(
-            "id,grant_id,category,description,description_fr,quantity,unit_cost,currency,supplier,serials,purchase_date,transaction_id,next_verification_on\r\n",
-        );
-        for row in 0..rows {
-            csv.push_str(&format!(
-                ",de_2017,other,{marker} chair {row},{marker} chaise {row},1,1.00,EUR,Bamako,,2018-06-01,,\r\n"
-            ));
-        }
-        let part = reqwest::multipart::Part::bytes(csv.into_bytes()).file_name("crash.csv");
-        let uploaded = client
-            .post(format!("http://{addr}/imports/equipment"))
-            .multipart(reqwest::multipart::Form::new().part("file", part))
-            .send()
-            .await;
-        let location = match &uploaded {
-            Ok(r) => r.headers().get("location").and_then(|l| l.to_str().ok()).unwrap_or("").to_owned(),
-            Err(_) => break,
-        };
-        if !location.starts_with("/imports/") {
-            // The upload itself saves nothing of the programme.
-            break;
-        }
+        // The upload itself saves nothing of the programme: only its confirmation does.
+        let Ok(location) = upload_equipment(&client, addr, chairs_csv(&marker, rows)).await else { break };
         let answer =
             client.post(format!("http://{addr}{location}/confirm")).form(&[] as &[(&str, &str)]).send().await;
         let outcome = outcome(answer);

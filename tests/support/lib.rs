@@ -12,6 +12,7 @@ use tempfile::TempDir;
 use tokio::sync::oneshot;
 
 pub mod crash;
+pub mod forms;
 
 /// The May 2018 Bamako workshop's edit form as a programme manager posts it, at `version`, with
 /// `changes` replacing or adding fields.
