@@ -108,23 +108,31 @@ impl Default for SurrealKvConfig {
 impl Config for SurrealKvConfig {
 	fn parse(&mut self, map: &surrealdb_cnf::ConfigMap) {
 		map.parse_key("datastore_versioned", &mut self.versioned)
-			.parse_key_with("datastore_retention", &mut self.retention, |x| parse_duration(x).ok())
-			.parse_key("surrealkv_enable_vlog", &mut self.enable_vlog)
-			.parse_key("surrealkv_versioned_index", &mut self.versioned_index)
-			.parse_key("surrealkv_block_size", &mut self.block_size)
-			.parse_key("surrealkv_vlog_max_file_size", &mut self.vlog_max_file_size)
-			.parse_key("surrealkv_vlog_threshold", &mut self.vlog_threshold)
-			.parse_key("surrealkv_block_cache_capacity", &mut self.block_cache_capacity)
-			.parse_key("surrealkv_grouped_commit_timeout", &mut self.grouped_commit_timeout)
-			.parse_key(
-				"surrealkv_grouped_commit_wait_threshold",
-				&mut self.grouped_commit_wait_threshold,
-			)
-			.parse_key(
-				"surrealkv_grouped_commit_max_batch_size",
-				&mut self.grouped_commit_max_batch_size,
-			)
-			.parse_key("surrealkv_max_memtable_size", &mut self.max_memtable_size);
+			.parse_key_with("datastore_retention", &mut self.retention, |x| parse_duration(x).ok());
+		// Patched (aidtrail): the connection string's parameters reach this map prefixed with
+		// `datastore_` (surrealdb-kvs-any's `Backends::new_transaction_builder`), so upstream's
+		// unprefixed keys could not be set from `surrealkv://path?surrealkv_max_memtable_size=..`
+		// and an embedded database had no way to set them at all. Both spellings are read; the
+		// connection string's wins.
+		for prefix in ["", "datastore_"] {
+			let key = |name: &str| format!("{prefix}surrealkv_{name}");
+			map.parse_key(&key("enable_vlog"), &mut self.enable_vlog)
+				.parse_key(&key("versioned_index"), &mut self.versioned_index)
+				.parse_key(&key("block_size"), &mut self.block_size)
+				.parse_key(&key("vlog_max_file_size"), &mut self.vlog_max_file_size)
+				.parse_key(&key("vlog_threshold"), &mut self.vlog_threshold)
+				.parse_key(&key("block_cache_capacity"), &mut self.block_cache_capacity)
+				.parse_key(&key("grouped_commit_timeout"), &mut self.grouped_commit_timeout)
+				.parse_key(
+					&key("grouped_commit_wait_threshold"),
+					&mut self.grouped_commit_wait_threshold,
+				)
+				.parse_key(
+					&key("grouped_commit_max_batch_size"),
+					&mut self.grouped_commit_max_batch_size,
+				)
+				.parse_key(&key("max_memtable_size"), &mut self.max_memtable_size);
+		}
 
 		if map.has_key("datastore_sync") {
 			map.parse_key("datastore_sync", &mut self.sync_mode);
@@ -168,5 +176,17 @@ mod test {
 		let map = ConfigMap::from_config_string("sync=5s").map_keys(|x| format!("datastore_{x}"));
 		let config = map.load::<SurrealKvConfig>();
 		assert_eq!(config.sync_mode, SyncMode::Interval(Duration::from_secs(5)));
+	}
+
+	/// Patched (aidtrail): engine settings given in the connection string are applied.
+	#[test]
+	fn test_surrealkv_engine_settings_from_params() {
+		let map = ConfigMap::from_config_string(
+			"surrealkv_max_memtable_size=2097152&surrealkv_block_size=4096",
+		)
+		.map_keys(|x| format!("datastore_{x}"));
+		let config = map.load::<SurrealKvConfig>();
+		assert_eq!(config.max_memtable_size, 2 * 1024 * 1024);
+		assert_eq!(config.block_size, 4096);
 	}
 }

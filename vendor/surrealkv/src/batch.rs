@@ -27,6 +27,27 @@ pub(crate) struct Batch {
 	// the pipeline overwrites it before the batch is written to WAL.
 	pub(crate) starting_seq_num: u64,
 	pub(crate) size: u64, // Total size of all records (not serialized)
+	// Patched (aidtrail): room reserved for this batch, at WAL-write time, in the memtable fed
+	// by the WAL segment the batch was written to (not serialized). See
+	// `LsmCommitEnv::write` in lsm.rs.
+	pub(crate) memtable_room: Option<MemtableRoom>,
+}
+
+/// Patched (aidtrail): `bytes` reserved in `memtable` for one batch. `MemTable::add_reserved`
+/// consumes it.
+#[derive(Clone)]
+pub(crate) struct MemtableRoom {
+	pub(crate) memtable: std::sync::Arc<crate::memtable::MemTable>,
+	pub(crate) bytes: u64,
+}
+
+impl std::fmt::Debug for MemtableRoom {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		f.debug_struct("MemtableRoom")
+			.field("wal_number", &self.memtable.get_wal_number())
+			.field("bytes", &self.bytes)
+			.finish()
+	}
 }
 
 impl Default for Batch {
@@ -43,6 +64,7 @@ impl Batch {
 			version: BATCH_VERSION,
 			starting_seq_num,
 			size: 0,
+			memtable_room: None,
 		}
 	}
 
@@ -299,6 +321,7 @@ impl Batch {
 			valueptrs,
 			starting_seq_num: seq_num,
 			size: 0, // Decoded batches don't track size
+			memtable_room: None,
 		})
 	}
 }

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
-use crate::batch::Batch;
+use crate::batch::{Batch, MemtableRoom};
 use crate::bplustree::tree::DiskBPlusTree;
 use crate::checkpoint::{CheckpointMetadata, DatabaseCheckpoint};
 use crate::commit::{CommitEnv, CommitPipeline};
@@ -274,6 +274,9 @@ impl CoreInner {
 	) -> Result<Arc<Table>> {
 		let collect_bptree = self.versioned_index.is_some();
 
+		// Patched (aidtrail): see `LsmCommitEnv::write`.
+		memtable.wait_for_reserved_writes();
+
 		// Step 1: Flush memtable to SST (with VLog separation for large values)
 		// Also collects entries for B+tree versioned index if enabled
 		let (table, bptree_entries) = memtable
@@ -455,6 +458,10 @@ impl CoreInner {
 				return Ok(None);
 			}
 		};
+
+		// Patched (aidtrail): a batch written to this memtable's WAL segment may still be on its
+		// way into it (see `LsmCommitEnv::write`).
+		entry.memtable.wait_for_reserved_writes();
 
 		// Skip empty memtables
 		if entry.memtable.is_empty() {
@@ -938,12 +945,48 @@ impl CommitEnv for LsmCommitEnv {
 
 		// Write to WAL for durability
 		let enc_bytes = processed_batch.encode()?;
-		let mut wal_guard = self.core.wal.write();
-		wal_guard.append(&enc_bytes)?;
-		if sync {
-			wal_guard.sync()?;
+
+		// Patched (aidtrail): decide which memtable the batch goes to *before* it is written to
+		// the WAL, and write it to that memtable's segment. Upstream rotated in `apply`, after
+		// the batch was already in segment N, and put it in the memtable of segment N+1; the
+		// flush of memtable N then records `log_number = N + 1`, so a crash before memtable
+		// N+1 is flushed lost a synced, acknowledged batch. Now room is reserved in the active
+		// memtable (rotating first when it is full) and the WAL append happens under the
+		// memtable's read lock, so no rotation can come between the two; `apply` fills the
+		// reserved room even if the memtable was rotated out meanwhile, and a flush waits for
+		// such batches (`MemTable::wait_for_reserved_writes`).
+		let needed = processed_batch.memtable_size_estimate();
+		let active = loop {
+			let active = self.core.active_memtable.read()?;
+			match active.try_reserve(needed) {
+				Ok(()) => break active,
+				Err(Error::ArenaFull) if needed > active.arena_capacity() as u64 => {
+					return Err(Error::ArenaFull);
+				}
+				Err(Error::ArenaFull) => {
+					drop(active);
+					log::debug!("write: memtable full, rotating before the WAL append");
+					self.core.rotate_memtable()?;
+					if let Some(ref task_manager) = self.task_manager {
+						task_manager.wake_up_memtable();
+					}
+				}
+				Err(e) => return Err(e),
+			}
+		};
+		let appended = {
+			let mut wal_guard = self.core.wal.write();
+			wal_guard.append(&enc_bytes).and_then(|_| if sync { wal_guard.sync() } else { Ok(()) })
+		};
+		if let Err(e) = appended {
+			active.release_reservation(needed);
+			return Err(e.into());
 		}
-		drop(wal_guard);
+		processed_batch.memtable_room = Some(MemtableRoom {
+			memtable: Arc::clone(&active),
+			bytes: needed,
+		});
+		drop(active);
 
 		Ok(processed_batch)
 	}
@@ -960,6 +1003,12 @@ impl CommitEnv for LsmCommitEnv {
 	/// `apply()` outside its `write_mutex`, so concurrent calls to this
 	/// function on the same active memtable are routine.
 	fn apply(&self, batch: &Batch) -> Result<()> {
+		// Patched (aidtrail): the room reserved by `write`, in the memtable of the batch's WAL
+		// segment.
+		if let Some(room) = &batch.memtable_room {
+			return room.memtable.add_reserved(batch, room.bytes);
+		}
+
 		// Try to add to current memtable
 		let result = {
 			let active_memtable = self.core.active_memtable.read()?;

@@ -236,6 +236,28 @@ impl MemTable {
 		Ok(())
 	}
 
+	/// Patched (aidtrail): applies a batch for which `bytes` were reserved with `try_reserve`
+	/// when it was written to the WAL, and releases that reservation.
+	pub(crate) fn add_reserved(&self, batch: &Batch, bytes: u64) -> Result<()> {
+		let _guard = ReservationGuard {
+			memtable: self,
+			bytes,
+		};
+		let highest_seq_num = self.apply_batch_to_memtable(batch)?;
+		self.update_latest_sequence_number(highest_seq_num);
+		Ok(())
+	}
+
+	/// Patched (aidtrail): waits until every batch that reserved room in this memtable has been
+	/// applied (or has given its room back). Called before a memtable that no longer receives
+	/// reservations (it was rotated out) is flushed or found empty, so that no batch written to
+	/// its WAL segment is still on its way into it.
+	pub(crate) fn wait_for_reserved_writes(&self) {
+		while self.reserved.load(Ordering::Acquire) > 0 {
+			std::thread::yield_now();
+		}
+	}
+
 	/// Applies the batch of operations to the in-memory table (memtable).
 	/// Returns (total_record_size, highest_seq_num_used).
 	fn apply_batch_to_memtable(&self, batch: &Batch) -> Result<u64> {
