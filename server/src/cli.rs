@@ -103,6 +103,145 @@ pub enum CliError {
     Role(String),
     #[error("unknown language {0:?} (expected en or fr)")]
     Language(String),
+    #[error(transparent)]
+    Backup(#[from] crate::backup::BackupError),
+    #[error("the running server at {url} refused the backup: {reason}")]
+    BackupRefused { url: String, reason: String },
+}
+
+/// `aidtrail backup FILE`: asks the running server for a backup (through the control file in
+/// the attached files' folder) or, when no server runs, opens the database itself. The file
+/// written is then read back and checked against its manifest.
+pub async fn backup(settings: &Settings, file: &std::path::Path) -> Result<String, CliError> {
+    use crate::backup;
+    let started = std::time::Instant::now();
+    let mut how = "with the server stopped";
+    let mut taken = false;
+    if let Some(control) = backup::control::read(&settings.files_dir).map_err(backup::BackupError::Io)? {
+        match fetch_backup(&control, file).await {
+            Ok(()) => {
+                how = "from the running server";
+                taken = true;
+            }
+            // A control file left by a server that is not running (a crash): open the database.
+            Err(Fetch::Unreachable) => {}
+            Err(Fetch::Refused(reason)) => return Err(CliError::BackupRefused { url: control.url, reason }),
+            Err(Fetch::Io(error)) => return Err(backup::BackupError::Io(error).into()),
+        }
+    }
+    if !taken {
+        let (db, _) = db::connect(settings).await?;
+        db::migrations::apply(&db).await?;
+        // Events left unchained by a crash go into the log first, as the server's start would.
+        db.sequencer().sweep().await.map_err(CliError::Audit)?;
+        backup::create(&db, &settings.files_dir, file).await?;
+    }
+    let checked = {
+        let file = file.to_owned();
+        tokio::task::spawn_blocking(move || backup::check_file(&file))
+            .await
+            .map_err(|e| backup::BackupError::Io(std::io::Error::other(e)))??
+    };
+    let bytes = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
+    Ok(format!(
+        "backup written to {} ({how}): {bytes} bytes, database {} bytes, {} attached files, taken {} in {:.1} s; every part matches its SHA-256.",
+        file.display(),
+        checked.database.bytes,
+        checked.files.len(),
+        checked.created_at,
+        started.elapsed().as_secs_f64()
+    ))
+}
+
+enum Fetch {
+    Unreachable,
+    Refused(String),
+    Io(std::io::Error),
+}
+
+async fn fetch_backup(
+    control: &crate::backup::control::Control,
+    file: &std::path::Path,
+) -> Result<(), Fetch> {
+    use futures::StreamExt;
+    use tokio::io::AsyncWriteExt;
+    let response = reqwest::Client::new()
+        .post(format!("{}/ops/backup", control.url))
+        .bearer_auth(&control.token)
+        .send()
+        .await
+        .map_err(
+            |error| if error.is_connect() { Fetch::Unreachable } else { Fetch::Refused(error.to_string()) },
+        )?;
+    if !response.status().is_success() {
+        let status = response.status();
+        let body = response.text().await.unwrap_or_default();
+        return Err(Fetch::Refused(format!("{status}: {body}")));
+    }
+    let temp = file.with_file_name(format!(
+        ".{}.{}.part",
+        file.file_name().and_then(|n| n.to_str()).unwrap_or("backup"),
+        crate::db::audit::new_key()
+    ));
+    let written = async {
+        let mut out = tokio::fs::File::create(&temp).await.map_err(Fetch::Io)?;
+        let mut body = response.bytes_stream();
+        while let Some(chunk) = body.next().await {
+            let chunk = chunk.map_err(|e| Fetch::Refused(format!("the answer was cut: {e}")))?;
+            out.write_all(&chunk).await.map_err(Fetch::Io)?;
+        }
+        out.sync_all().await.map_err(Fetch::Io)?;
+        tokio::fs::rename(&temp, file).await.map_err(Fetch::Io)
+    }
+    .await;
+    if written.is_err() {
+        let _ = tokio::fs::remove_file(&temp).await;
+    }
+    written
+}
+
+/// `aidtrail restore FILE`: loads a backup into the configured database, which must be empty,
+/// and its attached files into the files folder; with `check`, into a database in memory and a
+/// temporary folder instead, touching nothing. Either way the audit chain is verified after.
+/// Returns what to print and whether the chain is intact.
+pub async fn restore(
+    settings: &Settings,
+    file: &std::path::Path,
+    check: bool,
+) -> Result<(String, bool), CliError> {
+    let mut settings = settings.clone();
+    let scratch = std::env::temp_dir().join(format!("aidtrail-check-{}", crate::db::audit::new_key()));
+    if check {
+        settings.database = "mem://".into();
+        settings.files_dir = scratch.clone();
+    }
+    let result = async {
+        let (db, _) = db::connect(&settings).await?;
+        let restored = crate::backup::restore(&db, &settings.files_dir, file).await?;
+        db::migrations::apply(&db).await?;
+        db.sequencer().sweep().await.map_err(CliError::Audit)?;
+        let report = db::audit_chain::verify(&db).await.map_err(|e| CliError::Audit(e.to_string()))?;
+        let what = if check { "checked (loaded into memory, nothing written)" } else { "restored" };
+        Ok::<_, CliError>((
+            format!(
+                "{} {what}: taken {} by aidtrail {}, database {} bytes, {} attached files ({} written).
+{}",
+                file.display(),
+                restored.manifest.created_at,
+                restored.manifest.app_version,
+                restored.manifest.database.bytes,
+                restored.manifest.files.len(),
+                restored.files_written,
+                describe(&report)
+            ),
+            report.intact(),
+        ))
+    }
+    .await;
+    if check {
+        let _ = std::fs::remove_dir_all(&scratch);
+    }
+    result
 }
 
 /// Runs one user command; returns what to print.

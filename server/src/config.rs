@@ -266,10 +266,13 @@ fn check_endpoint(endpoint: &str) -> Result<(), ConfigError> {
         .split_once("://")
         .ok_or_else(|| err("expected surrealkv://PATH, mem:// or ws://HOST:PORT"))?;
     match scheme {
-        "surrealkv" if rest.split('?').next().is_none_or(str::is_empty) => {
-            Err(err("surrealkv:// needs a path"))
+        "surrealkv" | "rocksdb" if rest.split('?').next().is_none_or(str::is_empty) => {
+            Err(err(&format!("{scheme}:// needs a path")))
         }
-        "surrealkv" | "mem" | "memory" | "ws" | "wss" => Ok(()),
+        "rocksdb" if !cfg!(feature = "rocksdb") => Err(err(
+            "this build has no RocksDB engine: build with `--features rocksdb` (needs clang), or use surrealkv://PATH",
+        )),
+        "surrealkv" | "rocksdb" | "mem" | "memory" | "ws" | "wss" => Ok(()),
         _ => Err(err("unknown engine; use surrealkv://PATH, mem:// or ws://HOST:PORT")),
     }
 }

@@ -2,6 +2,7 @@
 //! command line around [`startup::Application`], which tests start on port 0.
 
 pub mod auth;
+pub mod backup;
 pub mod cli;
 pub mod committed;
 pub mod config;

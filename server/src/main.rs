@@ -1,5 +1,5 @@
-//! `aidtrail`: serve the application, administer users, or check the audit log from the
-//! command line.
+//! `aidtrail`: serve the application, administer users, check the audit log, or back up and
+//! restore from the command line.
 
 use std::process::ExitCode;
 
@@ -37,6 +37,16 @@ enum Command {
     /// Check the audit log (with the server stopped).
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Write a backup (the database and the attached files) to FILE, while the server runs or
+    /// not.
+    Backup { file: std::path::PathBuf },
+    /// Load a backup into an empty database (with the server stopped); with --check, only load
+    /// it into memory and verify it.
+    Restore {
+        file: std::path::PathBuf,
+        #[arg(long)]
+        check: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -80,6 +90,30 @@ fn main() -> ExitCode {
             }
             Some(Command::Audit(command)) => {
                 return match cli::audit(&settings, command).await {
+                    Ok((output, intact)) => {
+                        println!("{output}");
+                        if intact { ExitCode::SUCCESS } else { ExitCode::from(1) }
+                    }
+                    Err(error) => {
+                        eprintln!("aidtrail: {error}");
+                        ExitCode::from(2)
+                    }
+                };
+            }
+            Some(Command::Backup { file }) => {
+                return match cli::backup(&settings, &file).await {
+                    Ok(output) => {
+                        println!("{output}");
+                        ExitCode::SUCCESS
+                    }
+                    Err(error) => {
+                        eprintln!("aidtrail: {error}");
+                        ExitCode::FAILURE
+                    }
+                };
+            }
+            Some(Command::Restore { file, check }) => {
+                return match cli::restore(&settings, &file, check).await {
                     Ok((output, intact)) => {
                         println!("{output}");
                         if intact { ExitCode::SUCCESS } else { ExitCode::from(1) }

@@ -27,13 +27,15 @@ use app::{App, shell};
 use crate::auth::bootstrap::{self, InitialAccount};
 use crate::auth::rate_limit::LoginLimiter;
 use crate::auth::store::SurrealSessionStore;
+use crate::backup;
 use crate::config::Settings;
 use crate::db::demo::{self, DemoOutcome};
 use crate::db::repo::SurrealRepo;
 use crate::db::users::UserError;
 use crate::db::{self, Db, DbError, Durability};
 use crate::http::{
-    account, activities, attachments, deadline, exports, handovers, imports, middleware, records, site, users,
+    account, activities, attachments, deadline, exports, handovers, imports, middleware, ops, records, site,
+    users,
 };
 use crate::state::AppState;
 
@@ -57,6 +59,8 @@ pub struct Application {
     db: Db,
     /// The embedded engine's folder, waited on at shutdown (see `db::wait_closed`).
     data_folder: Option<std::path::PathBuf>,
+    /// The control file `aidtrail backup` reads, removed at a clean stop.
+    control: Option<(std::path::PathBuf, Arc<backup::control::Control>)>,
     addr: SocketAddr,
     accounts: Vec<InitialAccount>,
 }
@@ -110,7 +114,14 @@ impl Application {
             .map_err(|source| StartupError::Bind { addr: settings.addr, source })?;
         let addr =
             listener.local_addr().map_err(|source| StartupError::Bind { addr: settings.addr, source })?;
-        let (router, housekeeping) = router(settings, addr, db.clone());
+        let control = match backup::control::write(&settings.files_dir, addr) {
+            Ok(control) => Some(Arc::new(control)),
+            Err(error) => {
+                tracing::warn!(%error, folder = %settings.files_dir.display(), "cannot write the control file: `aidtrail backup` cannot reach this server");
+                None
+            }
+        };
+        let (router, housekeeping) = router(settings, addr, db.clone(), control.clone());
         tracing::info!(startup_ms = started.elapsed().as_millis() as u64, "ready");
         Ok(Self {
             listener,
@@ -118,6 +129,7 @@ impl Application {
             housekeeping,
             db,
             data_folder: db::data_folder(settings),
+            control: control.map(|c| (settings.files_dir.clone(), c)),
             addr,
             accounts,
         })
@@ -145,6 +157,9 @@ impl Application {
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
         axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await?;
         tracing::info!("stopped accepting requests; closing the database");
+        if let Some((files_dir, control)) = &self.control {
+            backup::control::remove(files_dir, control);
+        }
         // The engine closes the store when the last handle on it is dropped.
         self.housekeeping.abort();
         let _ = self.housekeeping.await;
@@ -186,6 +201,7 @@ impl Routes {
 fn plain_routes() -> Routes {
     Routes { router: Router::new(), listed: Vec::new() }
         .get("/healthz", site::healthz)
+        .post("/ops/backup", ops::backup)
         .post("/lang", site::set_language)
         .post("/login", account::login)
         .post("/logout", account::logout)
@@ -241,7 +257,12 @@ pub fn endpoints() -> Vec<(String, String, &'static str)> {
 }
 
 /// The application's routes, and the housekeeping task they share their state with.
-fn router(settings: &Settings, addr: SocketAddr, db: Db) -> (Router, tokio::task::JoinHandle<()>) {
+fn router(
+    settings: &Settings,
+    addr: SocketAddr,
+    db: Db,
+    control: Option<Arc<backup::control::Control>>,
+) -> (Router, tokio::task::JoinHandle<()>) {
     let leptos_options = LeptosOptions::builder()
         .output_name("aidtrail")
         .site_root(settings.site_root.to_string_lossy().into_owned())
@@ -260,6 +281,7 @@ fn router(settings: &Settings, addr: SocketAddr, db: Db) -> (Router, tokio::task
         sessions: sessions.clone(),
         files: Arc::new(settings.files_dir.clone()),
         in_flight: Arc::new(tokio::sync::Semaphore::new(settings.auth.max_in_flight)),
+        control,
     };
     let housekeeping = spawn_housekeeping(state.clone());
     // Pages read through the same cache, fresh enough for their reader (`db::cache`): at least

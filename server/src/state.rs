@@ -26,4 +26,7 @@ pub struct AppState {
     pub files: Arc<std::path::PathBuf>,
     /// Permits for the requests handled at once (`AIDTRAIL_MAX_IN_FLIGHT`).
     pub in_flight: Arc<tokio::sync::Semaphore>,
+    /// The token `POST /ops/backup` asks for (`crate::backup::control`), if the control file
+    /// could be written.
+    pub control: Option<Arc<crate::backup::control::Control>>,
 }

@@ -102,6 +102,12 @@ pub enum DbError {
     NotDurable { endpoint: String, value: String },
     #[error("cannot create the database folder {path}: {source}")]
     Folder { path: String, source: std::io::Error },
+    #[error(
+        "{path} holds a {found} database, not a {engine} one; nothing was changed. Open it as it was written (AIDTRAIL_DB={found_scheme}://{path}), take `aidtrail backup FILE`, then `aidtrail restore FILE` with AIDTRAIL_DB={scheme}://<an empty folder>",
+        found_scheme = found.to_ascii_lowercase(),
+        scheme = engine.to_ascii_lowercase()
+    )]
+    ForeignEngine { path: String, found: &'static str, engine: &'static str },
     #[error("database query failed: {0}")]
     Query(Box<surrealdb::Error>),
     #[error("migration {version} ({name}) failed: {source}")]
@@ -129,10 +135,10 @@ pub enum Durability {
     Remote,
 }
 
-/// The endpoint actually opened: for SurrealKV `sync=every` is added, and any weaker setting
-/// refused, so that an acknowledged commit is on disk.
+/// The endpoint actually opened: for the embedded engines (SurrealKV, RocksDB) `sync=every` is
+/// added, and any weaker setting refused, so that an acknowledged commit is on disk.
 pub fn durable_endpoint(endpoint: &str) -> Result<(String, Durability), DbError> {
-    let Some(rest) = endpoint.strip_prefix("surrealkv://") else {
+    let Some((scheme, rest)) = embedded(endpoint) else {
         let durability = if endpoint.starts_with("mem") { Durability::InMemory } else { Durability::Remote };
         return Ok((endpoint.to_owned(), durability));
     };
@@ -149,12 +155,13 @@ pub fn durable_endpoint(endpoint: &str) -> Result<(String, Durability), DbError>
         params.push(pair.to_owned());
     }
     params.push("sync=every".to_owned());
-    Ok((format!("surrealkv://{path}?{}", params.join("&")), Durability::SyncEveryCommit))
+    Ok((format!("{scheme}://{path}?{}", params.join("&")), Durability::SyncEveryCommit))
 }
 
 /// The folder the embedded engine keeps its files in, if the settings name one.
 pub fn data_folder(settings: &Settings) -> Option<std::path::PathBuf> {
-    surrealkv_path(&settings.database).map(std::path::PathBuf::from)
+    embedded(&settings.database)
+        .map(|(_, rest)| std::path::PathBuf::from(rest.split('?').next().unwrap_or(rest)))
 }
 
 /// Waits, at most `within`, until the embedded storage engine has closed `folder`, after the
@@ -183,16 +190,38 @@ pub async fn wait_closed(folder: &std::path::Path, within: std::time::Duration) 
     }
 }
 
-/// The folder of a `surrealkv://` endpoint.
-fn surrealkv_path(endpoint: &str) -> Option<&str> {
-    endpoint.strip_prefix("surrealkv://").map(|rest| rest.split('?').next().unwrap_or(rest))
+/// The embedded engine whose files `folder` holds, if any: RocksDB keeps a `CURRENT` file
+/// naming its `MANIFEST-…` and `OPTIONS-…` files; SurrealKV keeps `manifest/` and `wal/`
+/// folders. Neither writes the other's.
+pub fn engine_of(folder: &std::path::Path) -> Option<&'static str> {
+    let rocksdb = folder.join("CURRENT").is_file()
+        || std::fs::read_dir(folder).into_iter().flatten().flatten().any(|entry| {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            name.starts_with("MANIFEST-") || name.starts_with("OPTIONS-")
+        });
+    if rocksdb {
+        Some("RocksDB")
+    } else if folder.join("manifest").is_dir() && folder.join("wal").is_dir() {
+        Some("SurrealKV")
+    } else {
+        None
+    }
+}
+
+/// An embedded engine's endpoint as (scheme, path with its parameters).
+fn embedded(endpoint: &str) -> Option<(&'static str, &str)> {
+    ["surrealkv", "rocksdb"].into_iter().find_map(|scheme| {
+        endpoint.strip_prefix(scheme).and_then(|r| r.strip_prefix("://")).map(|rest| (scheme, rest))
+    })
 }
 
 /// Opens the database named by the settings, signs in when credentials are given, and selects
 /// aidtrail's namespace and database.
 pub async fn connect(settings: &Settings) -> Result<(Db, Durability), DbError> {
     let (endpoint, durability) = durable_endpoint(&settings.database)?;
-    if let Some(path) = surrealkv_path(&endpoint) {
+    if let Some((scheme, rest)) = embedded(&endpoint) {
+        let path = rest.split('?').next().unwrap_or(rest);
         // Refuse early and clearly when the folder cannot be made (read-only disk, a file in
         // the way); SurrealKV itself would report something vaguer.
         let folder = std::path::Path::new(path);
@@ -203,6 +232,12 @@ pub async fn connect(settings: &Settings) -> Result<(Db, Durability), DbError> {
                 path: path.to_owned(),
                 source: std::io::Error::new(std::io::ErrorKind::NotADirectory, "not a folder"),
             });
+        }
+        // An engine would add its own files beside another engine's and start an empty
+        // database there: refuse before it touches anything.
+        if let Some(found) = engine_of(folder).filter(|found| !found.eq_ignore_ascii_case(scheme)) {
+            let engine = if scheme == "rocksdb" { "RocksDB" } else { "SurrealKV" };
+            return Err(DbError::ForeignEngine { path: path.to_owned(), found, engine });
         }
     }
     let open_error = |source| DbError::Open { endpoint: settings.database.clone(), source: Box::new(source) };
@@ -252,5 +287,23 @@ mod tests {
         assert!(matches!(durable_endpoint("surrealkv://./data?sync=1s"), Err(DbError::NotDurable { .. })));
         assert_eq!(durable_endpoint("mem://").unwrap().1, Durability::InMemory);
         assert_eq!(durable_endpoint("ws://db:8000").unwrap().1, Durability::Remote);
+        assert_eq!(
+            durable_endpoint("rocksdb://./data").unwrap(),
+            ("rocksdb://./data?sync=every".to_owned(), Durability::SyncEveryCommit)
+        );
+        assert!(matches!(durable_endpoint("rocksdb://./data?sync=never"), Err(DbError::NotDurable { .. })));
+    }
+
+    #[test]
+    fn each_embedded_engine_is_told_by_its_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path();
+        assert_eq!(engine_of(folder), None, "empty");
+        std::fs::create_dir_all(folder.join("manifest")).unwrap();
+        std::fs::create_dir_all(folder.join("wal")).unwrap();
+        assert_eq!(engine_of(folder), Some("SurrealKV"));
+        let other = tempfile::tempdir().unwrap();
+        std::fs::write(other.path().join("OPTIONS-000007"), "[Version]").unwrap();
+        assert_eq!(engine_of(other.path()), Some("RocksDB"));
     }
 }

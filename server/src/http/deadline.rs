@@ -1,8 +1,8 @@
 //! No request waits forever: at most `AIDTRAIL_MAX_IN_FLIGHT` are handled at once, one that
 //! finds no room within a moment is turned away, and one not answered within
 //! `AIDTRAIL_REQUEST_TIMEOUT_MS` is cut short; both get a short 503 page in the reader's
-//! language, so that one stuck render holds neither a client nor a worker. `/healthz` and the
-//! bundle pass straight through.
+//! language, so that one stuck render holds neither a client nor a worker. `/healthz`, the
+//! bundle and `/ops/backup` pass straight through.
 
 use std::time::Duration;
 
@@ -22,7 +22,8 @@ pub const QUEUE_WAIT: Duration = Duration::from_secs(2);
 /// Runs the request within its bounds.
 pub async fn bounded(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let path = request.uri().path();
-    if path == "/healthz" || path.starts_with("/pkg/") {
+    // A backup takes as long as the data needs.
+    if path == "/healthz" || path == "/ops/backup" || path.starts_with("/pkg/") {
         return next.run(request).await;
     }
     let locale = locale_from_headers(request.headers());

@@ -12,6 +12,7 @@ pub mod form;
 pub mod handovers;
 pub mod imports;
 pub mod middleware;
+pub mod ops;
 pub mod records;
 pub mod respond;
 pub mod site;
