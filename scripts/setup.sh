@@ -3,11 +3,13 @@
 #   - the Rust toolchain pinned in rust-toolchain.toml, with the wasm32 target
 #   - cargo-leptos at a pinned version
 #   - the wasm-bindgen CLI of exactly the version in Cargo.lock
+#   - (tests only, `need_test_runner`) cargo-nextest at a pinned version
 #   - (tests only, `need_browser`) Debian's chromium and chromium-driver
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CARGO_LEPTOS_VERSION="0.3.11"
+CARGO_NEXTEST_VERSION="0.9.143"
 
 # Compiled artefacts live outside the clone so that fresh clones (CI) reuse them; the folder is
 # created on first use.
@@ -45,6 +47,13 @@ need_wasm_bindgen() {
     say "installing wasm-bindgen-cli $version (matches Cargo.lock)"
     # Not --locked: its lock names a webpki-roots release the registry does not carry.
     (cd "$ROOT" && env -u CARGO_TARGET_DIR cargo install wasm-bindgen-cli --version "$version" --force)
+  fi
+}
+
+need_test_runner() {
+  if [ "$(cargo nextest --version 2>/dev/null | head -n1 | awk '{print $2}')" != "$CARGO_NEXTEST_VERSION" ]; then
+    say "installing cargo-nextest $CARGO_NEXTEST_VERSION"
+    (cd "$ROOT" && env -u CARGO_TARGET_DIR cargo install cargo-nextest --version "$CARGO_NEXTEST_VERSION" --locked)
   fi
 }
 

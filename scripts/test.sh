@@ -4,6 +4,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 need_build_tools
+need_test_runner
 need_browser
 cd "$ROOT"
 
@@ -18,14 +19,19 @@ cargo test --workspace --locked --all-targets --no-run
 
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
-
-say "running the tests"
-# One test at a time: each test starts its own server and database, and running them in
-# parallel in one process has shown rare stalls (see README, "Known issues"). A failure fails the
-# run: the suite is never run a second time to hide it.
 status=0
-cargo test --workspace --locked -- --test-threads=1 2>&1 | tee "$log" || status=$?
-# One closing line for the whole run, summed over every test binary.
+
+say "running the storage engine's own tests (vendor/: our fixes to SurrealKV)"
+cargo test --locked --manifest-path vendor/surrealkv/Cargo.toml --lib 2>&1 | tee -a "$log" | grep -E '^test result|FAILED|panicked' || status=1
+cargo test --locked -p surrealdb-kvs-surrealkv --lib 2>&1 | tee -a "$log" | grep -E '^test result|FAILED|panicked' || status=1
+
+say "running the tests (two at a time; a failure fails the run, nothing is run twice)"
+# Each test in its own process (cargo-nextest), two at once, each stopped and named if it runs
+# over 5 minutes (.config/nextest.toml).
+cargo nextest run --workspace --locked 2>&1 | tee -a "$log" || status=$?
+
+# One closing line for the whole run: the engine's tests and the suite's.
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+     /Summary \[/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i; if ($(i+1) ~ /^timed/) f += $i } }
      END { printf "%d passed, %d failed\n", p, f }' "$log"
 exit "$status"

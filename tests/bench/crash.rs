@@ -5,6 +5,7 @@
 //! cargo build --release -p aidtrail --bin aidtrail
 //! cargo bench -p aidtrail-tests --bench crash -- [CYCLES] [LONGEST_RUN_MS]
 //! AIDTRAIL_BENCH_WRITERS=8 AIDTRAIL_BENCH_IMPORT_ROWS=2000 AIDTRAIL_BENCH_DB_PARAMS=key=value …
+//! AIDTRAIL_BENCH_ENGINE=rocksdb (with --features aidtrail/rocksdb) …
 //! ```
 //!
 //! Runs `CYCLES` (default 100) cycles of the harness in `aidtrail_tests::crash` on one data
@@ -23,19 +24,28 @@ fn main() {
     let longest_ms = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(3_000);
     let number =
         |name: &str, default: usize| std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default);
+    let dir = tempfile::tempdir().expect("temp dir");
+    // `AIDTRAIL_BENCH_ENGINE=rocksdb` measures RocksDB instead (a build with
+    // `--features aidtrail/rocksdb`, server and bench alike).
+    let mut env = Vec::new();
+    if let Ok(engine) = std::env::var("AIDTRAIL_BENCH_ENGINE") {
+        env.push(("AIDTRAIL_DB", format!("{engine}://{}", dir.path().join("db").display())));
+    }
     let options = CrashOptions {
         cycles,
         writers: number("AIDTRAIL_BENCH_WRITERS", 8),
         import_rows: number("AIDTRAIL_BENCH_IMPORT_ROWS", 2_000),
         longest_run: Duration::from_millis(longest_ms),
-        env: Vec::new(),
+        env,
         db_params: std::env::var("AIDTRAIL_BENCH_DB_PARAMS").ok(),
+        // With a small memtable set, every kill comes after a rotation of its cycle.
+        after_rotation: std::env::var("AIDTRAIL_BENCH_DB_PARAMS")
+            .is_ok_and(|p| p.contains("max_memtable_size")),
     };
     println!(
         "{} writers, imports of {} rows, kill within {longest_ms} ms, engine parameters {:?}",
         options.writers, options.import_rows, options.db_params
     );
-    let dir = tempfile::tempdir().expect("temp dir");
     let runtime =
         tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
     let started = Instant::now();

@@ -38,6 +38,9 @@ pub struct CrashOptions {
     /// Parameters added to the storage engine's address (`surrealkv://…?{params}`), e.g. a
     /// small memtable where the engine reads one.
     pub db_params: Option<String>,
+    /// Kill only after the engine has rotated its memtable at least once in the cycle (SurrealKV:
+    /// a new write-ahead-log segment), so that every cycle crosses the engine's rare path.
+    pub after_rotation: bool,
 }
 
 /// What the cycles found.
@@ -63,13 +66,18 @@ pub struct CrashReport {
     pub lost_but_logged: usize,
     /// `aidtrail audit verify`'s verdict: `intact, head: …` or `BROKEN: …`.
     pub chain: String,
+    /// The number of SurrealKV's newest write-ahead-log segment: each start and each memtable
+    /// rotation begins a new one, so, less the starts, how often the engine's rare path ran.
+    pub wal_segments: Option<u64>,
+    /// Cycles killed after a memtable rotation of their own (with `after_rotation`).
+    pub cycles_after_rotation: usize,
 }
 
 impl CrashReport {
     /// The one line the harness prints.
     pub fn line(&self) -> String {
         format!(
-            "cycles {}, acknowledged {} ({} imports), lost {} (of which in the audit log {}), duplicated {}, refused but saved {}, unanswered {}, refused {}, chain {}",
+            "cycles {}, acknowledged {} ({} imports), lost {} (of which in the audit log {}), duplicated {}, refused but saved {}, unanswered {}, refused {}, WAL segments {}, cycles killed after a rotation {}, chain {}",
             self.cycles,
             self.acknowledged,
             self.imports_acknowledged,
@@ -79,6 +87,8 @@ impl CrashReport {
             self.refused_but_saved.len(),
             self.unanswered,
             self.refused,
+            self.wal_segments.map_or("-".to_owned(), |n| n.to_string()),
+            self.cycles_after_rotation,
             self.chain
         )
     }
@@ -130,6 +140,7 @@ pub async fn run(dir: &Path, options: &CrashOptions) -> CrashReport {
     let mut password = None;
     for cycle in 0..options.cycles {
         let mut server = start_server(&env, &[], &dir.join(format!("cycle-{cycle}.log")));
+        let opened = newest_wal_segment(dir);
         let password = password.get_or_insert_with(|| printed_password(&server.log_text(), MANAGER)).clone();
         let addr = server.addr;
         let stop = Arc::new(AtomicBool::new(false));
@@ -152,9 +163,17 @@ pub async fn run(dir: &Path, options: &CrashOptions) -> CrashReport {
         while options.import_rows > 0 && imported.load(Ordering::SeqCst) == 0 && Instant::now() < at_most {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
+        while options.after_rotation && newest_wal_segment(dir) <= opened && Instant::now() < at_most {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
         // SIGKILL: no clean stop, no flush, as an OOM kill or a power cut.
         server.child.kill().expect("kill -9 the server");
         let _ = server.child.wait();
+        // Read before the folder is opened again: a clean close flushes and deletes the segments.
+        report.wal_segments = report.wal_segments.max(newest_wal_segment(dir));
+        if options.after_rotation && newest_wal_segment(dir) > opened {
+            report.cycles_after_rotation += 1;
+        }
         stop.store(true, Ordering::SeqCst);
         let mut saves = Saves::new();
         for task in tasks {
@@ -201,6 +220,13 @@ pub async fn run(dir: &Path, options: &CrashOptions) -> CrashReport {
         _ => format!("BROKEN: {}", output.lines().find(|l| l.contains("BROKEN")).unwrap_or(output.trim())),
     };
     report
+}
+
+/// The number of SurrealKV's newest write-ahead-log segment in the folder, if any.
+fn newest_wal_segment(dir: &Path) -> Option<u64> {
+    std::fs::read_dir(dir.join("db").join("wal")).ok().and_then(|files| {
+        files.flatten().filter_map(|f| f.file_name().to_str()?.strip_suffix(".wal")?.parse().ok()).max()
+    })
 }
 
 /// How many records carry each marker of `cycle`, and how many audit events name it, read
