@@ -348,6 +348,9 @@ pub(super) fn matrix() -> Vec<Row> {
             expect: EVERYONE,
         },
         Row { method: "GET", path: "/healthz", call: Get("/healthz"), expect: EVERYONE },
+        // Only with the token of the server's control file (tests/api/backup.rs): a session,
+        // even an admin's, grants nothing.
+        Row { method: "POST", path: "/ops/backup", call: Post("/ops/backup", &[]), expect: [401; 8] },
         Row {
             method: "POST",
             path: "/lang",
