@@ -73,6 +73,27 @@ pub(crate) fn same_export(path: &str, original: &[u8], copy: &[u8]) {
     }
 }
 
+/// The bytes of the file attached to the Bamako workshop, through the link on its page.
+pub(crate) async fn workshop_attachment(client: &reqwest::Client, addr: std::net::SocketAddr) -> Vec<u8> {
+    let page = client
+        .get(format!("http://{addr}/activities/ml_workshop_2018"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let link = page
+        .split("href=\"")
+        .find(|s| s.starts_with("/activities/ml_workshop_2018/attachments/"))
+        .and_then(|s| s.split('"').next())
+        .expect("a link to the attachment on the workshop's page")
+        .to_owned();
+    let file = client.get(format!("http://{addr}{link}")).send().await.unwrap();
+    assert_eq!(file.status(), 200, "{link}");
+    file.bytes().await.unwrap().to_vec()
+}
+
 /// A writer saving activities (each coded with its own marker) until told to stop: the marker,
 /// when it was sent, and when its save was acknowledged.
 async fn write(
@@ -186,23 +207,7 @@ async fn a_backup_taken_during_saves_restores_to_a_consistent_copy_with_identica
     for ((path, a), (_, c)) in exports_a.iter().zip(&exports_c) {
         same_export(path, a, c);
     }
-    let page = manager_c
-        .get(format!("http://{}/activities/ml_workshop_2018", copy.addr))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let link = page
-        .split("href=\"")
-        .find(|s| s.starts_with("/activities/ml_workshop_2018/attachments/"))
-        .and_then(|s| s.split('"').next())
-        .expect("the attachment listed on the restored copy")
-        .to_owned();
-    let file = manager_c.get(format!("http://{}{link}", copy.addr)).send().await.unwrap();
-    assert_eq!(file.status(), 200);
-    assert_eq!(file.bytes().await.unwrap().as_ref(), PDF, "the attached file itself");
+    assert_eq!(workshop_attachment(&manager_c, copy.addr).await, PDF, "the attached file itself");
     assert_eq!(copy.terminate(), Some(0), "{}", copy.log_text());
     chain_head(&env_c).await;
 
