@@ -125,6 +125,20 @@ fn handover_view(
         .map(|c| {
             let at = c.confirmed_at.replace('T', " ").trim_end_matches('Z').to_owned() + " UTC";
             let received: u32 = c.lines.iter().map(|l| l.received).sum();
+            // What the institute wrote about each line, for the lines this reader may see.
+            let line_remarks = c
+                .lines
+                .iter()
+                .filter(|l| !l.remark.is_empty())
+                .filter_map(|l| {
+                    let line = h.lines.iter().find(|v| v.equipment == l.equipment)?;
+                    let description = line.description.clone();
+                    let remark = l.remark.clone();
+                    Some(view! { <li>{tr_text(description)} ": " <em>{remark}</em></li> })
+                })
+                .collect::<Vec<_>>();
+            let line_remarks =
+                (!line_remarks.is_empty()).then(|| view! { <ul class="line-remarks">{line_remarks}</ul> });
             view! {
                 <li>
                     <span class="mono">{at}</span> " · " {status_badge(c.outcome)} " · " <strong>{c.confirmed_by}</strong>
@@ -132,6 +146,7 @@ fn handover_view(
                     {c.corrects.map(|_| view! { " · " <em>{tr(Msg::Correction)}</em> })}
                     {c.reason.map(|r| view! { " · " {tr(Msg::DisputeReason)} ": " <em>{r}</em> })}
                     {(!c.remarks.is_empty()).then(|| view! { " · " {c.remarks.clone()} })}
+                    {line_remarks}
                 </li>
             }
         })
