@@ -1,7 +1,7 @@
 //! The root component, its routes, and the HTML shell the server wraps it in.
 
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
@@ -31,6 +31,20 @@ pub fn content_security_policy(nonce: Option<&str>) -> String {
     )
 }
 
+/// The stylesheet's address: its hashed name when the build listed one in the hash file
+/// (`hash_files`), as `HydrationScripts` does for the script and the WASM.
+fn stylesheet_href(options: &LeptosOptions) -> String {
+    let hash = options
+        .hash_files
+        .then(|| std::fs::read_to_string(options.hash_file.as_ref()).ok())
+        .flatten()
+        .and_then(|list| list.lines().find_map(|l| l.strip_prefix("css:").map(|h| h.trim().to_owned())));
+    match hash {
+        Some(hash) => format!("/{}/{}.{hash}.css", options.site_pkg_dir, options.output_name),
+        None => format!("/{}/{}.css", options.site_pkg_dir, options.output_name),
+    }
+}
+
 /// The whole HTML document, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let locale = initial_locale();
@@ -53,8 +67,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <link rel="stylesheet" href=stylesheet_href(&options)/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>
             <body>
@@ -71,7 +86,6 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_context(I18n(RwSignal::new(initial_locale())));
     view! {
-        <Stylesheet id="leptos" href="/pkg/aidtrail.css"/>
         <Title text="aidtrail"/>
         <Router>
             <Layout>

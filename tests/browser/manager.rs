@@ -1,9 +1,10 @@
 //! A programme manager records and edits the May 2018 workshop, in French.
 
+use aidtrail_tests::browser::{in_browser, sign_in, wait_for};
 use aidtrail_tests::{MANAGER, spawn_app};
 use fantoccini::{Client, Locator};
 
-use crate::{in_browser, sign_in, text, type_into, wait_for};
+use crate::{text, type_into};
 
 /// In French, a programme manager records the May 2018 workshop from scratch, opens it, edits
 /// it, and sees the edit in its history.
@@ -140,5 +141,12 @@ async fn record_journey(client: Client, base: String, (email, password): (String
         client.find_all(Locator::Css("#amount_minor-error")).await.expect("errors").is_empty(),
         "untouched fields stay quiet"
     );
+    let invalid = "return document.querySelector('#currency').getAttribute('aria-invalid');";
+    assert_eq!(client.execute(invalid, vec![]).await.expect("aria"), serde_json::json!("true"));
+    // Corrected, the error goes as soon as the field is left.
+    type_into(&client, "#currency", "XOF").await;
+    client.find(Locator::Css("#rate_to_grant")).await.expect("next field").click().await.expect("leave");
+    wait_for(&client, "return !document.querySelector('#currency-error');", "the error cleared").await;
+    assert_eq!(client.execute(invalid, vec![]).await.expect("aria"), serde_json::Value::Null);
     assert!(client.current_url().await.expect("url").path().ends_with("/records/transactions/new"));
 }

@@ -9,9 +9,10 @@ use crate::i18n::{Label, Locale, Msg};
 #[derive(Clone, Copy)]
 pub struct I18n(pub RwSignal<Locale>);
 
-/// The current language signal.
+/// The current language signal. Islands, which see no context of the page around them, start
+/// from the page's language.
 pub fn use_locale() -> RwSignal<Locale> {
-    use_context::<I18n>().map(|i| i.0).unwrap_or_else(|| RwSignal::new(Locale::En))
+    use_context::<I18n>().map(|i| i.0).unwrap_or_else(|| RwSignal::new(initial_locale()))
 }
 
 /// A fixed message that re-renders when the language changes.
@@ -83,23 +84,4 @@ pub fn locale_from_headers(headers: &http::HeaderMap) -> Locale {
                 .and_then(Locale::from_accept_language)
         })
         .unwrap_or_default()
-}
-
-/// Switches the language in place: the signal, `<html lang>` and the cookie that the server
-/// reads on the next request.
-pub fn switch_locale(signal: RwSignal<Locale>, to: Locale) {
-    signal.set(to);
-    #[cfg(feature = "hydrate")]
-    {
-        use wasm_bindgen::JsCast;
-        if let Some(document) = web_sys::window().and_then(|w| w.document()) {
-            if let Some(html) = document.document_element() {
-                let _ = html.set_attribute("lang", to.code());
-            }
-            if let Ok(html_document) = document.dyn_into::<web_sys::HtmlDocument>() {
-                let _ = html_document.set_cookie(&crate::i18n::lang_cookie_value(to));
-                let _ = html_document.set_cookie(&crate::i18n::lang_chosen_cookie_value(true));
-            }
-        }
-    }
 }

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
-use super::i18n::{switch_locale, tr, tr_label, use_locale};
+use super::i18n::{tr, tr_label, use_locale};
 use crate::api::get_current_user;
 use crate::domain::{CurrentUser, Permission};
 use crate::i18n::{Locale, Msg};
@@ -123,9 +123,10 @@ fn user_menu(user: Option<CurrentUser>) -> AnyView {
     }
 }
 
-/// English / French buttons. Without JavaScript they post to `/lang`, which sets the cookie
-/// (and the signed-in user's preference) and sends the user back; once hydrated they switch
-/// the page in place.
+/// English / French buttons. They post to `/lang`, which sets the cookie (and the signed-in
+/// user's preference) and sends the user back to the same page, rendered in that language. No
+/// JavaScript: the page is server HTML, so the switch costs one small page, not the code of
+/// every page in both languages.
 #[component]
 pub fn LanguageSwitch() -> impl IntoView {
     let locale = use_locale();
@@ -147,13 +148,6 @@ pub fn LanguageSwitch() -> impl IntoView {
                 lang=target.code()
                 class="lang-button"
                 aria-pressed=move || (locale.get() == target).to_string()
-                on:click=move |ev| {
-                    ev.prevent_default();
-                    switch_locale(locale, target);
-                    leptos::task::spawn_local(async move {
-                        let _ = crate::api::set_language_preference(target).await;
-                    });
-                }
             >
                 {name}
             </button>

@@ -4,6 +4,7 @@ pub mod charts;
 mod common;
 mod filters;
 pub mod i18n;
+pub mod islands;
 pub mod layout;
 
 #[cfg(feature = "ssr")]

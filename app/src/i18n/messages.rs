@@ -207,20 +207,6 @@ pub enum Msg {
     FieldReason,
     NoPillar,
     ChooseOne,
-    ErrRequired,
-    ErrTooLong,
-    ErrDate,
-    ErrEndBeforeStart,
-    ErrBothDates,
-    ErrChoice,
-    ErrCountry,
-    ErrCount,
-    ErrAmount,
-    ErrOutsideStrategy,
-    ErrOutsideGrant,
-    ErrDuplicateCode,
-    ErrUnknown,
-    ErrDuplicateGrant,
     HistoryCreate,
     HistoryUpdate,
     HistoryArchive,
@@ -250,16 +236,6 @@ pub enum Msg {
     ActualsEntered,
     NoIndicators,
     NotAvailable,
-    ErrRate,
-    ErrCurrency,
-    ErrRateNotOne,
-    ErrOnePurpose,
-    ErrTargetRow,
-    ErrDuplicateTarget,
-    ErrCurrencyLocked,
-    ErrDuplicateValue,
-    ErrOverGrant,
-    ErrBelowSpent,
     NavRecords,
     RecordsTitle,
     RecordsIntro,
@@ -280,8 +256,6 @@ pub enum Msg {
     FileTypeRefused,
     FileEmpty,
     SavedAttached,
-    ErrOverCost,
-    ErrCostCurrency,
     FieldCost,
     FieldCostCurrency,
     ActivityCost,
@@ -324,11 +298,6 @@ pub enum Msg {
     Print,
     FieldSerials,
     HandoverItems,
-    ErrTooMany,
-    ErrDisputeReason,
-    ErrNothingReceived,
-    ErrUnknownSerial,
-    ErrMoreThanBought,
     HandoverReport,
     HandoverReportIntro,
     NothingOutstanding,
@@ -449,95 +418,11 @@ pub enum Msg {
     ImportSaved,
     ImportRefused,
     ImportAnother,
-    ErrBadKey,
     ColLine,
-    ErrAmountNotation,
-    ErrDateWindow,
-    ErrHiddenCharacters,
     LanguageKept,
 }
 
 impl Msg {
-    /// The message for a field error code of the forms.
-    pub fn for_field_error(code: &str) -> Msg {
-        use crate::domain::form_values::codes;
-        use crate::domain::form_values::record_codes;
-        use crate::domain::handovers::confirm_codes;
-        match code {
-            codes::REQUIRED => Msg::ErrRequired,
-            codes::TOO_LONG => Msg::ErrTooLong,
-            codes::DATE => Msg::ErrDate,
-            codes::DATE_WINDOW => Msg::ErrDateWindow,
-            codes::HIDDEN_CHARACTERS => Msg::ErrHiddenCharacters,
-            codes::END_BEFORE_START => Msg::ErrEndBeforeStart,
-            codes::BOTH_DATES => Msg::ErrBothDates,
-            codes::CHOICE => Msg::ErrChoice,
-            codes::COUNTRY => Msg::ErrCountry,
-            codes::COUNT => Msg::ErrCount,
-            codes::AMOUNT => Msg::ErrAmount,
-            codes::AMOUNT_NOTATION => Msg::ErrAmountNotation,
-            codes::OUTSIDE_STRATEGY => Msg::ErrOutsideStrategy,
-            codes::OUTSIDE_GRANT => Msg::ErrOutsideGrant,
-            codes::DUPLICATE_CODE => Msg::ErrDuplicateCode,
-            codes::UNKNOWN => Msg::ErrUnknown,
-            codes::DUPLICATE_GRANT => Msg::ErrDuplicateGrant,
-            record_codes::RATE => Msg::ErrRate,
-            record_codes::CURRENCY => Msg::ErrCurrency,
-            record_codes::RATE_NOT_ONE => Msg::ErrRateNotOne,
-            record_codes::ONE_PURPOSE => Msg::ErrOnePurpose,
-            record_codes::TARGET_ROW => Msg::ErrTargetRow,
-            record_codes::DUPLICATE_TARGET => Msg::ErrDuplicateTarget,
-            record_codes::CURRENCY_LOCKED => Msg::ErrCurrencyLocked,
-            record_codes::DUPLICATE => Msg::ErrDuplicateValue,
-            record_codes::COST_CURRENCY => Msg::ErrCostCurrency,
-            confirm_codes::TOO_MANY => Msg::ErrTooMany,
-            confirm_codes::REASON => Msg::ErrDisputeReason,
-            confirm_codes::NOTHING => Msg::ErrNothingReceived,
-            confirm_codes::UNKNOWN_SERIAL => Msg::ErrUnknownSerial,
-            confirm_codes::MORE_THAN_BOUGHT => Msg::ErrMoreThanBought,
-            crate::domain::imports::file_codes::BAD_KEY => Msg::ErrBadKey,
-            _ => Msg::ErrorBody,
-        }
-    }
-
-    /// The text of a field error, with the amount for those that carry one.
-    pub fn field_error_text(locale: Locale, message: &str) -> String {
-        use crate::domain::form_values::{codes, parse_amount_error, record_codes};
-        if let Some(rest) = message.strip_prefix(codes::AMOUNT_DECIMALS).and_then(|r| r.strip_prefix(':')) {
-            let mut parts = rest.split(':');
-            let (currency, typed, allowed) = (
-                parts.next().unwrap_or_default(),
-                parts.next().unwrap_or_default(),
-                parts.next().unwrap_or("0"),
-            );
-            return match (locale, allowed) {
-                (Locale::En, "0") => format!(
-                    "Read as an amount with {typed} decimals, but {currency} amounts are whole. For thousands, write 1,500 or 1 500."
-                ),
-                (Locale::En, _) => format!(
-                    "Read as an amount with {typed} decimals, but {currency} has {allowed}. For thousands, write 10,125 or 10 125."
-                ),
-                (Locale::Fr, "0") => format!(
-                    "Lu comme un montant à {typed} décimales, mais les montants en {currency} sont entiers. Pour les milliers, écrivez 1 500."
-                ),
-                (Locale::Fr, _) => format!(
-                    "Lu comme un montant à {typed} décimales, mais un montant en {currency} n’a que {allowed} décimales. Pour les milliers, écrivez 10 125."
-                ),
-            };
-        }
-        match parse_amount_error(message) {
-            Some((code, money)) => {
-                let msg = match code {
-                    record_codes::OVER_GRANT => Msg::ErrOverGrant,
-                    record_codes::OVER_COST => Msg::ErrOverCost,
-                    _ => Msg::ErrBelowSpent,
-                };
-                format!("{} {}.", msg.text(locale), super::fmt_money(locale, &money))
-            }
-            None => Msg::for_field_error(message).text(locale).to_owned(),
-        }
-    }
-
     /// The text of this message in `locale`.
     pub fn text(self, locale: Locale) -> &'static str {
         let (en, fr) = self.pair();
@@ -873,48 +758,10 @@ impl Msg {
             ),
             NoPillar => ("— none —", "— aucun —"),
             ChooseOne => ("— choose —", "— choisir —"),
-            ErrRequired => ("This field is required.", "Ce champ est obligatoire."),
-            ErrTooLong => ("This is too long.", "Ce texte est trop long."),
-            ErrDate => ("Enter a date as YYYY-MM-DD.", "Saisissez une date au format AAAA-MM-JJ."),
-            ErrEndBeforeStart => ("The end is before the start.", "La fin précède le début."),
-            ErrBothDates => ("Give both dates, or neither.", "Indiquez les deux dates, ou aucune."),
-            ErrChoice => ("Choose one of the options.", "Choisissez une des options."),
-            ErrCountry => (
-                "Use the two-letter country code (e.g. ML).",
-                "Utilisez le code pays à deux lettres (par ex. ML).",
-            ),
-            ErrCount => ("Enter a whole number, 0 or more.", "Saisissez un nombre entier positif ou nul."),
-            ErrAmount => ("Enter an amount such as 38,500.00.", "Saisissez un montant comme 38 500,00."),
             LanguageKept => (
                 "Shown in English, the language of your account. The language switch at the top changes it, and your account keeps the choice.",
                 "Affiché en français, la langue de votre compte. Le choix de langue en haut de page la change, et votre compte retient ce choix.",
             ),
-            ErrHiddenCharacters => (
-                "Remove the invisible or control characters (pasted text often carries them).",
-                "Retirez les caractères invisibles ou de contrôle (un texte collé en contient souvent).",
-            ),
-            ErrDateWindow => {
-                ("Enter a date between 2000 and 2099.", "Saisissez une date comprise entre 2000 et 2099.")
-            }
-            ErrAmountNotation => (
-                "In English the decimal mark is a point: 38,500.50 (thousands in groups of three, separated by commas or spaces).",
-                "En français, les décimales suivent une virgule : 38 500,50 (milliers par groupes de trois, séparés par des espaces ; pas de point).",
-            ),
-            ErrOutsideStrategy => (
-                "The dates fall outside the strategy period (2015–2020).",
-                "Les dates sortent de la période de la stratégie (2015–2020).",
-            ),
-            ErrOutsideGrant => (
-                "The activity’s dates fall outside this grant’s period.",
-                "Les dates de l’activité sortent de la période de cette subvention.",
-            ),
-            ErrDuplicateCode => {
-                ("Another activity already has this code.", "Une autre activité porte déjà ce code.")
-            }
-            ErrUnknown => {
-                ("This no longer exists; choose again.", "Cet élément n’existe plus ; choisissez de nouveau.")
-            }
-            ErrDuplicateGrant => ("This grant is already listed.", "Cette subvention figure déjà."),
             HistoryCreate => ("created", "création"),
             HistoryUpdate => ("edited", "modification"),
             HistoryArchive => ("archived", "archivage"),
@@ -961,46 +808,6 @@ impl Msg {
                 ("No indicators have been recorded yet.", "Aucun indicateur n’a encore été enregistré.")
             }
             NotAvailable => ("—", "—"),
-            ErrRate => (
-                "Enter a rate above 0, such as 1.0825.",
-                "Saisissez un taux supérieur à 0, par exemple 1,0825.",
-            ),
-            ErrCurrency => (
-                "Enter a three-letter ISO 4217 code, such as EUR.",
-                "Saisissez un code ISO 4217 de trois lettres, par exemple EUR.",
-            ),
-            ErrRateNotOne => (
-                "The amount is already in this currency: the rate must be 1.",
-                "Le montant est déjà dans cette monnaie : le taux doit être 1.",
-            ),
-            ErrOnePurpose => (
-                "A transaction pays for an activity or for equipment, not both.",
-                "Une transaction paie une activité ou un équipement, pas les deux.",
-            ),
-            ErrTargetRow => (
-                "Each target needs a year (2000–2100), a country code and a whole number.",
-                "Chaque cible demande une année (2000–2100), un code pays et un nombre entier.",
-            ),
-            ErrDuplicateTarget => (
-                "There is already a target for this year and country.",
-                "Une cible existe déjà pour cette année et ce pays.",
-            ),
-            ErrCurrencyLocked => (
-                "Transactions are recorded on this grant: its currency cannot change.",
-                "Des transactions sont enregistrées sur cette subvention : sa monnaie ne peut plus changer.",
-            ),
-            ErrDuplicateValue => (
-                "Another record already uses this value: it must be unique.",
-                "Une autre fiche utilise déjà cette valeur : elle doit être unique.",
-            ),
-            ErrOverGrant => (
-                "This expenditure would take the grant’s spending above its amount by",
-                "Cette dépense ferait dépasser le montant de la subvention de",
-            ),
-            ErrBelowSpent => (
-                "More than this has already been spent on the grant, by",
-                "Les dépenses déjà enregistrées sur la subvention dépassent ce montant de",
-            ),
             NavRecords => ("Records", "Référentiel"),
             RecordsTitle => ("Programme records", "Référentiel du programme"),
             RecordsIntro => (
@@ -1030,14 +837,6 @@ impl Msg {
             ),
             FileEmpty => ("Choose a file to attach.", "Choisissez un fichier à joindre."),
             SavedAttached => ("The file is attached.", "Le fichier est joint."),
-            ErrOverCost => (
-                "The funding shares add up to more than the activity’s cost, by",
-                "Les parts de financement dépassent le coût de l’activité de",
-            ),
-            ErrCostCurrency => (
-                "This grant is in another currency than the cost: record the cost in the grant’s currency.",
-                "Cette subvention est dans une autre monnaie que le coût : indiquez le coût dans la monnaie de la subvention.",
-            ),
             FieldCost => ("Total cost", "Coût total"),
             FieldCostCurrency => ("Currency of the cost", "Monnaie du coût"),
             ActivityCost => ("Total cost", "Coût total"),
@@ -1102,22 +901,6 @@ impl Msg {
                 ("Serial numbers (comma separated)", "Numéros de série (séparés par des virgules)")
             }
             HandoverItems => ("Items", "Articles"),
-            ErrTooMany => ("More than is outstanding.", "Plus que ce qui est en attente."),
-            ErrDisputeReason => {
-                ("Say why you dispute this handover.", "Indiquez pourquoi vous contestez cette remise.")
-            }
-            ErrNothingReceived => (
-                "Enter what arrived, or dispute the handover.",
-                "Indiquez ce qui est arrivé, ou contestez la remise.",
-            ),
-            ErrUnknownSerial => (
-                "This serial number is not on the handover.",
-                "Ce numéro de série ne figure pas sur la remise.",
-            ),
-            ErrMoreThanBought => (
-                "More items would be handed over than were bought.",
-                "Plus d’articles seraient remis qu’il n’en a été acheté.",
-            ),
             HandoverReport => ("Equipment report", "Rapport sur le matériel"),
             HandoverReportIntro => (
                 "Outstanding and disputed items across institutes, the state of the items, and the value confirmed received per grant.",
@@ -1324,10 +1107,6 @@ impl Msg {
                 "L’import a été refusé et rien n’a été enregistré : le registre a changé depuis la vérification. Envoyez de nouveau le fichier.",
             ),
             ImportAnother => ("Import another file", "Importer un autre fichier"),
-            ErrBadKey => (
-                "Not a valid id: letters, digits, _ and - only.",
-                "Id non valide : lettres, chiffres, _ et - seulement.",
-            ),
             ColLine => ("Line", "Ligne"),
             ColStatus => ("Status", "Statut"),
             ExportsPackage => ("Download the audit package (zip)", "Télécharger le dossier d’audit (zip)"),

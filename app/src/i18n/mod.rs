@@ -3,11 +3,13 @@
 //! Each message is written as an (English, French) pair in a single `match`, so a message
 //! without its French text does not compile.
 
+mod field_errors;
 mod format;
 mod labels;
 mod locale;
 mod messages;
 
+pub use field_errors::{FieldMsg, field_error_text};
 pub use format::*;
 pub use labels::{Label, country_name};
 pub use locale::{

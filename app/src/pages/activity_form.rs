@@ -5,9 +5,10 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use serde::{Deserialize, Serialize};
 
-use super::form_fields::{Fields, error_line, has_error, input, live_check, select, textarea, value};
+use super::form_fields::{Fields, error_line, has_error, input, select, textarea, value};
 use crate::api::{get_activity_edit, get_activity_form_options, take_form_state};
 use crate::components::i18n::{tr, tr_text};
+use crate::components::islands::{CheckedForm, LiveCheck};
 use crate::components::{ErrorView, PageHeader, loading};
 use crate::domain::activity_form::{FUNDING_ROWS, INSTRUCTOR_ROWS, activity_form_values};
 use crate::domain::form_values::FormValues;
@@ -83,9 +84,6 @@ fn form_view(mut form: FormData, id: Option<String>) -> impl IntoView {
         locale,
     );
     let f = Fields { values: &form.values, errors: RwSignal::new(form.errors.clone()) };
-    let on_change = live_check(f.errors, |v| {
-        crate::domain::activity_form::parse_activity_form(v).err().unwrap_or_default()
-    });
     let action = match &id {
         Some(id) => format!("/activities/{id}/edit"),
         None => "/activities/new".to_owned(),
@@ -169,7 +167,8 @@ fn form_view(mut form: FormData, id: Option<String>) -> impl IntoView {
                 {tr(if general_error { Msg::ErrorBody } else { Msg::FormHasErrors })}
             </p>
         })}
-        <form method="post" action=action class="record-form" novalidate on:change=on_change>
+        <form method="post" action=action class="record-form" novalidate>
+            <LiveCheck form=CheckedForm::Activity/>
             {id.as_ref().map(|_| view! { <input type="hidden" name="version" value=value(&f, "version")/> })}
             <input type="hidden" name="notation" value=value(&f, "notation")/>
             {view! { <fieldset class="card">

@@ -1,11 +1,9 @@
 //! The pieces every record form is made of: labelled inputs, selects and text areas that show
 //! what was typed and the error of their field, linked for screen readers.
 //!
-//! Errors live in a signal. The server fills it (a form that came back with problems); once the
-//! bundle has loaded, [`live_check`] runs the same parser as the server each time the user
-//! leaves a field they changed, and shows that field's error at once, without a round trip.
-
-use std::collections::BTreeSet;
+//! The server writes the errors of a form that came back with problems; once the bundle has
+//! loaded, the form's [`LiveCheck`](crate::components::islands::LiveCheck) island runs the same
+//! parser as the server each time the user leaves a field they changed, and updates these lines.
 
 use leptos::prelude::*;
 
@@ -40,7 +38,7 @@ pub(crate) fn error_line(f: &Fields<'_>, name: &str) -> impl IntoView + use<> {
     let id = format!("{name}-error");
     move || {
         errors.with(|e| e.iter().find(|e| e.field == name).map(|e| e.message.clone())).map(|m| {
-            view! { <p class="field-error" id=id.clone()>{tr_fmt(move |l| Msg::field_error_text(l, &m))}</p> }
+            view! { <p class="field-error" id=id.clone()>{tr_fmt(move |l| crate::i18n::field_error_text(l, &m))}</p> }
         })
     }
 }
@@ -110,92 +108,5 @@ pub(crate) fn select(
             </select>
             {error_line(f, name)}
         </div>
-    }
-}
-
-/// The `change` handler of a form: re-checks the whole form with `check` (the parser the server
-/// runs) and shows the errors of the fields the user has changed; the server's errors stay on
-/// the fields not touched yet. Does nothing on the server.
-pub(crate) fn live_check<C>(
-    errors: RwSignal<Vec<FieldError>>,
-    check: C,
-) -> impl Fn(leptos::ev::Event) + Clone + 'static
-where
-    C: Fn(&FormValues) -> Vec<FieldError> + Clone + 'static,
-{
-    let server = errors.get_untracked();
-    let touched = StoredValue::new(BTreeSet::<String>::new());
-    move |event: leptos::ev::Event| {
-        let Some((values, changed)) = form_values(&event) else { return };
-        if let Some(name) = changed {
-            touched.update_value(|t| {
-                t.insert(name);
-            });
-        }
-        let fresh = check(&values);
-        touched.with_value(|touched| {
-            let shown = |e: &FieldError| {
-                // Row fields (`funding_0_amount`) count as touched with their row.
-                touched
-                    .iter()
-                    .any(|t| t == &e.field || row_of(t).is_some_and(|r| row_of(&e.field) == Some(r)))
-            };
-            let mut next: Vec<FieldError> = fresh.into_iter().filter(|e| shown(e)).collect();
-            next.extend(server.iter().filter(|e| !shown(e)).cloned());
-            errors.set(next);
-        });
-    }
-}
-
-/// The row part of a row field's name: `funding_0` for `funding_0_amount`.
-fn row_of(name: &str) -> Option<&str> {
-    let mut parts = name.splitn(3, '_');
-    let (first, index) = (parts.next()?, parts.next()?);
-    index.parse::<usize>().ok()?;
-    parts.next()?;
-    Some(&name[..first.len() + 1 + index.len()])
-}
-
-/// The values of the form an event happened in, joined like the server joins them (repeated
-/// names with commas), and the name of the field that changed.
-#[cfg(feature = "hydrate")]
-fn form_values(event: &leptos::ev::Event) -> Option<(FormValues, Option<String>)> {
-    use wasm_bindgen::JsCast;
-    let form = event.current_target()?.dyn_into::<web_sys::HtmlFormElement>().ok()?;
-    let changed = event
-        .target()
-        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .and_then(|e| e.get_attribute("name"));
-    let data = web_sys::FormData::new_with_form(&form).ok()?;
-    let mut values = FormValues::new();
-    for entry in js_sys::try_iter(&data.entries()).ok()?? {
-        let pair: js_sys::Array = entry.ok()?.dyn_into().ok()?;
-        let (Some(name), Some(value)) = (pair.get(0).as_string(), pair.get(1).as_string()) else { continue };
-        values
-            .entry(name)
-            .and_modify(|v: &mut String| {
-                v.push(',');
-                v.push_str(&value);
-            })
-            .or_insert(value);
-    }
-    Some((values, changed))
-}
-
-#[cfg(not(feature = "hydrate"))]
-fn form_values(_: &leptos::ev::Event) -> Option<(FormValues, Option<String>)> {
-    None
-}
-
-#[cfg(test)]
-mod tests {
-    use super::row_of;
-
-    #[test]
-    fn row_fields_know_their_row() {
-        assert_eq!(row_of("funding_0_amount"), Some("funding_0"));
-        assert_eq!(row_of("target_11_year"), Some("target_11"));
-        assert_eq!(row_of("title_fr"), None);
-        assert_eq!(row_of("police_women"), None);
     }
 }

@@ -164,7 +164,7 @@ fn row_view(row: ImportRow) -> impl IntoView {
                 .into_iter()
                 .map(|e| {
                     let message = e.message.clone();
-                    view! { <li><code>{e.field}</code> ": " {tr_fmt(move |l| Msg::field_error_text(l, &message))}</li> }
+                    view! { <li><code>{e.field}</code> ": " {tr_fmt(move |l| crate::i18n::field_error_text(l, &message))}</li> }
                 })
                 .collect_view();
             (

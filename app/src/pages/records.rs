@@ -7,12 +7,13 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::activity::history_view;
-use super::form_fields::{Fields, error_line, has_error, input, live_check, select, textarea, value};
+use super::form_fields::{Fields, error_line, has_error, input, select, textarea, value};
 use crate::api::{get_current_user, get_record_form, get_record_history, list_records, take_form_state};
 use crate::components::i18n::{tr, tr_text};
+use crate::components::islands::{CheckedForm, LiveCheck};
 use crate::components::{ErrorView, PageHeader, PageTitle, Pager, loading};
 use crate::domain::records::{
-    Field, Input, RecordForm, RecordKind, RecordQuery, RecordRow, Source, TARGET_ROWS, parse_record,
+    Field, Input, RecordForm, RecordKind, RecordQuery, RecordRow, Source, TARGET_ROWS,
 };
 use crate::domain::{Page, PageRequest, Permission, Text};
 use crate::error::AppError;
@@ -432,7 +433,6 @@ fn form_view(mut form: RecordForm, id: Option<String>) -> impl IntoView {
     let title = move |l| format!("{} · aidtrail", page_title.get(l));
     let editable = form.can_edit && !form.archived;
     let f = Fields { values: &form.values, errors: RwSignal::new(form.errors.clone()) };
-    let on_change = live_check(f.errors, move |v| parse_record(kind, v).err().unwrap_or_default());
     let fields = kind.fields().iter().map(|field| field_view(&f, &form, field)).collect_view();
     let general_error = form.errors.iter().any(|e| e.field.is_empty());
     let archive = match (&id, form.version) {
@@ -458,7 +458,8 @@ fn form_view(mut form: RecordForm, id: Option<String>) -> impl IntoView {
                 {tr(if general_error { Msg::ErrorBody } else { Msg::FormHasErrors })}
             </p>
         })}
-        <form method="post" action=action class="record-form" novalidate on:change=on_change>
+        <form method="post" action=action class="record-form" novalidate>
+            <LiveCheck form=CheckedForm::Record(kind)/>
             <fieldset class="card" disabled=!editable>
                 <legend>{tr(Msg::SectionRecord)}</legend>
                 {form.version.map(|_| view! { <input type="hidden" name="version" value=value(&f, "version")/> })}

@@ -6,6 +6,7 @@ use leptos_router::hooks::use_params_map;
 use super::parts::{date_text, status_badge};
 use crate::api::get_handover;
 use crate::components::i18n::{tr, tr_fmt, tr_text, use_locale};
+use crate::components::islands::PrintButton;
 use crate::components::{ErrorView, PageTitle, loading};
 use crate::domain::handovers::HandoverDetail;
 use crate::i18n::{Msg, fmt_money};
@@ -92,19 +93,7 @@ fn certificate_view(h: HandoverDetail) -> impl IntoView {
                 <div><p>{tr(Msg::HandedOverBy)}</p><p class="signature-line">{h.handed_over_by.clone()}</p></div>
                 <div><p>{tr(Msg::ReceivedBy)}</p><p class="signature-line">{received_by.join(", ")}</p></div>
             </div>
-            <p class="no-print"><button type="button" class="button" on:click=print_page>{tr(Msg::Print)}</button></p>
+            <p class="no-print"><PrintButton label=Msg::Print.text(locale.get_untracked()).to_owned()/></p>
         </article>
-    }
-}
-
-/// Opens the browser's print dialog. A handler of the WASM, not an inline `onclick`: the content
-/// security policy refuses inline script, and the button only works once the page has hydrated
-/// (without JavaScript the browser's own print command does the same).
-fn print_page(_: leptos::ev::MouseEvent) {
-    #[cfg(feature = "hydrate")]
-    if let Some(window) = web_sys::window()
-        && let Err(error) = window.print()
-    {
-        leptos::logging::error!("could not open the print dialog: {error:?}");
     }
 }
