@@ -15,8 +15,7 @@ use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_ro
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::services::ServeDir;
-use tower_http::set_header::{SetResponseHeader, SetResponseHeaderLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
@@ -34,8 +33,8 @@ use crate::db::repo::SurrealRepo;
 use crate::db::users::UserError;
 use crate::db::{self, Db, DbError, Durability};
 use crate::http::{
-    account, activities, attachments, deadline, exports, handovers, imports, middleware, ops, records, site,
-    users,
+    account, activities, assets, attachments, deadline, exports, handovers, imports, middleware, ops,
+    records, site, users,
 };
 use crate::state::AppState;
 
@@ -263,11 +262,19 @@ fn router(
     db: Db,
     control: Option<Arc<backup::control::Control>>,
 ) -> (Router, tokio::task::JoinHandle<()>) {
+    let hash_file = assets::hash_file(&settings.site_root);
     let leptos_options = LeptosOptions::builder()
         .output_name("aidtrail")
         .site_root(settings.site_root.to_string_lossy().into_owned())
         .site_pkg_dir("pkg")
         .site_addr(addr)
+        .hash_files(hash_file.is_some())
+        .hash_file(
+            hash_file
+                .map(|f| f.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "hash.txt".to_owned())
+                .into(),
+        )
         .build();
     let surreal = SurrealRepo::new(db.clone(), settings.read_cache_entries, settings.read_stale);
     let repo: RepoHandle = Arc::new(surreal.clone());
@@ -337,7 +344,7 @@ fn router(
         // error because the session could not be stored afterwards.
         .layer(axum::middleware::from_fn_with_state(remember, crate::committed::layer))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::same_origin))
-        .merge(bundle_routes(&settings.site_root))
+        .merge(assets::routes(&settings.site_root))
         .layer(axum::middleware::from_fn_with_state(state.clone(), deadline::bounded))
         .layer(SetResponseHeaderLayer::if_not_present(
             HeaderName::from_static("x-content-type-options"),
@@ -353,6 +360,12 @@ fn router(
             HeaderValue::from_str(&app::app::content_security_policy(None))
                 .expect("the policy is plain ASCII"),
         ))
+        // Pages are the reader's own and change with every save: asked for again each time.
+        // (The bundle sets its own: `http::assets`.)
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-cache"),
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(
             HeaderName::from_static("x-frame-options"),
             HeaderValue::from_static("DENY"),
@@ -361,18 +374,6 @@ fn router(
         .layer(TraceLayer::new_for_http())
         .with_state(state);
     (router, housekeeping)
-}
-
-/// `/pkg/…`: the site's bundle (WASM, JS and CSS), served from its folder outside the session
-/// layers. Its files keep their names from one version to the next: without a rule the browser
-/// would guess how long its copy stays fresh, and an old bundle could hydrate a new page. With
-/// `no-cache` it asks each time, and an unchanged file costs a 304 rather than its 1.4 MB again.
-fn bundle_routes(site_root: &std::path::Path) -> Router<AppState> {
-    let files = ServeDir::new(site_root.join("pkg"));
-    Router::new().nest_service(
-        "/pkg",
-        SetResponseHeader::overriding(files, header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
-    )
 }
 
 /// Every minute: chain audit events left pending by a process that stopped; every five: drop

@@ -34,26 +34,62 @@ async fn activity_list_is_server_rendered_newest_first() {
     assert!(body.contains("8–11 May 2018"));
     assert!(body.contains("Showing 1–5 of 5"));
     assert!(body.contains("Page 1 of 1"));
-    assert!(body.contains("/pkg/aidtrail.js"), "hydration script missing");
+    assert!(body.contains("/pkg/aidtrail."), "hydration script missing");
 }
 
-/// The bundle keeps its names across versions: the browser is told to ask again each time, and
-/// an unchanged file costs a 304, not its bytes again.
+/// The bundle's files named in a page: its script, WASM and stylesheet.
+fn bundle_files(page: &str) -> Vec<String> {
+    let mut files: Vec<String> = page
+        .match_indices("/pkg/aidtrail.")
+        .map(|(at, _)| page[at..].split(['"', '\'', '`']).next().unwrap_or_default().to_owned())
+        .collect();
+    files.sort();
+    files.dedup();
+    files
+}
+
+/// The release bundle (scripts/test.sh builds it as users get it): every file is named after
+/// its content and kept a year without asking again; brotli or gzip as written at build time;
+/// the old unhashed names are gone; pages are asked for again every time.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_bundle_is_revalidated_and_an_unchanged_file_costs_a_304() {
+async fn the_bundle_is_hashed_immutable_and_precompressed_and_pages_are_not_cached() {
     let app = spawn_app().await;
     let client = reqwest::Client::new();
-    let first = client.get(app.url("/pkg/aidtrail.css")).send().await.unwrap();
-    assert_eq!(first.status(), 200, "the site is built by `cargo leptos build` (scripts/test.sh)");
-    assert_eq!(first.headers()["cache-control"], "no-cache");
-    let modified = first.headers()["last-modified"].clone();
-    let again =
-        client.get(app.url("/pkg/aidtrail.css")).header("if-modified-since", modified).send().await.unwrap();
-    assert_eq!(again.status(), 304);
     let (_, page) = app.get_with(&client, "/activities").await;
-    assert!(page.contains("/pkg/aidtrail.js"));
-    let page = client.get(app.url("/activities")).send().await.unwrap();
-    assert!(page.headers().get("cache-control").is_none_or(|v| v != "no-cache"), "only the bundle");
+    let files = bundle_files(&page);
+    for ext in [".js", ".wasm", ".css"] {
+        assert!(files.iter().any(|f| f.ends_with(ext)), "no {ext} in {files:?}");
+    }
+    for file in &files {
+        let name = file.rsplit('/').next().unwrap();
+        let hash = name.split('.').nth(1).unwrap_or_default();
+        assert_eq!(hash.len(), 22, "{file} is not named after its content (built without hash-files?)");
+        for (accept, encoding) in [("br, gzip", Some("br")), ("gzip", Some("gzip")), ("identity", None)] {
+            let response = client.get(app.url(file)).header("accept-encoding", accept).send().await.unwrap();
+            assert_eq!(response.status(), 200, "{file}");
+            let headers = response.headers().clone();
+            assert_eq!(headers["cache-control"], "public, max-age=31536000, immutable", "{file}");
+            assert_eq!(headers["vary"], "accept-encoding", "{file}");
+            assert_eq!(
+                headers.get("content-encoding").map(|v| v.to_str().unwrap()),
+                encoding,
+                "{file} asked with {accept} (precompressed by `cargo leptos build --release --precompress`)"
+            );
+            let body = response.bytes().await.unwrap();
+            if encoding.is_none() && file.ends_with(".wasm") {
+                assert_eq!(&body[..4], b"\0asm", "{file}");
+            }
+        }
+    }
+    for old in ["/pkg/aidtrail.js", "/pkg/aidtrail.wasm", "/pkg/aidtrail.css"] {
+        let response = client.get(app.url(old)).send().await.unwrap();
+        assert_eq!(response.status(), 404, "{old}");
+        assert_eq!(response.headers()["cache-control"], "no-cache", "{old}");
+    }
+    let response = client.get(app.url("/activities")).send().await.unwrap();
+    assert_eq!(response.headers()["cache-control"], "private, no-cache", "pages are asked for each time");
+    let response = client.get(app.url("/login")).send().await.unwrap();
+    assert_eq!(response.headers()["cache-control"], "private, no-cache");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod activities;
+pub mod assets;
 pub mod attachments;
 pub mod deadline;
 pub mod exports;
