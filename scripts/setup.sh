@@ -3,6 +3,7 @@
 #   - the Rust toolchain pinned in rust-toolchain.toml, with the wasm32 target
 #   - cargo-leptos at a pinned version
 #   - the wasm-bindgen CLI of exactly the version in Cargo.lock
+#   - binaryen's wasm-opt at a pinned version (npm's build), which release builds run
 #   - (tests only, `need_test_runner`) cargo-nextest at a pinned version
 #   - (tests only, `need_browser`) Debian's chromium and chromium-driver
 set -euo pipefail
@@ -10,11 +11,16 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CARGO_LEPTOS_VERSION="0.3.11"
 CARGO_NEXTEST_VERSION="0.9.143"
+# Debian's binaryen 108 produced a bundle that no longer hydrated; 132 works (BUILD-NOTES).
+BINARYEN_VERSION="132.0.0"
+TOOLS_DIR="$HOME/.cache/aidtrail/tools"
 
 # Compiled artefacts live outside the clone so that fresh clones (CI) reuse them; the folder is
 # created on first use.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/aidtrail/target}"
-export PATH="$HOME/.cargo/bin:$PATH"
+export PATH="$HOME/.cargo/bin:$TOOLS_DIR/binaryen-$BINARYEN_VERSION/node_modules/.bin:$PATH"
+# cargo-leptos lists the hashed names of the bundle's files here, where the server looks for them.
+export LEPTOS_HASH_FILE_NAME="$ROOT/target/site/hash.txt"
 
 say() { printf '==> %s\n' "$*" >&2; }
 
@@ -50,6 +56,19 @@ need_wasm_bindgen() {
   fi
 }
 
+need_wasm_opt() {
+  if [ "$(wasm-opt --version 2>/dev/null)" != "wasm-opt version ${BINARYEN_VERSION%%.*} (version_${BINARYEN_VERSION%%.*})" ]; then
+    if ! command -v npm >/dev/null; then
+      say "installing Debian's nodejs and npm (for binaryen's wasm-opt)"
+      as_root apt-get update -qq
+      as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+    fi
+    say "installing binaryen $BINARYEN_VERSION (wasm-opt) into $TOOLS_DIR"
+    mkdir -p "$TOOLS_DIR/binaryen-$BINARYEN_VERSION"
+    npm install --silent --no-audit --no-fund --prefix "$TOOLS_DIR/binaryen-$BINARYEN_VERSION" "binaryen@$BINARYEN_VERSION"
+  fi
+}
+
 need_test_runner() {
   if [ "$(cargo nextest --version 2>/dev/null | head -n1 | awk '{print $2}')" != "$CARGO_NEXTEST_VERSION" ]; then
     say "installing cargo-nextest $CARGO_NEXTEST_VERSION"
@@ -69,4 +88,5 @@ need_build_tools() {
   need_toolchain
   need_cargo_leptos
   need_wasm_bindgen
+  need_wasm_opt
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test: unit tests, integration tests against a real embedded SurrealDB, and browser
-# tests in headless Chromium against the hydrated WASM bundle. Installs what is missing first.
+# tests in headless Chromium against the released WASM bundle. Installs what is missing first.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 need_build_tools
@@ -8,8 +8,10 @@ need_test_runner
 need_browser
 cd "$ROOT"
 
-say "building the WASM bundle and stylesheet (cargo leptos build --frontend-only)"
-cargo leptos build --frontend-only
+# The browser tests load the bundle users get: release, through the pinned wasm-opt, hashed and
+# precompressed (an optimiser can break hydration silently). The server and tests stay debug.
+say "building the WASM bundle and stylesheet as released (cargo leptos build --release --precompress --frontend-only)"
+cargo leptos build --release --precompress --frontend-only
 
 say "building the server and the test binaries"
 cargo build --workspace --locked
