@@ -1,9 +1,10 @@
 //! A donor sees what its money did.
 
+use aidtrail_tests::browser::{in_browser, sign_in, wait_for};
 use aidtrail_tests::{DONOR_NL, spawn_app};
 use fantoccini::{Client, Locator};
 
-use crate::{in_browser, sign_in, text, wait_for};
+use crate::text;
 
 /// The Netherlands donor sees the May 2018 workshop counted in people trained (20, of whom 2
 /// women) and no German-funded equipment.

@@ -1,9 +1,10 @@
 //! An institute confirms a handover with one item missing.
 
+use aidtrail_tests::browser::{in_browser, sign_in, wait_for};
 use aidtrail_tests::{INSTITUTE_ML_INFJ, MANAGER, spawn_app};
 use fantoccini::{Client, Locator};
 
-use crate::{in_browser, sign_in, text, type_into, wait_for};
+use crate::{text, type_into};
 
 /// The National Judicial Training Institute confirms the demo handover of computers and the
 /// video projector with one computer missing; the programme manager then sees one item

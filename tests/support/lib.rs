@@ -11,6 +11,7 @@ use aidtrail::{Application, Settings};
 use tempfile::TempDir;
 use tokio::sync::oneshot;
 
+pub mod browser;
 pub mod crash;
 pub mod forms;
 
