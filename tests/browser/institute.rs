@@ -18,6 +18,33 @@ async fn the_judicial_institute_confirms_with_one_computer_missing() {
     in_browser(move |client| handover_journey(client, base, institute, manager)).await;
 }
 
+/// The remark the institute writes when one computer is missing.
+pub(crate) const ONE_MISSING: &str = "Un ordinateur manquant à la livraison";
+
+/// Fills in the confirmation form of the demo handover: three of the four computers arrived,
+/// and the projector did.
+pub(crate) async fn fill_in_one_computer_missing(client: &Client) {
+    type_into(client, "#line_0_received", "3").await;
+    for serial in ["DEMO-LT-01", "DEMO-LT-02", "DEMO-LT-03", "DEMO-VP-01"] {
+        let css = format!("input[type=checkbox][value='{serial}']");
+        client.find(Locator::Css(&css)).await.expect("serial").click().await.expect("tick");
+    }
+    type_into(client, "#remarks", ONE_MISSING).await;
+}
+
+/// Sends the filled-in form; the handover then has one item outstanding.
+pub(crate) async fn confirm_one_computer_missing(client: &Client) {
+    client
+        .find(Locator::Css("[data-testid=confirm]"))
+        .await
+        .expect("confirm")
+        .click()
+        .await
+        .expect("confirm");
+    wait_for(client, "return !!document.querySelector('[data-testid=saved]');", "the confirmation").await;
+    assert_eq!(text(client, "[data-testid=outstanding-total]").await, "1");
+}
+
 async fn handover_journey(
     client: Client,
     base: String,
@@ -29,22 +56,8 @@ async fn handover_journey(
     assert_eq!(text(&client, "h1").await, "Remises de matériel", "the institute reads French");
     client.find(Locator::LinkText("HO-2018-001")).await.expect("the handover").click().await.expect("open");
     wait_for(&client, "return !!document.querySelector('#line_0_received');", "the confirmation form").await;
-    // Three of the four computers arrived; the projector did.
-    type_into(&client, "#line_0_received", "3").await;
-    for serial in ["DEMO-LT-01", "DEMO-LT-02", "DEMO-LT-03", "DEMO-VP-01"] {
-        let css = format!("input[type=checkbox][value='{serial}']");
-        client.find(Locator::Css(&css)).await.expect("serial").click().await.expect("tick");
-    }
-    type_into(&client, "#remarks", "Un ordinateur manquant à la livraison").await;
-    client
-        .find(Locator::Css("[data-testid=confirm]"))
-        .await
-        .expect("confirm")
-        .click()
-        .await
-        .expect("confirm");
-    wait_for(&client, "return !!document.querySelector('[data-testid=saved]');", "the confirmation").await;
-    assert_eq!(text(&client, "[data-testid=outstanding-total]").await, "1");
+    fill_in_one_computer_missing(&client).await;
+    confirm_one_computer_missing(&client).await;
 
     client.goto(&format!("{base}/handovers/ml_infj_2018/certificate")).await.expect("certificate");
     wait_for(&client, "return !!document.querySelector('[data-testid=certificate]');", "the certificate")

@@ -9,10 +9,11 @@ use aidtrail_tests::{INSTITUTE_ML_INFJ, spawn_app};
 use axum::extract::{Request, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use fantoccini::{Client, Locator};
+use fantoccini::Client;
 use tokio::sync::watch;
 
-use crate::{text, type_into};
+use crate::institute::{ONE_MISSING, confirm_one_computer_missing, fill_in_one_computer_missing};
+use crate::text;
 
 /// A proxy in front of the app that holds every request for a `.wasm` file until released, and
 /// passes everything else through unchanged (cookies, encodings, redirects).
@@ -103,12 +104,7 @@ async fn typing_journey(
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
 
-    type_into(&client, "#line_0_received", "3").await;
-    for serial in ["DEMO-LT-01", "DEMO-LT-02", "DEMO-LT-03", "DEMO-VP-01"] {
-        let css = format!("input[type=checkbox][value='{serial}']");
-        client.find(Locator::Css(&css)).await.expect("serial").click().await.expect("tick");
-    }
-    type_into(&client, "#remarks", "Un ordinateur manquant à la livraison").await;
+    fill_in_one_computer_missing(&client).await;
     let hydrated = client.execute("return document.documentElement.dataset.hydrated || null;", vec![]).await;
     assert_eq!(
         hydrated.expect("script"),
@@ -129,22 +125,10 @@ async fn typing_journey(
         .expect("read the form");
     assert_eq!(
         kept,
-        serde_json::json!([
-            "3",
-            "Un ordinateur manquant à la livraison",
-            "DEMO-LT-01,DEMO-LT-02,DEMO-LT-03,DEMO-VP-01"
-        ]),
+        serde_json::json!(["3", ONE_MISSING, "DEMO-LT-01,DEMO-LT-02,DEMO-LT-03,DEMO-VP-01"]),
         "what was typed before hydration"
     );
 
-    client
-        .find(Locator::Css("[data-testid=confirm]"))
-        .await
-        .expect("confirm")
-        .click()
-        .await
-        .expect("confirm");
-    wait_for(&client, "return !!document.querySelector('[data-testid=saved]');", "the confirmation").await;
-    assert_eq!(text(&client, "[data-testid=outstanding-total]").await, "1");
-    assert!(text(&client, "main").await.contains("Un ordinateur manquant à la livraison"));
+    confirm_one_computer_missing(&client).await;
+    assert!(text(&client, "main").await.contains(ONE_MISSING));
 }

@@ -56,7 +56,7 @@ pub fn manifest_dir() -> PathBuf {
         .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from)
 }
 
-/// Where `cargo leptos build` put the site (`pkg/aidtrail.wasm`, JS and CSS).
+/// Where `cargo leptos build` put the site (`pkg/` with the hashed WASM, JS and CSS; `hash.txt`).
 pub fn site_root() -> PathBuf {
     std::env::var_os("LEPTOS_SITE_ROOT")
         .map(PathBuf::from)

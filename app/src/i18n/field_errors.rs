@@ -93,11 +93,7 @@ impl FieldMsg {
 
     /// The text of this message in `locale`.
     pub fn text(self, locale: Locale) -> &'static str {
-        let (en, fr) = self.pair();
-        match locale {
-            Locale::En => en,
-            Locale::Fr => fr,
-        }
+        locale.pick(self.pair())
     }
 
     fn pair(self) -> (&'static str, &'static str) {

@@ -13,6 +13,14 @@ pub enum Locale {
 impl Locale {
     pub const ALL: [Locale; 2] = [Locale::En, Locale::Fr];
 
+    /// The one of an (English, French) pair written in this language.
+    pub fn pick<T>(self, (en, fr): (T, T)) -> T {
+        match self {
+            Locale::En => en,
+            Locale::Fr => fr,
+        }
+    }
+
     /// The BCP 47 tag used in `<html lang>`, the cookie and `?lang=`.
     pub fn code(self) -> &'static str {
         match self {

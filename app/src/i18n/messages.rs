@@ -425,11 +425,7 @@ pub enum Msg {
 impl Msg {
     /// The text of this message in `locale`.
     pub fn text(self, locale: Locale) -> &'static str {
-        let (en, fr) = self.pair();
-        match locale {
-            Locale::En => en,
-            Locale::Fr => fr,
-        }
+        locale.pick(self.pair())
     }
 
     fn pair(self) -> (&'static str, &'static str) {
