@@ -87,6 +87,23 @@ async fn visitor_journey(client: Client, base: String, (email, password): (Strin
     // The cookie makes the next server render French too.
     client.goto(&format!("{base}/grants")).await.expect("open grants");
     assert_eq!(text(&client, "h1").await, "Subventions");
+
+    // A warm visit: the bundle comes from the cache, without a byte or a revalidation on the wire.
+    wait_for(&client, "return document.documentElement.dataset.hydrated === 'true';", "hydration").await;
+    let bundle = client
+        .execute(
+            "return performance.getEntriesByType('resource').filter(e => e.name.includes('/pkg/')) \
+                 .map(e => [e.name.split('/').pop(), e.transferSize]);",
+            vec![],
+        )
+        .await
+        .expect("resources");
+    let bundle = bundle.as_array().expect("a list").clone();
+    assert!(bundle.len() >= 2, "the page loaded no bundle: {bundle:?}");
+    assert!(
+        bundle.iter().all(|entry| entry[1] == serde_json::json!(0)),
+        "a bundle file went over the wire on a warm visit: {bundle:?}"
+    );
 }
 
 /// Each role signs in, sees the navigation it may use (in its own language), and signs out.
