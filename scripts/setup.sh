@@ -6,6 +6,7 @@
 #   - binaryen's wasm-opt at a pinned version (npm's build), which release builds run
 #   - (tests only, `need_test_runner`) cargo-nextest at a pinned version
 #   - (tests only, `need_browser`) Debian's chromium and chromium-driver
+#   - (tests only, `need_xmllint`) Debian's libxml2-utils, to validate the IATI files
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -81,6 +82,14 @@ need_browser() {
     say "installing Debian's chromium and chromium-driver"
     as_root apt-get update -qq
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+  fi
+}
+
+need_xmllint() {
+  if ! command -v xmllint >/dev/null; then
+    say "installing Debian's libxml2-utils (xmllint)"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libxml2-utils >/dev/null
   fi
 }
 

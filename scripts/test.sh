@@ -6,6 +6,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 need_build_tools
 need_test_runner
 need_browser
+need_xmllint
 cd "$ROOT"
 
 # The browser tests load the bundle users get: release, through the pinned wasm-opt, hashed and

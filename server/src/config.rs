@@ -72,6 +72,29 @@ pub struct Settings {
     /// How old a cached answer a page may be given while others save (default 1 s; never older
     /// than the reader's own last save; 0: pages always read the current version).
     pub read_stale: Duration,
+    /// The organisation publishing the IATI files (`/exports/iati/…`).
+    pub iati: IatiSettings,
+}
+
+/// The reporting organisation of the IATI files, and the DAC 5-digit sector of each theme.
+#[derive(Debug, Clone)]
+pub struct IatiSettings {
+    /// Its IATI organisation identifier (`AIDTRAIL_IATI_ORG_REF`); every activity's identifier
+    /// starts with it and a hyphen.
+    pub org_ref: String,
+    /// Its IATI organisation type code (`AIDTRAIL_IATI_ORG_TYPE`, 40 multilateral).
+    pub org_type: String,
+    pub name_en: String,
+    pub name_fr: String,
+    /// Sectors for the themes `tip`, `som` and `both` (`AIDTRAIL_IATI_SECTORS`, `tip=15190,…`).
+    pub sectors: Vec<(String, String)>,
+}
+
+impl IatiSettings {
+    /// The sector of an activity's theme, if one is set.
+    pub fn sector_for(&self, theme: &str) -> Option<&str> {
+        self.sectors.iter().find(|(t, _)| t == theme).map(|(_, code)| code.as_str())
+    }
 }
 
 /// Sessions, sign-in limits and request limits.
@@ -229,7 +252,42 @@ impl Settings {
             })?),
         };
 
+        let sectors_text =
+            get("AIDTRAIL_IATI_SECTORS").unwrap_or_else(|| "tip=15190,som=15190,both=15190".into());
+        let mut sectors = Vec::new();
+        for pair in sectors_text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            match pair.split_once('=') {
+                Some((theme, code))
+                    if matches!(theme.trim(), "tip" | "som" | "both")
+                        && code.trim().len() == 5
+                        && code.trim().bytes().all(|b| b.is_ascii_digit()) =>
+                {
+                    sectors.push((theme.trim().to_owned(), code.trim().to_owned()))
+                }
+                _ => {
+                    return Err(ConfigError {
+                        name: "AIDTRAIL_IATI_SECTORS",
+                        value: sectors_text.clone(),
+                        reason: "expected theme=code pairs separated by commas, themes tip, som or both, \
+                                 codes of the DAC 5-digit list (e.g. tip=15190,som=15190,both=15190)"
+                            .into(),
+                    });
+                }
+            }
+        }
+        // Demo values: an identifier in the IATI Secretariat's own registry space, marked as such.
+        let iati = IatiSettings {
+            org_ref: get("AIDTRAIL_IATI_ORG_REF").unwrap_or_else(|| "XI-IATI-AIDTRAIL-DEMO".into()),
+            org_type: get("AIDTRAIL_IATI_ORG_TYPE").unwrap_or_else(|| "40".into()),
+            name_en: get("AIDTRAIL_IATI_ORG_NAME")
+                .unwrap_or_else(|| "Sahel regional programme office (demo)".into()),
+            name_fr: get("AIDTRAIL_IATI_ORG_NAME_FR")
+                .unwrap_or_else(|| "Bureau du programme régional Sahel (démo)".into()),
+            sectors,
+        };
+
         Ok(Self {
+            iati,
             auth,
             read_cache_entries,
             read_stale,

@@ -224,6 +224,7 @@ fn plain_routes() -> Routes {
         .post("/handovers/{id}/hand-over", handovers::hand_over)
         .get("/handovers/{id}/photos/{file}", attachments::download_photo)
         .get("/exports/{file}", exports::download)
+        .get("/exports/iati/{file}", exports::iati_download)
         .get("/imports/templates/{file}", imports::template)
         .post("/imports/{id}/confirm", imports::confirm)
 }
@@ -284,6 +285,7 @@ fn router(
         repo: repo.clone(),
         db,
         auth: Arc::new(settings.auth.clone()),
+        iati: Arc::new(settings.iati.clone()),
         limiter: Arc::new(LoginLimiter::new(&settings.auth)),
         sessions: sessions.clone(),
         files: Arc::new(settings.files_dir.clone()),

@@ -10,7 +10,7 @@ use app::services::RepoHandle;
 
 use crate::auth::rate_limit::LoginLimiter;
 use crate::auth::store::SurrealSessionStore;
-use crate::config::AuthSettings;
+use crate::config::{AuthSettings, IatiSettings};
 use crate::db::Db;
 
 /// What every handler can reach.
@@ -20,6 +20,7 @@ pub struct AppState {
     pub repo: RepoHandle,
     pub db: Db,
     pub auth: Arc<AuthSettings>,
+    pub iati: Arc<IatiSettings>,
     pub limiter: Arc<LoginLimiter>,
     pub sessions: SurrealSessionStore,
     /// Where attached files are kept.

@@ -15,6 +15,7 @@ mod exports;
 mod handover_lines;
 mod handovers;
 mod hostile;
+mod iati;
 mod imports;
 mod lifecycle;
 mod malformed;

@@ -2,6 +2,7 @@
 //! `db::exports`), to the users allowed each file and within their scope; and
 //! `GET /exports/package.zip`, all of them with a manifest (see `package`).
 
+pub mod iati;
 pub mod package;
 
 use std::borrow::Cow;
@@ -293,6 +294,53 @@ pub async fn download(
         Body::from_stream(stream),
     )
         .into_response()
+}
+
+/// `GET /exports/iati/activities.xml`: the IATI file for the same filters as the CSVs, to
+/// those who may download the activities and transactions (a donor within its grants; an
+/// institute not at all).
+pub async fn iati_download(
+    State(state): State<AppState>,
+    user: Option<axum::Extension<CurrentUser>>,
+    Path(file): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let Some(axum::Extension(user)) = user else { return StatusCode::UNAUTHORIZED.into_response() };
+    if file != "activities.xml" {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    for kind in [ExportKind::Activities, ExportKind::Transactions] {
+        if let Err(error) = allowed(Some(&user), kind) {
+            return StatusCode::from_u16(error.status()).unwrap_or(StatusCode::FORBIDDEN).into_response();
+        }
+    }
+    if matches!(user.scope(), Scope::Institute(_)) {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str(query.as_deref().unwrap_or("")).unwrap_or_default();
+    let filter = ExportFilter::from_query(|k| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()));
+    let filter = effective_filter(&user, filter);
+    match iati::activities(&state.db, &state.iati, &filter, &user.scope()).await {
+        Ok(xml) => (
+            [
+                (header::CONTENT_TYPE, "application/xml; charset=utf-8".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!(
+                        "attachment; filename=\"aidtrail-iati-activities-{}.xml\"",
+                        chrono::Utc::now().format("%Y%m%d")
+                    ),
+                ),
+                (header::CACHE_CONTROL, "private, no-store".to_owned()),
+            ],
+            xml,
+        )
+            .into_response(),
+        Err(error) => {
+            StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR).into_response()
+        }
+    }
 }
 
 #[cfg(test)]

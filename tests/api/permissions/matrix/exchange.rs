@@ -73,6 +73,12 @@ pub(super) fn rows() -> Vec<Row> {
         },
         Row {
             method: "GET",
+            path: "/exports/iati/{file}",
+            call: Get("/exports/iati/activities.xml"),
+            expect: DONOR_EXPORT,
+        },
+        Row {
+            method: "GET",
             path: "/exports/{file}",
             call: Get("/exports/participants.csv"),
             expect: DONOR_EXPORT,

@@ -1,0 +1,126 @@
+//! The IATI activities file: valid against the official 2.03 schema (copied unchanged into
+//! `tests/fixtures/iati`), its figures those of the CSV exports, and a donor's file holding only
+//! what its grants funded.
+
+use std::collections::BTreeMap;
+use std::process::Command;
+
+use aidtrail_tests::{DONOR_NL, INSTITUTE_ML_ENP, manifest_dir, spawn_app};
+
+/// Downloads the IATI activities file at `path` with `client`.
+async fn download(app: &aidtrail_tests::TestApp, client: &reqwest::Client, path: &str) -> (u16, String) {
+    let response = client.get(app.url(path)).send().await.expect("request");
+    let status = response.status().as_u16();
+    if status == 200 {
+        assert_eq!(response.headers()["content-type"], "application/xml; charset=utf-8");
+    }
+    (status, response.text().await.expect("body"))
+}
+
+/// `xmllint --schema` on `xml`: the tool's verdict and its messages.
+fn validate(xml: &str, schema: &str) -> (bool, String) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("activities.xml");
+    std::fs::write(&file, xml).expect("write");
+    let schema = manifest_dir().join("fixtures/iati/2.03").join(schema);
+    let output = Command::new("xmllint")
+        .arg("--noout")
+        .arg("--schema")
+        .arg(&schema)
+        .arg(&file)
+        .output()
+        .expect("xmllint must be installed (scripts/test.sh installs Debian's libxml2-utils)");
+    let messages =
+        format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    (output.status.success(), messages)
+}
+
+/// The text between each `<tag>` and `</tag>`.
+fn all_of(xml: &str, tag: &str) -> Vec<String> {
+    let (open, close) = (format!("<{tag}>"), format!("</{tag}>"));
+    xml.split(&open).skip(1).filter_map(|s| s.split(&close).next().map(str::to_owned)).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_programme_validates_against_the_official_schema() {
+    let app = spawn_app().await;
+    let (status, xml) = download(&app, &app.manager, "/exports/iati/activities.xml").await;
+    assert_eq!(status, 200, "{xml}");
+    let (valid, messages) = validate(&xml, "iati-activities-schema.xsd");
+    assert!(valid, "xmllint: {messages}\n{xml}");
+    assert!(messages.contains("validates"), "{messages}");
+
+    // One activity per activity of the CSV, identified by the reporting organisation's ref.
+    let (_, rows) = app.export(&app.manager, "/exports/activities.csv").await;
+    let codes: Vec<String> = rows[1..].iter().map(|r| format!("XI-IATI-AIDTRAIL-DEMO-{}", r[1])).collect();
+    let mut identifiers = all_of(&xml, "iati-identifier");
+    let mut expected = codes.clone();
+    identifiers.sort();
+    expected.sort();
+    assert_eq!(identifiers, expected);
+    assert!(xml.contains(r#"<narrative xml:lang="fr">Atelier de tutorat"#), "French titles");
+    assert!(xml.contains(r#"<dimension name="sex" value="female"/>"#), "participants by sex");
+}
+
+/// Each activity's transactions in the file are those of `transactions.csv`, amount for amount.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn its_transactions_are_those_of_the_csv_export() {
+    let app = spawn_app().await;
+    let (_, xml) = download(&app, &app.manager, "/exports/iati/activities.xml").await;
+    let (_, rows) = app.export(&app.manager, "/exports/transactions.csv").await;
+    let header = &rows[0];
+    let at = |name: &str| header.iter().position(|h| h == name).expect(name);
+    let (activity, amount, currency, kind) = (at("activity_id"), at("amount"), at("currency"), at("kind"));
+    let mut from_csv: Vec<String> = rows[1..]
+        .iter()
+        .filter(|r| !r[activity].is_empty())
+        .map(|r| format!("{} {} {}", r[kind], r[currency], r[amount]))
+        .collect();
+    let mut from_xml: Vec<String> = xml
+        .split("<transaction>")
+        .skip(1)
+        .map(|t| {
+            let kind =
+                t.split(r#"<transaction-type code=""#).nth(1).and_then(|s| s.split('"').next()).unwrap();
+            let currency = t.split(r#"<value currency=""#).nth(1).and_then(|s| s.split('"').next()).unwrap();
+            let amount = t
+                .split("<value ")
+                .nth(1)
+                .and_then(|v| v.split_once('>'))
+                .and_then(|(_, rest)| rest.split("</value>").next())
+                .unwrap();
+            format!("{kind} {currency} {amount}")
+        })
+        .collect();
+    from_csv.sort();
+    from_xml.sort();
+    assert!(!from_csv.is_empty(), "the demo has transactions of activities");
+    assert_eq!(from_xml, from_csv);
+}
+
+/// A donor's file holds only the activities its grants funded, whatever the address asks; an
+/// institute gets none; without a session, nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_donor_gets_only_what_its_grants_funded() {
+    let app = spawn_app().await;
+    let netherlands = app.sign_in(DONOR_NL).await;
+    let (status, xml) = download(&app, &netherlands, "/exports/iati/activities.xml?donor=de_ffo").await;
+    assert_eq!(status, 200);
+    let (valid, messages) = validate(&xml, "iati-activities-schema.xsd");
+    assert!(valid, "{messages}");
+    let (_, rows) = app.export(&netherlands, "/exports/activities.csv").await;
+    let mine: BTreeMap<String, ()> =
+        rows[1..].iter().map(|r| (format!("XI-IATI-AIDTRAIL-DEMO-{}", r[1]), ())).collect();
+    let listed = all_of(&xml, "iati-identifier");
+    assert!(!listed.is_empty());
+    for identifier in &listed {
+        assert!(mine.contains_key(identifier), "{identifier} is not the Netherlands'");
+    }
+    assert_eq!(listed.len(), mine.len());
+    assert!(!xml.contains("Federal Foreign Office"), "another donor named in the Netherlands' file");
+
+    let institute = app.sign_in(INSTITUTE_ML_ENP).await;
+    assert_eq!(download(&app, &institute, "/exports/iati/activities.xml").await.0, 403);
+    assert_eq!(download(&app, &app.client, "/exports/iati/activities.xml").await.0, 401);
+    assert_eq!(download(&app, &app.manager, "/exports/iati/other.xml").await.0, 404);
+}
