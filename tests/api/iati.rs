@@ -17,6 +17,27 @@ async fn download(app: &aidtrail_tests::TestApp, client: &reqwest::Client, path:
     (status, response.text().await.expect("body"))
 }
 
+/// The codes of one of the shipped codelists (`tests/fixtures/iati/2.03/codelists/NAME.xml`).
+fn codelist(name: &str) -> Vec<String> {
+    let path = manifest_dir().join("fixtures/iati/2.03/codelists").join(format!("{name}.xml"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    all_of(&text, "code")
+}
+
+/// The values of `attribute` on every `<element …>` of `xml`.
+fn attribute_values(xml: &str, element: &str, attribute: &str) -> Vec<String> {
+    xml.split(&format!("<{element} "))
+        .skip(1)
+        .filter_map(|tag| {
+            let tag = tag.split('>').next()?;
+            tag.split(&format!(" {attribute}=\""))
+                .nth(1)
+                .or_else(|| tag.strip_prefix(&format!("{attribute}=\"")))
+        })
+        .filter_map(|rest| rest.split('"').next().map(str::to_owned))
+        .collect()
+}
+
 /// `xmllint --schema` on `xml`: the tool's verdict and its messages.
 fn validate(xml: &str, schema: &str) -> (bool, String) {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -123,4 +144,78 @@ async fn a_donor_gets_only_what_its_grants_funded() {
     assert_eq!(download(&app, &institute, "/exports/iati/activities.xml").await.0, 403);
     assert_eq!(download(&app, &app.client, "/exports/iati/activities.xml").await.0, 401);
     assert_eq!(download(&app, &app.manager, "/exports/iati/other.xml").await.0, 404);
+}
+
+/// Every code the files write is one of the standard's codelists, as shipped.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_code_written_is_in_the_shipped_codelist() {
+    let app = spawn_app().await;
+    let (_, xml) = download(&app, &app.manager, "/exports/iati/activities.xml").await;
+    let (_, organisation) = download(&app, &app.manager, "/exports/iati/organisation.xml").await;
+    let both = format!("{xml}{organisation}");
+    for (element, attribute, list) in [
+        ("transaction-type", "code", "TransactionType"),
+        ("activity-status", "code", "ActivityStatus"),
+        ("activity-date", "type", "ActivityDateType"),
+        ("participating-org", "role", "OrganisationRole"),
+        ("participating-org", "type", "OrganisationType"),
+        ("reporting-org", "type", "OrganisationType"),
+        ("sector", "code", "Sector"),
+        ("sector", "vocabulary", "SectorVocabulary"),
+        ("recipient-country", "code", "Country"),
+        ("value", "currency", "Currency"),
+        ("narrative", "xml:lang", "Language"),
+        ("description", "type", "DescriptionType"),
+        ("result", "type", "ResultType"),
+        ("indicator", "measure", "IndicatorMeasure"),
+    ] {
+        let allowed = codelist(list);
+        let written = attribute_values(&both, element, attribute);
+        assert!(!written.is_empty(), "no {element}/@{attribute} written");
+        for code in written {
+            // Codelists write language codes in lower case, as the files do.
+            assert!(allowed.contains(&code), "{element}/@{attribute} = {code:?} is not in {list}.xml");
+        }
+    }
+}
+
+/// The organisation file: valid, and its yearly budgets add up to the grants of the CSV.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_organisation_file_validates_and_its_budgets_add_up_to_the_grants() {
+    let app = spawn_app().await;
+    let (status, xml) = download(&app, &app.manager, "/exports/iati/organisation.xml").await;
+    assert_eq!(status, 200, "{xml}");
+    let (valid, messages) = validate(&xml, "iati-organisations-schema.xsd");
+    assert!(valid, "xmllint: {messages}\n{xml}");
+    assert!(xml.contains("<organisation-identifier>XI-IATI-AIDTRAIL-DEMO</organisation-identifier>"));
+
+    // Per currency, the yearly budgets add up to the grants' amounts, to the cent.
+    let cents = |amount: &str| -> i64 {
+        let (whole, fraction) = amount.split_once('.').unwrap_or((amount, ""));
+        whole.parse::<i64>().unwrap() * 10_i64.pow(fraction.len() as u32)
+            + fraction.parse::<i64>().unwrap_or(0)
+    };
+    let mut from_xml: BTreeMap<String, i64> = BTreeMap::new();
+    for budget in xml.split("<total-budget").skip(1) {
+        let currency = budget.split("currency=\"").nth(1).and_then(|s| s.split('"').next()).unwrap();
+        let amount = budget
+            .split("<value ")
+            .nth(1)
+            .and_then(|v| v.split_once('>'))
+            .and_then(|(_, r)| r.split('<').next())
+            .unwrap();
+        *from_xml.entry(currency.to_owned()).or_default() += cents(amount);
+    }
+    let (_, rows) = app.export(&app.manager, "/exports/grants.csv").await;
+    let header = &rows[0];
+    let at = |name: &str| header.iter().position(|h| h == name).expect(name);
+    let mut from_csv: BTreeMap<String, i64> = BTreeMap::new();
+    for row in &rows[1..] {
+        *from_csv.entry(row[at("currency")].clone()).or_default() += cents(&row[at("amount")]);
+    }
+    assert_eq!(from_xml, from_csv);
+
+    let netherlands = app.sign_in(DONOR_NL).await;
+    let (_, theirs) = download(&app, &netherlands, "/exports/iati/organisation.xml").await;
+    assert!(validate(&theirs, "iati-organisations-schema.xsd").0);
 }

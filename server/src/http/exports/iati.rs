@@ -22,9 +22,10 @@ use quick_xml::Writer;
 use quick_xml::events::BytesText;
 use surrealdb::types::Value;
 
-use app::domain::Scope;
 use app::domain::exports::{ColumnKind, ExportFilter, ExportKind};
+use app::domain::{ActivityKind, Scope};
 use app::error::AppError;
+use app::i18n::{Label, Locale};
 
 use super::cell;
 use crate::config::IatiSettings;
@@ -170,7 +171,8 @@ fn activity(
     let get = |name: &str| activities.text(a, name);
     let identifier = format!("{}-{}", settings.org_ref, get("code"));
     let today = chrono::Utc::now().date_naive().format("%Y-%m-%d").to_string();
-    w.create_element("iati-activity").write_inner_content(|w| {
+    // Free text of unknown language (a transaction's description) is read as English.
+    w.create_element("iati-activity").with_attribute(("xml:lang", "en")).write_inner_content(|w| {
         w.create_element("iati-identifier").write_text_content(BytesText::new(&identifier))?;
         narratives(
             w,
@@ -183,20 +185,14 @@ fn activity(
         let place =
             [get("city"), get("venue")].into_iter().filter(|p| !p.is_empty()).collect::<Vec<_>>().join(", ");
         let (people, women) = (get("participants"), get("women"));
+        let kind = ActivityKind::from_code(&get("kind")).ok();
+        let kind = |locale| kind.map_or("", |k| k.label(locale));
         narratives(
             w,
             "description",
             &[("type", "1")],
-            &format!(
-                "{} ({}). {people} participants, of whom {women} women.",
-                get("kind").replace('_', " "),
-                place
-            ),
-            &format!(
-                "{} ({}). {people} participants, dont {women} femmes.",
-                get("kind").replace('_', " "),
-                place
-            ),
+            &format!("{} ({place}). {people} participants, of whom {women} women.", kind(Locale::En)),
+            &format!("{} ({place}). {people} participants, dont {women} femmes.", kind(Locale::Fr)),
         )?;
         for donor in funders {
             if let Some(d) = donor_rows.get(donor) {
@@ -337,4 +333,170 @@ fn participants_result(
         Ok(())
     })?;
     Ok(())
+}
+
+/// `organisation.xml`: the reporting organisation, with its total budget per calendar year and
+/// currency from the grants (each grant's amount spread over its days).
+pub async fn organisation(
+    db: &Db,
+    settings: &IatiSettings,
+    filter: &ExportFilter,
+    scope: &Scope,
+) -> Result<Vec<u8>, AppError> {
+    let grants = Table::read(db, ExportKind::Grants, filter, scope).await?;
+    let mut budgets: BTreeMap<(i32, String), i64> = BTreeMap::new();
+    for g in &grants.rows {
+        let (Ok(start), Ok(end)) = (
+            chrono::NaiveDate::parse_from_str(&grants.text(g, "start_on"), "%Y-%m-%d"),
+            chrono::NaiveDate::parse_from_str(&grants.text(g, "end_on"), "%Y-%m-%d"),
+        ) else {
+            continue;
+        };
+        let currency = grants.text(g, "currency");
+        let minor = match g.get(grants.column("amount")) {
+            Some(Value::Number(surrealdb::types::Number::Int(n))) => *n,
+            _ => continue,
+        };
+        for (year, share) in spread_over_years(minor, start, end) {
+            *budgets.entry((year, currency.clone())).or_default() += share;
+        }
+    }
+    write_organisation(settings, &budgets).map_err(|error| {
+        tracing::error!(%error, "writing the IATI organisation file failed");
+        AppError::Internal
+    })
+}
+
+fn write_organisation(
+    settings: &IatiSettings,
+    budgets: &BTreeMap<(i32, String), i64>,
+) -> std::io::Result<Vec<u8>> {
+    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let mut w = Writer::new_with_indent(Vec::new(), b' ', 1);
+    w.write_event(quick_xml::events::Event::Decl(quick_xml::events::BytesDecl::new(
+        "1.0",
+        Some("UTF-8"),
+        None,
+    )))?;
+    w.create_element("iati-organisations")
+        .with_attribute(("version", "2.03"))
+        .with_attribute(("generated-datetime", now.as_str()))
+        .write_inner_content(|w| {
+            w.create_element("iati-organisation")
+                .with_attribute(("last-updated-datetime", now.as_str()))
+                .with_attribute(("xml:lang", "en"))
+                .write_inner_content(|w| {
+                    w.create_element("organisation-identifier")
+                        .write_text_content(BytesText::new(&settings.org_ref))?;
+                    narratives(w, "name", &[], &settings.name_en, &settings.name_fr)?;
+                    narratives(
+                        w,
+                        "reporting-org",
+                        &[("ref", settings.org_ref.as_str()), ("type", settings.org_type.as_str())],
+                        &settings.name_en,
+                        &settings.name_fr,
+                    )?;
+                    for ((year, currency), minor) in budgets {
+                        let (start, end) = (format!("{year}-01-01"), format!("{year}-12-31"));
+                        let exponent = app::domain::Currency::parse(currency).map_or(2, |c| c.exponent());
+                        w.create_element("total-budget")
+                            .with_attribute(("status", "2"))
+                            .write_inner_content(|w| {
+                                w.create_element("period-start")
+                                    .with_attribute(("iso-date", start.as_str()))
+                                    .write_empty()?;
+                                w.create_element("period-end")
+                                    .with_attribute(("iso-date", end.as_str()))
+                                    .write_empty()?;
+                                w.create_element("value")
+                                    .with_attribute(("currency", currency.as_str()))
+                                    .with_attribute(("value-date", start.as_str()))
+                                    .write_text_content(BytesText::new(&super::units(*minor, exponent)))?;
+                                Ok(())
+                            })?;
+                    }
+                    Ok(())
+                })?;
+            Ok(())
+        })?;
+    Ok(w.into_inner())
+}
+
+/// `minor` spread over the calendar years from `start` to `end` (both included) in proportion
+/// to their days, in whole minor units that add up to `minor` exactly (the remainder goes to
+/// the years with the largest fractions, then the earliest).
+pub fn spread_over_years(minor: i64, start: chrono::NaiveDate, end: chrono::NaiveDate) -> Vec<(i32, i64)> {
+    use chrono::Datelike;
+    if end < start {
+        return vec![(start.year(), minor)];
+    }
+    let total_days = (end - start).num_days() + 1;
+    let mut years: Vec<(i32, i64)> = (start.year()..=end.year())
+        .map(|year| {
+            let first = start.max(chrono::NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(start));
+            let last = end.min(chrono::NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(end));
+            (year, (last - first).num_days() + 1)
+        })
+        .collect();
+    let exact: Vec<(i64, i64)> = years
+        .iter()
+        .map(|(_, days)| {
+            let product = i128::from(minor) * i128::from(*days);
+            let share = product.div_euclid(i128::from(total_days));
+            (share as i64, product.rem_euclid(i128::from(total_days)) as i64)
+        })
+        .collect();
+    let mut left = minor - exact.iter().map(|(s, _)| s).sum::<i64>();
+    let mut order: Vec<usize> = (0..years.len()).collect();
+    order.sort_by(|&a, &b| exact[b].1.cmp(&exact[a].1).then(a.cmp(&b)));
+    for (i, year) in years.iter_mut().enumerate() {
+        year.1 = exact[i].0;
+    }
+    for i in order {
+        if left == 0 {
+            break;
+        }
+        years[i].1 += 1;
+        left -= 1;
+    }
+    years
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+    use proptest::prelude::*;
+
+    use super::spread_over_years;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn a_grant_is_spread_over_its_years_by_days() {
+        assert_eq!(spread_over_years(36_500, day(2017, 1, 1), day(2017, 12, 31)), vec![(2017, 36_500)]);
+        // 2017-07-02..2018-07-01: 183 days in 2017, 182 in 2018.
+        assert_eq!(spread_over_years(365, day(2017, 7, 2), day(2018, 7, 1)), vec![(2017, 183), (2018, 182)]);
+        // One cent over three equal years goes to the first.
+        assert_eq!(
+            spread_over_years(1, day(2017, 1, 1), day(2019, 12, 31)).iter().map(|y| y.1).sum::<i64>(),
+            1
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn the_years_add_up_to_the_grant_exactly(
+            minor in 0_i64..10_000_000_000_000,
+            start in 0_i64..5_000,
+            length in 0_i64..4_000,
+        ) {
+            let start = day(2010, 1, 1) + chrono::Duration::days(start);
+            let end = start + chrono::Duration::days(length);
+            let years = spread_over_years(minor, start, end);
+            prop_assert_eq!(years.iter().map(|y| y.1).sum::<i64>(), minor);
+            prop_assert!(years.iter().all(|y| y.1 >= 0));
+        }
+    }
 }

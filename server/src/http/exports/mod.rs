@@ -296,7 +296,7 @@ pub async fn download(
         .into_response()
 }
 
-/// `GET /exports/iati/activities.xml`: the IATI file for the same filters as the CSVs, to
+/// `GET /exports/iati/{activities,organisation}.xml`: the IATI files for the same filters as the CSVs, to
 /// those who may download the activities and transactions (a donor within its grants; an
 /// institute not at all).
 pub async fn iati_download(
@@ -306,7 +306,7 @@ pub async fn iati_download(
     RawQuery(query): RawQuery,
 ) -> Response {
     let Some(axum::Extension(user)) = user else { return StatusCode::UNAUTHORIZED.into_response() };
-    if file != "activities.xml" {
+    if file != "activities.xml" && file != "organisation.xml" {
         return StatusCode::NOT_FOUND.into_response();
     }
     for kind in [ExportKind::Activities, ExportKind::Transactions] {
@@ -321,14 +321,20 @@ pub async fn iati_download(
         serde_urlencoded::from_str(query.as_deref().unwrap_or("")).unwrap_or_default();
     let filter = ExportFilter::from_query(|k| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()));
     let filter = effective_filter(&user, filter);
-    match iati::activities(&state.db, &state.iati, &filter, &user.scope()).await {
+    let written = if file == "organisation.xml" {
+        iati::organisation(&state.db, &state.iati, &filter, &user.scope()).await
+    } else {
+        iati::activities(&state.db, &state.iati, &filter, &user.scope()).await
+    };
+    let name = file.trim_end_matches(".xml");
+    match written {
         Ok(xml) => (
             [
                 (header::CONTENT_TYPE, "application/xml; charset=utf-8".to_owned()),
                 (
                     header::CONTENT_DISPOSITION,
                     format!(
-                        "attachment; filename=\"aidtrail-iati-activities-{}.xml\"",
+                        "attachment; filename=\"aidtrail-iati-{name}-{}.xml\"",
                         chrono::Utc::now().format("%Y%m%d")
                     ),
                 ),
