@@ -67,7 +67,7 @@ async fn the_audit_package_holds_every_file_and_a_manifest_that_proves_it() {
     zip.by_name("manifest.json").unwrap().read_to_string(&mut manifest).unwrap();
     let manifest: Json = serde_json::from_str(&manifest).unwrap();
     let files = manifest["files"].as_array().unwrap();
-    assert_eq!(files.len(), ExportKind::ALL.len());
+    assert_eq!(files.len(), ExportKind::ALL.len() + 2, "the CSVs and the two IATI files");
     for entry in files {
         let name = entry["name"].as_str().unwrap();
         let mut content = Vec::new();
@@ -75,6 +75,29 @@ async fn the_audit_package_holds_every_file_and_a_manifest_that_proves_it() {
         let digest: String = Sha256::digest(&content).iter().map(|b| format!("{b:02x}")).collect();
         assert_eq!(entry["sha256"], digest, "{name}");
         assert_eq!(entry["bytes"], content.len() as u64, "{name}");
+        if let Some(iati) = name.strip_prefix("iati-") {
+            // The file as downloaded on its own, but for the time it was written.
+            let text = String::from_utf8(content).unwrap();
+            let items = text
+                .matches(if iati == "activities.xml" { "<iati-activity " } else { "<total-budget " })
+                .count();
+            assert_eq!(entry["rows"], items as u64, "{name}");
+            let alone = auditor
+                .get(app.url(&format!("/exports/iati/{iati}?from=2017-01-01&to=2018-12-31")))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            let timeless = |xml: &str| {
+                xml.split("datetime=\"")
+                    .map(|part| part.split_once('"').map_or(part, |(_, rest)| rest))
+                    .collect::<String>()
+            };
+            assert_eq!(timeless(&alone), timeless(&text), "{name}");
+            continue;
+        }
         let rows = csv::ReaderBuilder::new().from_reader(content.as_slice()).records().count();
         assert_eq!(entry["rows"], rows as u64, "{name}");
         // The same file as downloaded on its own, byte for byte.

@@ -73,6 +73,12 @@ impl Table {
 
 type Xml = Writer<Vec<u8>>;
 
+/// A written file and how many items it holds (activities, or yearly budgets).
+pub struct IatiFile {
+    pub bytes: Vec<u8>,
+    pub items: u64,
+}
+
 /// Writes `<name><narrative xml:lang="en">…</narrative><narrative xml:lang="fr">…</narrative></name>`,
 /// leaving out an empty language.
 fn narratives(
@@ -101,15 +107,16 @@ pub async fn activities(
     settings: &IatiSettings,
     filter: &ExportFilter,
     scope: &Scope,
-) -> Result<Vec<u8>, AppError> {
+) -> Result<IatiFile, AppError> {
     let donors = Table::read(db, ExportKind::Donors, filter, scope).await?;
     let grants = Table::read(db, ExportKind::Grants, filter, scope).await?;
     let activities = Table::read(db, ExportKind::Activities, filter, scope).await?;
     let transactions = Table::read(db, ExportKind::Transactions, filter, scope).await?;
-    write(settings, &donors, &grants, &activities, &transactions).map_err(|error| {
+    let bytes = write(settings, &donors, &grants, &activities, &transactions).map_err(|error| {
         tracing::error!(%error, "writing the IATI activities file failed");
         AppError::Internal
-    })
+    })?;
+    Ok(IatiFile { bytes, items: activities.rows.len() as u64 })
 }
 
 fn write(
@@ -342,7 +349,7 @@ pub async fn organisation(
     settings: &IatiSettings,
     filter: &ExportFilter,
     scope: &Scope,
-) -> Result<Vec<u8>, AppError> {
+) -> Result<IatiFile, AppError> {
     let grants = Table::read(db, ExportKind::Grants, filter, scope).await?;
     let mut budgets: BTreeMap<(i32, String), i64> = BTreeMap::new();
     for g in &grants.rows {
@@ -361,10 +368,11 @@ pub async fn organisation(
             *budgets.entry((year, currency.clone())).or_default() += share;
         }
     }
-    write_organisation(settings, &budgets).map_err(|error| {
+    let bytes = write_organisation(settings, &budgets).map_err(|error| {
         tracing::error!(%error, "writing the IATI organisation file failed");
         AppError::Internal
-    })
+    })?;
+    Ok(IatiFile { bytes, items: budgets.len() as u64 })
 }
 
 fn write_organisation(

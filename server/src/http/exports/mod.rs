@@ -242,9 +242,9 @@ pub async fn download(
         if !package::allowed(&user) {
             return StatusCode::FORBIDDEN.into_response();
         }
-        let db = state.db.clone();
+        let (db, iati) = (state.db.clone(), state.iati.clone());
         tokio::spawn(async move {
-            if let Err(error) = package::write(&db, &user, &filter, &sender).await {
+            if let Err(error) = package::write(&db, &iati, &user, &filter, &sender).await {
                 let _ = sender.send(Err(std::io::Error::other(error.to_string()))).await;
             }
         });
@@ -328,7 +328,7 @@ pub async fn iati_download(
     };
     let name = file.trim_end_matches(".xml");
     match written {
-        Ok(xml) => (
+        Ok(file) => (
             [
                 (header::CONTENT_TYPE, "application/xml; charset=utf-8".to_owned()),
                 (
@@ -340,7 +340,7 @@ pub async fn iati_download(
                 ),
                 (header::CACHE_CONTROL, "private, no-store".to_owned()),
             ],
-            xml,
+            file.bytes,
         )
             .into_response(),
         Err(error) => {

@@ -1,4 +1,4 @@
-//! `GET /exports/package.zip`: every CSV export for the chosen filters in one zip, with a
+//! `GET /exports/package.zip`: every CSV export and both IATI files for the chosen filters in one zip, with a
 //! `manifest.json` giving each file's rows, size and SHA-256, the filters, the time, the user
 //! and the audit log's chain head, so that an auditor can show that the package is complete and
 //! unaltered. Written as it is read, like each CSV.
@@ -15,6 +15,7 @@ use app::domain::{CurrentUser, Role};
 use app::error::AppError;
 
 use super::CsvExport;
+use crate::config::IatiSettings;
 use crate::db::Db;
 
 /// Who may download the package: the programme's staff and auditors.
@@ -80,6 +81,7 @@ fn zip_error(error: impl std::fmt::Display) -> AppError {
 /// reader has gone.
 pub async fn write(
     db: &Db,
+    iati: &IatiSettings,
     user: &CurrentUser,
     filter: &ExportFilter,
     send: &tokio::sync::mpsc::Sender<Result<axum::body::Bytes, std::io::Error>>,
@@ -103,6 +105,25 @@ pub async fn write(
             }
         }
         files.push(FileEntry { name, rows: export.rows(), bytes, sha256: hex(&hash.finalize()) });
+    }
+    let scope = user.scope();
+    let xml = [
+        ("iati-activities.xml", super::iati::activities(db, iati, filter, &scope).await?),
+        ("iati-organisation.xml", super::iati::organisation(db, iati, filter, &scope).await?),
+    ];
+    for (name, file) in xml {
+        zip.start_file(name, options).map_err(zip_error)?;
+        zip.write_all(&file.bytes).map_err(zip_error)?;
+        if !flush(&out).await {
+            return Ok(());
+        }
+        let sha256 = hex(&Sha256::digest(&file.bytes));
+        files.push(FileEntry {
+            name: name.to_owned(),
+            rows: file.items,
+            bytes: file.bytes.len() as u64,
+            sha256,
+        });
     }
     let report = crate::db::audit_chain::verify(db).await?;
     let manifest = Manifest {
