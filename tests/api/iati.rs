@@ -219,3 +219,35 @@ async fn the_organisation_file_validates_and_its_budgets_add_up_to_the_grants() 
     let (_, theirs) = download(&app, &netherlands, "/exports/iati/organisation.xml").await;
     assert!(validate(&theirs, "iati-organisations-schema.xsd").0);
 }
+
+/// Text that means something in XML is written as text: the file stays valid and says what was
+/// typed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_text_is_escaped_and_the_file_stays_valid() {
+    let app = spawn_app().await;
+    let title = r#"</narrative></title><script>alert("x")</script> & ]]> <!-- 'é'"#;
+    let title_fr = "<![CDATA[ &amp; <narrative xml:lang=\"de\">";
+    let form: Vec<(&str, &str)> = aidtrail_tests::workshop_edit(
+        "",
+        &[
+            ("code", "ACT-2018-ML-XSS"),
+            ("title", title),
+            ("title_fr", title_fr),
+            ("venue", "<b>École</b> & co"),
+        ],
+    )
+    .into_iter()
+    .filter(|(k, _)| *k != "version")
+    .collect();
+    let response = app.post_form(&app.manager, "/activities/new", &form).await;
+    assert_eq!(response.status(), 303, "saved, and sent to the activity");
+    let (_, csv) = app.get_with(&app.manager, "/exports/activities.csv").await;
+    assert!(csv.contains("ACT-2018-ML-XSS"), "the activity was saved");
+
+    let (_, xml) = download(&app, &app.manager, "/exports/iati/activities.xml").await;
+    let (valid, messages) = validate(&xml, "iati-activities-schema.xsd");
+    assert!(valid, "xmllint: {messages}");
+    assert!(!xml.contains("<script>") && !xml.contains("<b>") && !xml.contains("<![CDATA["), "raw markup");
+    assert!(xml.contains("&lt;/narrative&gt;&lt;/title&gt;&lt;script&gt;"), "the title, escaped");
+    assert!(xml.contains("&lt;![CDATA[ &amp;amp; &lt;narrative"), "the French title, escaped");
+}

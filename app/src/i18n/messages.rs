@@ -397,6 +397,10 @@ pub enum Msg {
     ExportAuditLog,
     ExportsPackage,
     ExportsPackageHint,
+    IatiTitle,
+    IatiHint,
+    IatiActivities,
+    IatiOrganisation,
     NavImports,
     ImportsTitle,
     ImportsIntro,
@@ -1107,9 +1111,16 @@ impl Msg {
             ColStatus => ("Status", "Statut"),
             ExportsPackage => ("Download the audit package (zip)", "Télécharger le dossier d’audit (zip)"),
             ExportsPackageHint => (
-                "Every file above for these filters, with a manifest.json giving each file's rows and SHA-256, the filters, the time, your name and the audit log's chain head.",
-                "Tous les fichiers ci-dessus pour ces filtres, avec un manifest.json donnant pour chaque fichier ses lignes et son SHA-256, les filtres, l’heure, votre nom et la tête de chaîne du journal d’audit.",
+                "Every file on this page for these filters, the IATI files included, with a manifest.json giving each file's rows and SHA-256, the filters, the time, your name and the audit log's chain head.",
+                "Tous les fichiers de cette page pour ces filtres, fichiers IATI compris, avec un manifest.json donnant pour chaque fichier ses lignes et son SHA-256, les filtres, l’heure, votre nom et la tête de chaîne du journal d’audit.",
             ),
+            IatiTitle => ("Publishing to IATI", "Publication IATI"),
+            IatiHint => (
+                "The activities and the reporting organisation as IATI 2.03 files, for these filters, valid against the standard's schema. Attendance sheets and participants' names are never published.",
+                "Les activités et l’organisation déclarante en fichiers IATI 2.03, pour ces filtres, conformes au schéma de la norme. Les feuilles de présence et les noms des participants ne sont jamais publiés.",
+            ),
+            IatiActivities => ("Activities (XML)", "Activités (XML)"),
+            IatiOrganisation => ("Organisation (XML)", "Organisation (XML)"),
         }
     }
 }

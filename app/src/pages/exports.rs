@@ -104,6 +104,30 @@ fn exports_view(
             <p class="muted">{tr(Msg::ExportsPackageHint)}</p>
         }
     });
+    // The IATI files: for those who may read the activities and transactions, institutes aside.
+    let iati = (ExportKind::Activities.allowed_for(user.role)
+        && ExportKind::Transactions.allowed_for(user.role)
+        && user.role != Role::Institute)
+        .then(|| {
+            let link = |file: &str| {
+                if query.is_empty() { format!("/exports/iati/{file}") } else { format!("/exports/iati/{file}?{query}") }
+            };
+            view! {
+                <section class="card" data-testid="iati">
+                    <h2>{tr(Msg::IatiTitle)}</h2>
+                    <p class="muted">{tr(Msg::IatiHint)}</p>
+                    <p class="page-actions">
+                        <a class="button secondary" href=link("activities.xml") download data-testid="export-iati-activities">
+                            {tr(Msg::IatiActivities)}
+                        </a>
+                        " "
+                        <a class="button secondary" href=link("organisation.xml") download data-testid="export-iati-organisation">
+                            {tr(Msg::IatiOrganisation)}
+                        </a>
+                    </p>
+                </section>
+            }
+        });
     view! {
         {scope_note.map(|msg| view! { <p class="notice">{tr(msg)}</p> })}
         {filter_form(options, &filter)}
@@ -120,6 +144,7 @@ fn exports_view(
                 <tbody>{files}</tbody>
             </table>
         </div>
+        {iati}
     }
 }
 

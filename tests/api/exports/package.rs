@@ -17,6 +17,10 @@ async fn the_exports_page_offers_each_user_their_files_with_the_filters_in_every
     );
     assert!(!html.contains("audit-log.csv"), "no audit log for a donor");
     assert!(!html.contains("package.zip"), "no audit package for a donor");
+    assert!(
+        html.contains(r#"href="/exports/iati/activities.xml?from=2018-01-01&amp;to=2018-12-31&amp;bom=1""#),
+        "the donor's IATI file, with the filters"
+    );
 
     let institute = app.sign_in(INSTITUTE_ML_ENP).await;
     let (status, html) = app.get_with(&institute, "/exports").await;
@@ -27,6 +31,7 @@ async fn the_exports_page_offers_each_user_their_files_with_the_filters_in_every
         .filter(|s| html.contains(&format!("export-{s}\"")))
         .collect();
     assert_eq!(offered, ["handovers", "confirmations"]);
+    assert!(!html.contains("/exports/iati/"), "no IATI file for an institute");
     assert!(
         html.contains("Vos fichiers ne contiennent que le matériel remis à votre institut."),
         "in French, the institute's language"
