@@ -277,7 +277,8 @@ fn router(
                 .into(),
         )
         .build();
-    let surreal = SurrealRepo::new(db.clone(), settings.read_cache_entries, settings.read_stale);
+    let surreal = SurrealRepo::new(db.clone(), settings.read_cache_entries, settings.read_stale)
+        .with_iati(&settings.iati);
     let repo: RepoHandle = Arc::new(surreal.clone());
     let sessions = SurrealSessionStore::new(db.clone());
     let state = AppState {

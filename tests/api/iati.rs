@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::process::Command;
 
-use aidtrail_tests::{DONOR_NL, INSTITUTE_ML_ENP, manifest_dir, spawn_app};
+use aidtrail_tests::{AppOptions, DONOR_NL, INSTITUTE_ML_ENP, manifest_dir, spawn_app, spawn_app_with};
 
 /// Downloads the IATI activities file at `path` with `client`.
 async fn download(app: &aidtrail_tests::TestApp, client: &reqwest::Client, path: &str) -> (u16, String) {
@@ -250,4 +250,47 @@ async fn hostile_text_is_escaped_and_the_file_stays_valid() {
     assert!(!xml.contains("<script>") && !xml.contains("<b>") && !xml.contains("<![CDATA["), "raw markup");
     assert!(xml.contains("&lt;/narrative&gt;&lt;/title&gt;&lt;script&gt;"), "the title, escaped");
     assert!(xml.contains("&lt;![CDATA[ &amp;amp; &lt;narrative"), "the French title, escaped");
+}
+
+/// Before publishing, the exports page names each activity that breaks a rule of the standard,
+/// with a link to fix it, in the reader's language; with every theme given a sector, none.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_checks_name_each_activity_that_breaks_a_rule() {
+    let app = spawn_app().await;
+    let (_, page) = app.get_with(&app.manager, "/exports").await;
+    assert!(page.contains("Every activity of these files meets the standard"), "{page}");
+    assert!(!page.contains("data-testid=\"iati-problem\""));
+
+    // Only trafficking has a sector: every activity on both themes has none.
+    let app = spawn_app_with(AppOptions {
+        env: vec![("AIDTRAIL_IATI_SECTORS", "tip=15190".to_owned())],
+        ..AppOptions::default()
+    })
+    .await;
+    let (_, rows) = app.export(&app.manager, "/exports/activities.csv").await;
+    let theme = rows[0].iter().position(|h| h == "theme").unwrap();
+    let without: Vec<&Vec<String>> = rows[1..].iter().filter(|r| r[theme] != "tip").collect();
+    assert!(!without.is_empty(), "the demo has activities on other themes");
+    let (_, page) = app.get_with(&app.manager, "/exports").await;
+    let named = aidtrail_tests::texts_of_testid(&page, "iati-problem");
+    assert_eq!(named.len(), without.len(), "{named:?}");
+    for row in &without {
+        let (id, code) = (&row[0], &row[1]);
+        assert!(
+            named.iter().any(|n| n.contains(code.as_str()) && n.contains("no sector")),
+            "{code}: {named:?}"
+        );
+        assert!(page.contains(&format!("href=\"/activities/{id}/edit\"")), "a link to fix {code}");
+    }
+    // The file itself leaves the sector out rather than inventing one, and stays valid.
+    let (_, xml) = download(&app, &app.manager, "/exports/iati/activities.xml").await;
+    assert!(validate(&xml, "iati-activities-schema.xsd").0);
+    // The manager switches to French (the switch also stores the preference).
+    app.post_form(&app.manager, "/lang", &[("lang", "fr"), ("next", "/exports")]).await;
+    let (_, french) = app.get_with(&app.manager, "/exports").await;
+    assert!(
+        french.contains("aucun secteur"),
+        "in the reader's language: {}",
+        aidtrail_tests::texts_of_testid(&french, "iati-problem").join(" / ")
+    );
 }

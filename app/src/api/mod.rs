@@ -231,6 +231,14 @@ pub async fn get_dashboard(
     with_status(services::dashboard(&*repo()?, signed_in().as_ref(), filter).await)
 }
 
+/// The activities of the IATI file for `filter` that break a rule of the standard.
+#[server]
+pub async fn get_iati_checks(
+    #[server(default)] filter: crate::domain::exports::ExportFilter,
+) -> Result<Vec<crate::domain::iati::IatiProblem>, AppError> {
+    with_status(services::iati_checks(&*repo()?, signed_in().as_ref(), filter).await)
+}
+
 /// The choices of the dashboard's filters.
 #[server]
 pub async fn get_dashboard_options() -> Result<crate::domain::dashboard::DashboardOptions, AppError> {

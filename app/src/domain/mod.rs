@@ -14,6 +14,7 @@ pub mod exports;
 mod filters;
 pub mod form_values;
 pub mod handovers;
+pub mod iati;
 pub mod imports;
 pub mod iso;
 mod money;

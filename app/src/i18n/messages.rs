@@ -401,6 +401,14 @@ pub enum Msg {
     IatiHint,
     IatiActivities,
     IatiOrganisation,
+    IatiChecksTitle,
+    IatiChecksNone,
+    IatiChecksSome,
+    IatiRuleNoStart,
+    IatiRuleNoSector,
+    IatiRuleFutureActual,
+    IatiRuleCode,
+    IatiFix,
     NavImports,
     ImportsTitle,
     ImportsIntro,
@@ -1121,6 +1129,28 @@ impl Msg {
             ),
             IatiActivities => ("Activities (XML)", "Activités (XML)"),
             IatiOrganisation => ("Organisation (XML)", "Organisation (XML)"),
+            IatiChecksTitle => ("Checks before publishing", "Vérifications avant publication"),
+            IatiChecksNone => (
+                "Every activity of these files meets the standard's rules checked here.",
+                "Toutes les activités de ces fichiers respectent les règles de la norme vérifiées ici.",
+            ),
+            IatiChecksSome => (
+                "These activities break a rule of the IATI standard. Fix each record before publishing:",
+                "Ces activités enfreignent une règle de la norme IATI. Corrigez chaque fiche avant de publier :",
+            ),
+            IatiRuleNoStart => ("no start date, planned or actual", "aucune date de début, prévue ou réelle"),
+            IatiRuleNoSector => (
+                "no sector: its theme has none in the settings (AIDTRAIL_IATI_SECTORS)",
+                "aucun secteur : son thème n’en a pas dans les réglages (AIDTRAIL_IATI_SECTORS)",
+            ),
+            IatiRuleFutureActual => {
+                ("an actual date after today", "une date réelle postérieure à aujourd’hui")
+            }
+            IatiRuleCode => (
+                "its code cannot end an identifier (letters, digits, - _ . only)",
+                "son code ne peut pas terminer un identifiant (lettres, chiffres, - _ . seulement)",
+            ),
+            IatiFix => ("Fix", "Corriger"),
         }
     }
 }

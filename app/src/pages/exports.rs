@@ -1,15 +1,17 @@
-//! The CSV exports: the files this user may download, with the filters applied to every link.
+//! The CSV exports and the IATI files this user may download, with the filters applied to every
+//! link, and the checks before publishing to IATI.
 //! The form is a plain GET form and the links plain links, so the page works without WASM and
 //! the browser's own download shows the progress.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::{get_current_user, get_dashboard_options};
+use crate::api::{get_current_user, get_dashboard_options, get_iati_checks};
 use crate::components::i18n::tr;
 use crate::components::{ErrorView, PageHeader, country_choices, filter_select, loading, ref_choices};
 use crate::domain::dashboard::DashboardOptions;
 use crate::domain::exports::{ExportFilter, ExportKind};
+use crate::domain::iati::{IatiProblem, IatiRule};
 use crate::domain::{CurrentUser, Permission, Role};
 use crate::error::AppError;
 use crate::i18n::Msg;
@@ -40,12 +42,14 @@ pub fn ExportsPage() -> impl IntoView {
     });
     let data = Resource::new(
         || (),
-        |_| async move {
+        move |_| async move {
             let user = get_current_user().await?.ok_or(AppError::Unauthorized)?;
             // Institutes pick dates only: the other choices are about grants.
             let options =
                 if user.can(Permission::ViewGrants) { Some(get_dashboard_options().await?) } else { None };
-            Ok::<_, AppError>((user, options))
+            let checks =
+                if publishes(&user) { Some(get_iati_checks(filter.get_untracked()).await?) } else { None };
+            Ok::<_, AppError>((user, options, checks))
         },
     );
     view! {
@@ -53,7 +57,9 @@ pub fn ExportsPage() -> impl IntoView {
         <Suspense fallback=loading>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok((user, options)) => exports_view(&user, options, filter.get_untracked()).into_any(),
+                    Ok((user, options, checks)) => {
+                        exports_view(&user, options, checks, filter.get_untracked()).into_any()
+                    }
                     Err(error) => view! { <ErrorView error/> }.into_any(),
                 }
             })}
@@ -61,9 +67,47 @@ pub fn ExportsPage() -> impl IntoView {
     }
 }
 
+/// Whether `user` may download the IATI files: those who may read the activities and the
+/// transactions, institutes aside (as the server checks).
+fn publishes(user: &CurrentUser) -> bool {
+    ExportKind::Activities.allowed_for(user.role)
+        && ExportKind::Transactions.allowed_for(user.role)
+        && user.role != Role::Institute
+}
+
+/// The checks before publishing: each activity that breaks a rule, linked to its edit form.
+fn checks_view(problems: Vec<IatiProblem>) -> impl IntoView {
+    let rule = |r: IatiRule| match r {
+        IatiRule::NoStartDate => Msg::IatiRuleNoStart,
+        IatiRule::NoSector => Msg::IatiRuleNoSector,
+        IatiRule::FutureActualDate => Msg::IatiRuleFutureActual,
+        IatiRule::UnusableCode => Msg::IatiRuleCode,
+    };
+    let intro = if problems.is_empty() { Msg::IatiChecksNone } else { Msg::IatiChecksSome };
+    let items = problems
+        .into_iter()
+        .map(|p| {
+            let rules = p.rules.into_iter().map(|r| view! { <li>{tr(rule(r))}</li> }).collect_view();
+            view! {
+                <li data-testid="iati-problem">
+                    <strong class="mono">{p.code}</strong> " "
+                    <a href=format!("/activities/{}/edit", p.activity)>{tr(Msg::IatiFix)}</a>
+                    <ul>{rules}</ul>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <h3>{tr(Msg::IatiChecksTitle)}</h3>
+        <p data-testid="iati-checks">{tr(intro)}</p>
+        <ul class="iati-problems">{items}</ul>
+    }
+}
+
 fn exports_view(
     user: &CurrentUser,
     options: Option<DashboardOptions>,
+    checks: Option<Vec<IatiProblem>>,
     filter: ExportFilter,
 ) -> impl IntoView + use<> {
     let scope_note = match user.role {
@@ -105,10 +149,7 @@ fn exports_view(
         }
     });
     // The IATI files: for those who may read the activities and transactions, institutes aside.
-    let iati = (ExportKind::Activities.allowed_for(user.role)
-        && ExportKind::Transactions.allowed_for(user.role)
-        && user.role != Role::Institute)
-        .then(|| {
+    let iati = publishes(user).then(|| {
             let link = |file: &str| {
                 if query.is_empty() { format!("/exports/iati/{file}") } else { format!("/exports/iati/{file}?{query}") }
             };
@@ -125,6 +166,7 @@ fn exports_view(
                             {tr(Msg::IatiOrganisation)}
                         </a>
                     </p>
+                    {checks.map(checks_view)}
                 </section>
             }
         });

@@ -363,6 +363,31 @@ pub async fn dashboard_options(
     }
 }
 
+/// The checks before publishing to IATI, for the file the user would download with `filter`:
+/// those who may download activities and transactions, a donor within its own grants, an
+/// institute not at all.
+pub async fn iati_checks(
+    repo: &dyn Repo,
+    user: Option<&CurrentUser>,
+    mut filter: crate::domain::exports::ExportFilter,
+) -> Result<Vec<crate::domain::iati::IatiProblem>, AppError> {
+    use crate::domain::exports::ExportKind;
+    let user = user.ok_or(AppError::Unauthorized)?;
+    let allowed =
+        ExportKind::Activities.allowed_for(user.role) && ExportKind::Transactions.allowed_for(user.role);
+    if !allowed || user.must_change_password {
+        return Err(AppError::Forbidden);
+    }
+    match user.scope() {
+        Scope::Institute(_) => Err(AppError::Forbidden),
+        Scope::Donor(own) => {
+            filter.donor = Some(own.clone());
+            repo.iati_problems(&filter, &Scope::Donor(own)).await
+        }
+        Scope::All => repo.iati_problems(&filter, &Scope::All).await,
+    }
+}
+
 /// One page of the audit log: admins and auditors.
 pub async fn audit_log(
     repo: &dyn Repo,

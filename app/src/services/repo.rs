@@ -90,6 +90,13 @@ pub trait Repo: Send + Sync + 'static {
         donor: Option<&str>,
         staff: bool,
     ) -> Result<crate::domain::dashboard::DashboardOptions, AppError>;
+    /// The activities of the IATI file for `filter` within `scope` that break a rule of the
+    /// standard's ruleset, with the rules each breaks (`domain::iati`).
+    async fn iati_problems(
+        &self,
+        filter: &crate::domain::exports::ExportFilter,
+        scope: &Scope,
+    ) -> Result<Vec<crate::domain::iati::IatiProblem>, AppError>;
     async fn donor_name(&self, donor: &str) -> Result<Option<crate::domain::NamedRef>, AppError>;
     async fn handover_report(
         &self,

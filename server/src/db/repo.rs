@@ -26,13 +26,28 @@ pub struct SurrealRepo {
     cache: Arc<ReadCache>,
     /// How fresh the cached answers must be: current, or fresh enough for a page.
     freshness: Freshness,
+    /// The themes that have an IATI sector (settings), for the checks before publishing.
+    iati_themes: Arc<Vec<String>>,
 }
 
 impl SurrealRepo {
     /// A repository keeping at most `cached` answers of costly reads (0: none), whose answers
     /// are read at the data's current version; pages use [`Self::for_pages`].
     pub fn new(db: Db, cached: usize, window: std::time::Duration) -> Self {
-        Self { db, cache: Arc::new(ReadCache::new(cached, window)), freshness: Freshness::Current }
+        Self {
+            db,
+            cache: Arc::new(ReadCache::new(cached, window)),
+            freshness: Freshness::Current,
+            iati_themes: Arc::new(Vec::new()),
+        }
+    }
+
+    /// The same repository, checking IATI sectors against these settings.
+    pub fn with_iati(self, settings: &crate::config::IatiSettings) -> Self {
+        Self {
+            iati_themes: Arc::new(settings.sectors.iter().map(|(theme, _)| theme.clone()).collect()),
+            ..self
+        }
     }
 
     /// The same repository and cache for a page of a reader whose last save produced version
@@ -306,6 +321,14 @@ impl Repo for SurrealRepo {
     ) -> Result<app::domain::dashboard::Dashboard, AppError> {
         let read = super::dashboard::dashboard(&self.db, filter);
         self.cache.get_or_read(&self.db, self.freshness, "dashboard", filter, read).await
+    }
+
+    async fn iati_problems(
+        &self,
+        filter: &app::domain::exports::ExportFilter,
+        scope: &Scope,
+    ) -> Result<Vec<app::domain::iati::IatiProblem>, AppError> {
+        super::exports::iati_problems(&self.db, &self.iati_themes, filter, scope).await
     }
 
     async fn dashboard_options(

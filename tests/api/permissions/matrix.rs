@@ -58,6 +58,12 @@ pub(super) fn matrix() -> Vec<Row> {
             call: ServerFn("get_dashboard_options", &[]),
             expect: NO_INSTITUTE_PAGE,
         },
+        Row {
+            method: "POST",
+            path: "get_iati_checks",
+            call: ServerFn("get_iati_checks", &[]),
+            expect: DONOR_EXPORT,
+        },
         Row { method: "GET", path: "/handovers", call: Page("/handovers"), expect: PAGE },
         Row { method: "GET", path: "/handovers/new", call: Page("/handovers/new"), expect: EDITORS_PAGE },
         // HO-2018-002 is ML-ENP's, paid by Germany: the Netherlands donor and ML-INFJ may not see it.

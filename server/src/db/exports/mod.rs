@@ -324,3 +324,48 @@ fn record_rows(value: Value) -> Option<(Value, Vec<Vec<Value>>)> {
         .collect();
     Some((at, rows))
 }
+
+/// The activities of the IATI file for `filter` within `scope` that break a rule of the
+/// standard (`app::domain::iati`), read like `activities.csv`. `themes_with_sector` are the
+/// themes the settings give a sector.
+pub async fn iati_problems(
+    db: &Db,
+    themes_with_sector: &[String],
+    filter: &ExportFilter,
+    scope: &Scope,
+) -> Result<Vec<app::domain::iati::IatiProblem>, AppError> {
+    use app::domain::iati::{ActivityFacts, IatiProblem, rules_broken};
+    let columns = ExportKind::Activities.columns();
+    let at = |name: &str| columns.iter().position(|c| c.name == name).unwrap_or(usize::MAX);
+    let text = |row: &[Value], name: &str| -> String {
+        match row.get(at(name)) {
+            Some(Value::String(s)) => s.clone(),
+            Some(Value::RecordId(id)) => super::rows::key_of(id),
+            Some(Value::Datetime(at)) => at.format("%Y-%m-%d").to_string(),
+            _ => String::new(),
+        }
+    };
+    let date =
+        |row: &[Value], name: &str| chrono::NaiveDate::parse_from_str(&text(row, name), "%Y-%m-%d").ok();
+    let today = chrono::Utc::now().date_naive();
+    let mut reader = Reader::open(db, ExportKind::Activities, filter, scope).await?;
+    let mut problems = Vec::new();
+    while let Some(rows) = reader.next().await? {
+        for row in &rows {
+            let code = text(row, "code");
+            let facts = ActivityFacts {
+                code: &code,
+                planned_start: date(row, "planned_start"),
+                actual_start: date(row, "actual_start"),
+                actual_end: date(row, "actual_end"),
+                has_sector: themes_with_sector.contains(&text(row, "theme")),
+            };
+            let rules = rules_broken(&facts, today);
+            if !rules.is_empty() {
+                problems.push(IatiProblem { activity: text(row, "id"), code, rules });
+            }
+        }
+    }
+    problems.sort_by(|a, b| a.code.cmp(&b.code));
+    Ok(problems)
+}
