@@ -253,7 +253,7 @@ impl Settings {
         };
 
         let sectors_text =
-            get("AIDTRAIL_IATI_SECTORS").unwrap_or_else(|| "tip=15190,som=15190,both=15190".into());
+            get("AIDTRAIL_IATI_SECTORS").unwrap_or_else(|| "tip=15130,som=15190,both=15130".into());
         let mut sectors = Vec::new();
         for pair in sectors_text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             match pair.split_once('=') {
@@ -269,7 +269,7 @@ impl Settings {
                         name: "AIDTRAIL_IATI_SECTORS",
                         value: sectors_text.clone(),
                         reason: "expected theme=code pairs separated by commas, themes tip, som or both, \
-                                 codes of the DAC 5-digit list (e.g. tip=15190,som=15190,both=15190)"
+                                 codes of the DAC 5-digit list (e.g. tip=15130,som=15190,both=15130)"
                             .into(),
                     });
                 }
@@ -381,6 +381,22 @@ mod tests {
             settings(&[("AIDTRAIL_PUBLIC_URL", "example.org")]).unwrap_err().name,
             "AIDTRAIL_PUBLIC_URL"
         );
+    }
+
+    #[test]
+    fn iati_sectors_are_theme_code_pairs() {
+        let s = settings(&[]).unwrap();
+        assert_eq!(s.iati.sector_for("tip"), Some("15130"));
+        assert_eq!(s.iati.sector_for("som"), Some("15190"));
+        let s = settings(&[("AIDTRAIL_IATI_SECTORS", "som=15190")]).unwrap();
+        assert_eq!((s.iati.sector_for("som"), s.iati.sector_for("tip")), (Some("15190"), None));
+        for bad in ["tip", "tip=1519", "tip=ABCDE", "drugs=15190", "tip=15190;som=15190"] {
+            assert_eq!(
+                settings(&[("AIDTRAIL_IATI_SECTORS", bad)]).unwrap_err().name,
+                "AIDTRAIL_IATI_SECTORS",
+                "{bad}"
+            );
+        }
     }
 
     #[test]
