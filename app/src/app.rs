@@ -9,9 +9,10 @@ use crate::components::Layout;
 use crate::components::i18n::{I18n, initial_locale};
 use crate::pages::{
     ActivitiesPage, ActivityPage, AuditPage, CertificatePage, DashboardPage, EditActivityPage, EquipmentPage,
-    ExportsPage, GrantsPage, HandoverPage, HandoverReportPage, HandoversPage, HomePage, ImportPreviewPage,
-    ImportsPage, IndicatorsPage, InstitutesPage, LoginPage, NewActivityPage, NewHandoverPage, NewRecordPage,
-    NotFoundPage, PasswordPage, RecordListPage, RecordPage, RecordsPage, UsersPage,
+    ExportsPage, GrantsPage, HandoverPage, HandoverReportPage, HandoversPage, HomePage, IatiSettingsPage,
+    ImportPreviewPage, ImportsPage, IndicatorsPage, InstitutesPage, LoginPage, NewActivityPage,
+    NewHandoverPage, NewRecordPage, NotFoundPage, PasswordPage, RecordListPage, RecordPage, RecordsPage,
+    UsersPage,
 };
 
 /// The `Content-Security-Policy` of every response. Scripts come only from the site, plus the
@@ -103,6 +104,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/password") view=PasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/users") view=UsersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/iati") view=IatiSettingsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/audit") view=AuditPage ssr=SsrMode::Async/>
                     <Route path=path!("/exports") view=ExportsPage ssr=SsrMode::Async/>
                     <Route path=path!("/imports") view=ImportsPage ssr=SsrMode::Async/>

@@ -76,26 +76,9 @@ pub struct Settings {
     pub iati: IatiSettings,
 }
 
-/// The reporting organisation of the IATI files, and the DAC 5-digit sector of each theme.
-#[derive(Debug, Clone)]
-pub struct IatiSettings {
-    /// Its IATI organisation identifier (`AIDTRAIL_IATI_ORG_REF`); every activity's identifier
-    /// starts with it and a hyphen.
-    pub org_ref: String,
-    /// Its IATI organisation type code (`AIDTRAIL_IATI_ORG_TYPE`, 40 multilateral).
-    pub org_type: String,
-    pub name_en: String,
-    pub name_fr: String,
-    /// Sectors for the themes `tip`, `som` and `both` (`AIDTRAIL_IATI_SECTORS`, `tip=15190,…`).
-    pub sectors: Vec<(String, String)>,
-}
-
-impl IatiSettings {
-    /// The sector of an activity's theme, if one is set.
-    pub fn sector_for(&self, theme: &str) -> Option<&str> {
-        self.sectors.iter().find(|(t, _)| t == theme).map(|(_, code)| code.as_str())
-    }
-}
+/// The reporting organisation of the IATI files, and the DAC 5-digit sector of each theme
+/// (`AIDTRAIL_IATI_*`).
+pub type IatiSettings = app::domain::iati::Publisher;
 
 /// Sessions, sign-in limits and request limits.
 #[derive(Debug, Clone)]
@@ -275,9 +258,9 @@ impl Settings {
                 }
             }
         }
-        // Demo values: an identifier in the IATI Secretariat's own registry space, marked as such.
+        // Demo values, marked as such (the settings page says so).
         let iati = IatiSettings {
-            org_ref: get("AIDTRAIL_IATI_ORG_REF").unwrap_or_else(|| "XI-IATI-AIDTRAIL-DEMO".into()),
+            org_ref: get("AIDTRAIL_IATI_ORG_REF").unwrap_or_else(|| app::domain::iati::DEMO_ORG_REF.into()),
             org_type: get("AIDTRAIL_IATI_ORG_TYPE").unwrap_or_else(|| "40".into()),
             name_en: get("AIDTRAIL_IATI_ORG_NAME")
                 .unwrap_or_else(|| "Sahel regional programme office (demo)".into()),

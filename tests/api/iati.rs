@@ -294,3 +294,46 @@ async fn the_checks_name_each_activity_that_breaks_a_rule() {
         aidtrail_tests::texts_of_testid(&french, "iati-problem").join(" / ")
     );
 }
+
+/// Admins see the settings the files are written with, and what to fix: the demo identifier
+/// is named as such; set properly, nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admins_see_the_settings_and_what_to_fix() {
+    let app = spawn_app().await;
+    let admin = app.sign_in(aidtrail_tests::ADMIN).await;
+    let (status, page) = app.get_with(&admin, "/admin/iati").await;
+    assert_eq!(status, 200);
+    let problems = aidtrail_tests::texts_of_testid(&page, "iati-setting-problem");
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(problems[0].contains("demo"), "{problems:?}");
+    assert!(page.contains("XI-IATI-AIDTRAIL-DEMO") && page.contains("15130"));
+    let (_, exports) = app.get_with(&admin, "/exports").await;
+    assert!(exports.contains("href=\"/admin/iati\""), "the exports page links to the settings");
+    assert_eq!(app.get_with(&app.manager, "/admin/iati").await.0, 403);
+
+    let app = spawn_app_with(AppOptions {
+        env: vec![
+            ("AIDTRAIL_IATI_ORG_REF", "XM-DAC-99999".to_owned()),
+            ("AIDTRAIL_IATI_ORG_TYPE", "41".to_owned()),
+            ("AIDTRAIL_IATI_SECTORS", "tip=15130".to_owned()),
+        ],
+        ..AppOptions::default()
+    })
+    .await;
+    let admin = app.sign_in(aidtrail_tests::ADMIN).await;
+    let (_, page) = app.get_with(&admin, "/admin/iati").await;
+    let problems = aidtrail_tests::texts_of_testid(&page, "iati-setting-problem");
+    assert_eq!(problems.len(), 3, "type 41, and no sector for som and both: {problems:?}");
+    assert!(problems.iter().any(|p| p.contains("OrganisationType")));
+    let (_, xml) = download(&app, &app.manager, "/exports/iati/activities.xml").await;
+    assert!(xml.contains("<iati-identifier>XM-DAC-99999-ACT-2018-ML-WS-05</iati-identifier>"));
+}
+
+/// The organisation types the settings accept are those of the shipped codelist.
+#[test]
+fn the_organisation_types_are_the_codelists() {
+    assert_eq!(
+        codelist("OrganisationType"),
+        app::domain::iati::ORGANISATION_TYPES.map(str::to_owned).to_vec()
+    );
+}

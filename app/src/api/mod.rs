@@ -239,6 +239,13 @@ pub async fn get_iati_checks(
     with_status(services::iati_checks(&*repo()?, signed_in().as_ref(), filter).await)
 }
 
+/// The IATI settings and what to fix in them (admins).
+#[server]
+pub async fn get_iati_settings()
+-> Result<(crate::domain::iati::Publisher, Vec<crate::domain::iati::SettingProblem>), AppError> {
+    with_status(services::iati_settings(&*repo()?, signed_in().as_ref()).await)
+}
+
 /// The choices of the dashboard's filters.
 #[server]
 pub async fn get_dashboard_options() -> Result<crate::domain::dashboard::DashboardOptions, AppError> {

@@ -9,6 +9,79 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+/// The reporting organisation of the IATI files and the sector of each theme, as set
+/// (`AIDTRAIL_IATI_*`, read by the server at start).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Publisher {
+    /// Its IATI organisation identifier; every activity's identifier starts with it and a hyphen.
+    pub org_ref: String,
+    /// Its IATI organisation type code.
+    pub org_type: String,
+    pub name_en: String,
+    pub name_fr: String,
+    /// The DAC 5-digit sector of the themes `tip`, `som` and `both`.
+    pub sectors: Vec<(String, String)>,
+}
+
+/// The identifier of the demo data's reporting organisation.
+pub const DEMO_ORG_REF: &str = "XI-IATI-AIDTRAIL-DEMO";
+
+/// The codes of IATI's OrganisationType codelist (2.03; a test compares them with the shipped
+/// codelist).
+pub const ORGANISATION_TYPES: [&str; 16] =
+    ["10", "11", "15", "21", "22", "23", "24", "30", "40", "60", "70", "71", "72", "73", "80", "90"];
+
+/// What is wrong with the settings, for the admins' settings page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SettingProblem {
+    /// Still the demo identifier: the files would be published under an organisation that
+    /// does not exist.
+    DemoRef,
+    /// Not of the form `AGENCY-ID` (a registration agency's prefix, a hyphen, the number it
+    /// gave), or with spaces.
+    RefShape,
+    /// Not a code of the OrganisationType codelist.
+    UnknownType,
+    /// A name is missing in a language.
+    NoName,
+    /// A theme has no sector: its activities are flagged by the checks.
+    ThemeWithoutSector(String),
+}
+
+impl Publisher {
+    /// The sector of an activity's theme, if one is set.
+    pub fn sector_for(&self, theme: &str) -> Option<&str> {
+        self.sectors.iter().find(|(t, _)| t == theme).map(|(_, code)| code.as_str())
+    }
+
+    /// What should be fixed before publishing.
+    pub fn problems(&self) -> Vec<SettingProblem> {
+        let mut problems = Vec::new();
+        if self.org_ref == DEMO_ORG_REF {
+            problems.push(SettingProblem::DemoRef);
+        }
+        let parts: Vec<&str> = self.org_ref.split('-').collect();
+        if parts.len() < 2
+            || parts.iter().any(|p| p.is_empty())
+            || self.org_ref.chars().any(char::is_whitespace)
+        {
+            problems.push(SettingProblem::RefShape);
+        }
+        if !ORGANISATION_TYPES.contains(&self.org_type.as_str()) {
+            problems.push(SettingProblem::UnknownType);
+        }
+        if self.name_en.trim().is_empty() || self.name_fr.trim().is_empty() {
+            problems.push(SettingProblem::NoName);
+        }
+        for theme in ["tip", "som", "both"] {
+            if self.sector_for(theme).is_none() {
+                problems.push(SettingProblem::ThemeWithoutSector(theme.to_owned()));
+            }
+        }
+        problems
+    }
+}
+
 /// A rule an activity breaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum IatiRule {
@@ -76,6 +149,37 @@ mod tests {
             actual_end: day("2018-05-11"),
             has_sector: true,
         }
+    }
+
+    #[test]
+    fn the_settings_say_what_to_fix_before_publishing() {
+        let mut p = Publisher {
+            org_ref: "XM-DAC-12345".into(),
+            org_type: "40".into(),
+            name_en: "Office".into(),
+            name_fr: "Bureau".into(),
+            sectors: vec![
+                ("tip".into(), "15130".into()),
+                ("som".into(), "15190".into()),
+                ("both".into(), "15130".into()),
+            ],
+        };
+        assert!(p.problems().is_empty());
+        p.org_ref = DEMO_ORG_REF.into();
+        assert_eq!(p.problems(), [SettingProblem::DemoRef]);
+        p.org_ref = "XM DAC".into();
+        p.org_type = "41".into();
+        p.name_fr = " ".into();
+        p.sectors.pop();
+        assert_eq!(
+            p.problems(),
+            [
+                SettingProblem::RefShape,
+                SettingProblem::UnknownType,
+                SettingProblem::NoName,
+                SettingProblem::ThemeWithoutSector("both".into())
+            ]
+        );
     }
 
     #[test]

@@ -409,6 +409,19 @@ pub enum Msg {
     IatiRuleFutureActual,
     IatiRuleCode,
     IatiFix,
+    IatiSettingsTitle,
+    IatiSettingsIntro,
+    IatiSetOk,
+    IatiSetFix,
+    IatiSetDemoRef,
+    IatiSetRefShape,
+    IatiSetUnknownType,
+    IatiSetNoName,
+    IatiSetNoSector,
+    IatiSetTheme,
+    IatiSetSector,
+    IatiSetHow,
+    IatiSettingsLink,
     NavImports,
     ImportsTitle,
     ImportsIntro,
@@ -1151,6 +1164,41 @@ impl Msg {
                 "son code ne peut pas terminer un identifiant (lettres, chiffres, - _ . seulement)",
             ),
             IatiFix => ("Fix", "Corriger"),
+            IatiSettingsTitle => ("IATI settings", "Réglages IATI"),
+            IatiSettingsIntro => (
+                "The reporting organisation and the sectors the IATI files are written with.",
+                "L’organisation déclarante et les secteurs avec lesquels les fichiers IATI sont écrits.",
+            ),
+            IatiSetOk => {
+                ("These settings are ready for publishing.", "Ces réglages sont prêts pour la publication.")
+            }
+            IatiSetFix => ("Fix these before publishing:", "À corriger avant de publier :"),
+            IatiSetDemoRef => (
+                "The identifier is the demo one: set your organisation's IATI identifier.",
+                "L’identifiant est celui de la démo : indiquez l’identifiant IATI de votre organisation.",
+            ),
+            IatiSetRefShape => (
+                "The identifier is not of the form AGENCY-NUMBER (a registration agency's prefix, a hyphen, its number), or has spaces.",
+                "L’identifiant n’est pas de la forme AGENCE-NUMÉRO (le préfixe d’une agence d’enregistrement, un tiret, son numéro), ou contient des espaces.",
+            ),
+            IatiSetUnknownType => (
+                "The organisation type is not a code of IATI's OrganisationType list.",
+                "Le type d’organisation n’est pas un code de la liste OrganisationType d’IATI.",
+            ),
+            IatiSetNoName => {
+                ("A name is missing in English or French.", "Il manque un nom en anglais ou en français.")
+            }
+            IatiSetNoSector => (
+                "A theme has no sector; its activities are flagged by the checks:",
+                "Un thème n’a pas de secteur ; ses activités sont signalées par les vérifications :",
+            ),
+            IatiSetTheme => ("Theme", "Thème"),
+            IatiSetSector => ("DAC 5-digit sector", "Secteur CAD à 5 chiffres"),
+            IatiSetHow => (
+                "These are set on the server, in its environment; change them there and restart it (README, Configuration).",
+                "Ils se règlent sur le serveur, dans son environnement : modifiez-les là puis redémarrez-le (README, Configuration).",
+            ),
+            IatiSettingsLink => ("IATI settings", "Réglages IATI"),
         }
     }
 }

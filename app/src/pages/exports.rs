@@ -167,6 +167,9 @@ fn exports_view(
                         </a>
                     </p>
                     {checks.map(checks_view)}
+                    {(user.role == Role::Admin).then(|| view! {
+                        <p><a href="/admin/iati" data-testid="iati-settings-link">{tr(Msg::IatiSettingsLink)}</a></p>
+                    })}
                 </section>
             }
         });

@@ -388,6 +388,17 @@ pub async fn iati_checks(
     }
 }
 
+/// The IATI settings and what to fix in them: admins only.
+pub async fn iati_settings(
+    repo: &dyn Repo,
+    user: Option<&CurrentUser>,
+) -> Result<(crate::domain::iati::Publisher, Vec<crate::domain::iati::SettingProblem>), AppError> {
+    require(user, Permission::ManageUsers)?;
+    let publisher = repo.iati_publisher();
+    let problems = publisher.problems();
+    Ok((publisher, problems))
+}
+
 /// One page of the audit log: admins and auditors.
 pub async fn audit_log(
     repo: &dyn Repo,

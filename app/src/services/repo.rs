@@ -90,6 +90,8 @@ pub trait Repo: Send + Sync + 'static {
         donor: Option<&str>,
         staff: bool,
     ) -> Result<crate::domain::dashboard::DashboardOptions, AppError>;
+    /// The IATI settings (`AIDTRAIL_IATI_*`).
+    fn iati_publisher(&self) -> crate::domain::iati::Publisher;
     /// The activities of the IATI file for `filter` within `scope` that break a rule of the
     /// standard's ruleset, with the rules each breaks (`domain::iati`).
     async fn iati_problems(

@@ -26,8 +26,8 @@ pub struct SurrealRepo {
     cache: Arc<ReadCache>,
     /// How fresh the cached answers must be: current, or fresh enough for a page.
     freshness: Freshness,
-    /// The themes that have an IATI sector (settings), for the checks before publishing.
-    iati_themes: Arc<Vec<String>>,
+    /// The IATI settings, for the checks before publishing and the settings page.
+    iati: Arc<app::domain::iati::Publisher>,
 }
 
 impl SurrealRepo {
@@ -38,16 +38,13 @@ impl SurrealRepo {
             db,
             cache: Arc::new(ReadCache::new(cached, window)),
             freshness: Freshness::Current,
-            iati_themes: Arc::new(Vec::new()),
+            iati: Arc::new(app::domain::iati::Publisher::default()),
         }
     }
 
     /// The same repository, checking IATI sectors against these settings.
     pub fn with_iati(self, settings: &crate::config::IatiSettings) -> Self {
-        Self {
-            iati_themes: Arc::new(settings.sectors.iter().map(|(theme, _)| theme.clone()).collect()),
-            ..self
-        }
+        Self { iati: Arc::new(settings.clone()), ..self }
     }
 
     /// The same repository and cache for a page of a reader whose last save produced version
@@ -328,7 +325,12 @@ impl Repo for SurrealRepo {
         filter: &app::domain::exports::ExportFilter,
         scope: &Scope,
     ) -> Result<Vec<app::domain::iati::IatiProblem>, AppError> {
-        super::exports::iati_problems(&self.db, &self.iati_themes, filter, scope).await
+        let themes: Vec<String> = self.iati.sectors.iter().map(|(theme, _)| theme.clone()).collect();
+        super::exports::iati_problems(&self.db, &themes, filter, scope).await
+    }
+
+    fn iati_publisher(&self) -> app::domain::iati::Publisher {
+        (*self.iati).clone()
     }
 
     async fn dashboard_options(

@@ -39,6 +39,13 @@ pub(super) fn matrix() -> Vec<Row> {
         Row { method: "GET", path: "/login", call: Page("/login"), expect: EVERYONE },
         Row { method: "GET", path: "/account/password", call: Page("/account/password"), expect: PAGE },
         Row { method: "GET", path: "/admin/users", call: Page("/admin/users"), expect: ADMIN_ONLY_PAGE },
+        Row { method: "GET", path: "/admin/iati", call: Page("/admin/iati"), expect: ADMIN_ONLY_PAGE },
+        Row {
+            method: "POST",
+            path: "get_iati_settings",
+            call: ServerFn("get_iati_settings", &[]),
+            expect: ADMIN_ONLY_PAGE,
+        },
         Row { method: "GET", path: "/admin/audit", call: Page("/admin/audit?verify=1"), expect: AUDIT_PAGE },
         Row { method: "GET", path: "/exports", call: Page("/exports?from=2018-01-01&bom=1"), expect: PAGE },
     ]
