@@ -101,6 +101,29 @@ fn narratives(
     Ok(())
 }
 
+/// `<reporting-org>`: the reporting organisation, as set.
+fn reporting_org(w: &mut Xml, settings: &IatiSettings) -> std::io::Result<()> {
+    let attributes = [("ref", settings.org_ref.as_str()), ("type", settings.org_type.as_str())];
+    narratives(w, "reporting-org", &attributes, &settings.name_en, &settings.name_fr)
+}
+
+/// An XML document whose root `root` (IATI version 2.03, generated now) holds what `body`
+/// writes; `body` is given the time, for the elements that carry it too.
+fn document(
+    root: &str,
+    body: impl FnOnce(&mut Xml, &str) -> std::io::Result<()>,
+) -> std::io::Result<Vec<u8>> {
+    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let mut w = Writer::new_with_indent(Vec::new(), b' ', 1);
+    let declaration = quick_xml::events::BytesDecl::new("1.0", Some("UTF-8"), None);
+    w.write_event(quick_xml::events::Event::Decl(declaration))?;
+    w.create_element(root)
+        .with_attribute(("version", "2.03"))
+        .with_attribute(("generated-datetime", now.as_str()))
+        .write_inner_content(|w| body(w, &now))?;
+    Ok(w.into_inner())
+}
+
 /// The file for `filter` within `scope`.
 pub async fn activities(
     db: &Db,
@@ -137,30 +160,19 @@ fn write(
             by_activity.entry(activity).or_default().push(t);
         }
     }
-    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let mut w = Writer::new_with_indent(Vec::new(), b' ', 1);
-    w.write_event(quick_xml::events::Event::Decl(quick_xml::events::BytesDecl::new(
-        "1.0",
-        Some("UTF-8"),
-        None,
-    )))?;
-    w.create_element("iati-activities")
-        .with_attribute(("version", "2.03"))
-        .with_attribute(("generated-datetime", now.as_str()))
-        .write_inner_content(|w| {
-            for a in &activities.rows {
-                let funders: BTreeSet<String> = activities
-                    .text(a, "grant_ids")
-                    .split(';')
-                    .map(str::trim)
-                    .filter_map(|g| donor_of_grant.get(g).cloned())
-                    .collect();
-                let spent = by_activity.get(&activities.text(a, "id")).map(Vec::as_slice).unwrap_or_default();
-                activity(w, settings, activities, a, &funders, &donor_rows, donors, transactions, spent)?;
-            }
-            Ok(())
-        })?;
-    Ok(w.into_inner())
+    document("iati-activities", |w, _| {
+        for a in &activities.rows {
+            let funders: BTreeSet<String> = activities
+                .text(a, "grant_ids")
+                .split(';')
+                .map(str::trim)
+                .filter_map(|g| donor_of_grant.get(g).cloned())
+                .collect();
+            let spent = by_activity.get(&activities.text(a, "id")).map(Vec::as_slice).unwrap_or_default();
+            activity(w, settings, activities, a, &funders, &donor_rows, donors, transactions, spent)?;
+        }
+        Ok(())
+    })
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -181,13 +193,7 @@ fn activity(
     // Free text of unknown language (a transaction's description) is read as English.
     w.create_element("iati-activity").with_attribute(("xml:lang", "en")).write_inner_content(|w| {
         w.create_element("iati-identifier").write_text_content(BytesText::new(&identifier))?;
-        narratives(
-            w,
-            "reporting-org",
-            &[("ref", settings.org_ref.as_str()), ("type", settings.org_type.as_str())],
-            &settings.name_en,
-            &settings.name_fr,
-        )?;
+        reporting_org(w, settings)?;
         narratives(w, "title", &[], &get("title"), &get("title_fr"))?;
         let place =
             [get("city"), get("venue")].into_iter().filter(|p| !p.is_empty()).collect::<Vec<_>>().join(", ");
@@ -379,55 +385,38 @@ fn write_organisation(
     settings: &IatiSettings,
     budgets: &BTreeMap<(i32, String), i64>,
 ) -> std::io::Result<Vec<u8>> {
-    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let mut w = Writer::new_with_indent(Vec::new(), b' ', 1);
-    w.write_event(quick_xml::events::Event::Decl(quick_xml::events::BytesDecl::new(
-        "1.0",
-        Some("UTF-8"),
-        None,
-    )))?;
-    w.create_element("iati-organisations")
-        .with_attribute(("version", "2.03"))
-        .with_attribute(("generated-datetime", now.as_str()))
-        .write_inner_content(|w| {
-            w.create_element("iati-organisation")
-                .with_attribute(("last-updated-datetime", now.as_str()))
-                .with_attribute(("xml:lang", "en"))
-                .write_inner_content(|w| {
-                    w.create_element("organisation-identifier")
-                        .write_text_content(BytesText::new(&settings.org_ref))?;
-                    narratives(w, "name", &[], &settings.name_en, &settings.name_fr)?;
-                    narratives(
-                        w,
-                        "reporting-org",
-                        &[("ref", settings.org_ref.as_str()), ("type", settings.org_type.as_str())],
-                        &settings.name_en,
-                        &settings.name_fr,
+    document("iati-organisations", |w, now| {
+        w.create_element("iati-organisation")
+            .with_attribute(("last-updated-datetime", now))
+            .with_attribute(("xml:lang", "en"))
+            .write_inner_content(|w| {
+                w.create_element("organisation-identifier")
+                    .write_text_content(BytesText::new(&settings.org_ref))?;
+                narratives(w, "name", &[], &settings.name_en, &settings.name_fr)?;
+                reporting_org(w, settings)?;
+                for ((year, currency), minor) in budgets {
+                    let (start, end) = (format!("{year}-01-01"), format!("{year}-12-31"));
+                    let exponent = app::domain::Currency::parse(currency).map_or(2, |c| c.exponent());
+                    w.create_element("total-budget").with_attribute(("status", "2")).write_inner_content(
+                        |w| {
+                            w.create_element("period-start")
+                                .with_attribute(("iso-date", start.as_str()))
+                                .write_empty()?;
+                            w.create_element("period-end")
+                                .with_attribute(("iso-date", end.as_str()))
+                                .write_empty()?;
+                            w.create_element("value")
+                                .with_attribute(("currency", currency.as_str()))
+                                .with_attribute(("value-date", start.as_str()))
+                                .write_text_content(BytesText::new(&super::units(*minor, exponent)))?;
+                            Ok(())
+                        },
                     )?;
-                    for ((year, currency), minor) in budgets {
-                        let (start, end) = (format!("{year}-01-01"), format!("{year}-12-31"));
-                        let exponent = app::domain::Currency::parse(currency).map_or(2, |c| c.exponent());
-                        w.create_element("total-budget")
-                            .with_attribute(("status", "2"))
-                            .write_inner_content(|w| {
-                                w.create_element("period-start")
-                                    .with_attribute(("iso-date", start.as_str()))
-                                    .write_empty()?;
-                                w.create_element("period-end")
-                                    .with_attribute(("iso-date", end.as_str()))
-                                    .write_empty()?;
-                                w.create_element("value")
-                                    .with_attribute(("currency", currency.as_str()))
-                                    .with_attribute(("value-date", start.as_str()))
-                                    .write_text_content(BytesText::new(&super::units(*minor, exponent)))?;
-                                Ok(())
-                            })?;
-                    }
-                    Ok(())
-                })?;
-            Ok(())
-        })?;
-    Ok(w.into_inner())
+                }
+                Ok(())
+            })?;
+        Ok(())
+    })
 }
 
 /// `minor` spread over the calendar years from `start` to `end` (both included) in proportion

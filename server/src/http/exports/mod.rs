@@ -160,6 +160,12 @@ fn units(minor: i64, exponent: u32) -> String {
     format!("{sign}{}.{:0width$}", abs / scale as u64, abs % scale as u64, width = exponent as usize)
 }
 
+/// The filters of an export's address (leniently: what is not understood is left out).
+fn filter_of(query: Option<&str>) -> ExportFilter {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query.unwrap_or("")).unwrap_or_default();
+    ExportFilter::from_query(|k| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()))
+}
+
 /// The filter a user actually gets: a donor's files are narrowed to the donor whatever the
 /// address says; an institute's by its scope.
 pub fn effective_filter(user: &CurrentUser, mut filter: ExportFilter) -> ExportFilter {
@@ -230,10 +236,7 @@ pub async fn download(
     RawQuery(query): RawQuery,
 ) -> Response {
     let Some(axum::Extension(user)) = user else { return StatusCode::UNAUTHORIZED.into_response() };
-    let pairs: Vec<(String, String)> =
-        serde_urlencoded::from_str(query.as_deref().unwrap_or("")).unwrap_or_default();
-    let filter = ExportFilter::from_query(|k| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()));
-    let filter = effective_filter(&user, filter);
+    let filter = effective_filter(&user, filter_of(query.as_deref()));
     let day = chrono::Utc::now().format("%Y%m%d");
     // A small channel between the writing task and the response: the writer waits while the
     // network is slower than the database, so memory stays at a few batches.
@@ -317,10 +320,7 @@ pub async fn iati_download(
     if matches!(user.scope(), Scope::Institute(_)) {
         return StatusCode::FORBIDDEN.into_response();
     }
-    let pairs: Vec<(String, String)> =
-        serde_urlencoded::from_str(query.as_deref().unwrap_or("")).unwrap_or_default();
-    let filter = ExportFilter::from_query(|k| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()));
-    let filter = effective_filter(&user, filter);
+    let filter = effective_filter(&user, filter_of(query.as_deref()));
     let written = if file == "organisation.xml" {
         iati::organisation(&state.db, &state.iati, &filter, &user.scope()).await
     } else {
