@@ -337,3 +337,28 @@ fn the_organisation_types_are_the_codelists() {
         app::domain::iati::ORGANISATION_TYPES.map(str::to_owned).to_vec()
     );
 }
+
+/// The people trained in a donor's file, women and men, are the dashboard's for the same filter.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn its_people_trained_are_the_dashboards() {
+    let app = spawn_app().await;
+    let donor = app.sign_in(DONOR_NL).await;
+    for (query, filter) in [
+        ("", vec![]),
+        ("?from=2018-01-01&to=2018-12-31", vec![("from_year", "2018"), ("to_year", "2018")]),
+        ("?country=ML", vec![("country", "ML")]),
+    ] {
+        let d = crate::dashboard::dashboard(&app, &donor, &filter).await;
+        let (_, xml) = download(&app, &donor, &format!("/exports/iati/activities.xml{query}")).await;
+        let (mut total, mut women) = (0_u64, 0_u64);
+        for actual in xml.split("<actual value=\"").skip(1) {
+            let (value, rest) = actual.split_once('"').unwrap();
+            let value: u64 = value.parse().unwrap();
+            total += value;
+            if rest.split("</actual>").next().unwrap().contains(r#"value="female""#) {
+                women += value;
+            }
+        }
+        assert_eq!((total, women), crate::dashboard::people(&d), "people trained, {query:?}");
+    }
+}
