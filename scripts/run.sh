@@ -17,7 +17,7 @@ if [ "${1:-}" = "--dev" ]; then
   cargo leptos build
   profile=debug
 else
-  say "building (release; a first build takes about 25 minutes, a rebuild after a change 3 to 10)"
+  say "building (release; a first build takes about 25 minutes on 2 cores)"
   cargo leptos build --release --precompress
   profile=release
 fi
