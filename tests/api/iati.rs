@@ -343,12 +343,8 @@ fn the_organisation_types_are_the_codelists() {
 async fn its_people_trained_are_the_dashboards() {
     let app = spawn_app().await;
     let donor = app.sign_in(DONOR_NL).await;
-    for (query, filter) in [
-        ("", vec![]),
-        ("?from=2018-01-01&to=2018-12-31", vec![("from_year", "2018"), ("to_year", "2018")]),
-        ("?country=ML", vec![("country", "ML")]),
-    ] {
-        let d = crate::dashboard::dashboard(&app, &donor, &filter).await;
+    for (query, filter) in crate::exports::SAME_FILTERS {
+        let d = crate::dashboard::dashboard(&app, &donor, filter).await;
         let (_, xml) = download(&app, &donor, &format!("/exports/iati/activities.xml{query}")).await;
         let (mut total, mut women) = (0_u64, 0_u64);
         for actual in xml.split("<actual value=\"").skip(1) {
@@ -360,5 +356,29 @@ async fn its_people_trained_are_the_dashboards() {
             }
         }
         assert_eq!((total, women), crate::dashboard::people(&d), "people trained, {query:?}");
+    }
+}
+
+/// Two donors download their files at the same moment: each gets its own activities only.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_donors_at_once_each_get_their_own_file() {
+    let app = spawn_app().await;
+    let (netherlands, germany) = (app.sign_in(DONOR_NL).await, app.sign_in(aidtrail_tests::DONOR_DE).await);
+    let path = "/exports/iati/activities.xml";
+    let ((s1, nl), (s2, de)) =
+        tokio::join!(download(&app, &netherlands, path), download(&app, &germany, path));
+    assert_eq!((s1, s2), (200, 200));
+    for (client, xml, other) in
+        [(&netherlands, &nl, "Federal Foreign Office"), (&germany, &de, "Ministry of Foreign Affairs")]
+    {
+        assert!(validate(xml, "iati-activities-schema.xsd").0);
+        let (_, rows) = app.export(client, "/exports/activities.csv").await;
+        let mut expected: Vec<String> =
+            rows[1..].iter().map(|r| format!("XI-IATI-AIDTRAIL-DEMO-{}", r[1])).collect();
+        let mut listed = all_of(xml, "iati-identifier");
+        expected.sort();
+        listed.sort();
+        assert_eq!(listed, expected);
+        assert!(!xml.contains(other), "another donor named: {other}");
     }
 }
