@@ -118,6 +118,7 @@ async fn each_export_equals_the_database_row_for_row() {
                 date(&g["end_on"]),
                 text(&g["status"]),
                 countries.join("; "),
+                text(&g["provider_activity_id"]),
             ]
         })
         .collect();

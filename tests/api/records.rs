@@ -5,7 +5,12 @@
 use aidtrail_tests::{AUDITOR, DONOR_NL, MANAGER, TestApp, count, spawn_app, strip_tags};
 
 /// Posts a form and returns where the server sent the browser.
-async fn post(app: &TestApp, client: &reqwest::Client, path: &str, form: &[(&str, &str)]) -> String {
+pub(crate) async fn post(
+    app: &TestApp,
+    client: &reqwest::Client,
+    path: &str,
+    form: &[(&str, &str)],
+) -> String {
     let response = app.post_form(client, path, form).await;
     assert_eq!(response.status(), 303, "{path}");
     response.headers()["location"].to_str().unwrap().to_owned()
@@ -19,7 +24,7 @@ fn created_key(location: &str, slug: &str) -> String {
 }
 
 /// The text of a field's error on a rendered form, if any.
-fn field_error(html: &str, field: &str) -> Option<String> {
+pub(crate) fn field_error(html: &str, field: &str) -> Option<String> {
     let marker = format!("id=\"{field}-error\"");
     let start = html.find(&marker)?;
     let rest = &html[start..];
@@ -29,7 +34,7 @@ fn field_error(html: &str, field: &str) -> Option<String> {
 }
 
 /// The programme manager in a second browser that switched to French.
-async fn french_manager(app: &TestApp) -> reqwest::Client {
+pub(crate) async fn french_manager(app: &TestApp) -> reqwest::Client {
     let client = app.sign_in(MANAGER).await;
     post(app, &client, "/lang", &[("lang", "fr"), ("next", "/")]).await;
     client

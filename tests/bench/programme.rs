@@ -37,7 +37,9 @@ pub fn peak_rss_mib() -> f64 {
 /// The database of the programme: kept in its folder when one is given.
 pub struct Programme {
     pub db: Db,
-    _temp: tempfile::TempDir,
+    /// The folder holding the database (`<folder>/db`), a temporary one unless kept.
+    pub folder: std::path::PathBuf,
+    pub temp: tempfile::TempDir,
 }
 
 /// Opens (or generates) a programme of `activities` and `transactions`.
@@ -81,7 +83,7 @@ pub async fn open(activities: usize, transactions: usize) -> Programme {
         println!("  letting the storage settle for {settle} s…");
         tokio::time::sleep(Duration::from_secs(settle)).await;
     }
-    Programme { db, _temp: temp }
+    Programme { db, folder, temp }
 }
 
 /// Inserts `n` rows into `table`, `BATCH` per statement, each written by `row`. Each statement

@@ -150,6 +150,8 @@ pub mod record_codes {
     pub const COST_CURRENCY: &str = "cost_currency";
     /// Another record of the kind already has this reference or code.
     pub const DUPLICATE: &str = "duplicate_value";
+    /// Not usable as an IATI identifier: spaces, or one of `/ & | ?`.
+    pub const IATI_IDENTIFIER: &str = "iati_identifier";
 }
 
 /// A field error that carries an amount: `over_grant:EUR:12345`.

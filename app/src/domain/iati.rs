@@ -96,13 +96,42 @@ pub enum IatiRule {
     UnusableCode,
 }
 
-/// An activity of the file that breaks rules.
+/// What a problem is about: an activity, or a grant (published as the parent of the
+/// activities it funds), by key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Subject {
+    Activity(String),
+    Grant(String),
+}
+
+impl Subject {
+    /// The form that fixes it.
+    pub fn edit_href(&self) -> String {
+        match self {
+            Subject::Activity(key) => format!("/activities/{key}/edit"),
+            Subject::Grant(key) => format!("/records/grants/{key}"),
+        }
+    }
+}
+
+/// An activity (or grant) of the file that breaks rules.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IatiProblem {
-    /// The activity's key, for the link to its edit form.
-    pub activity: String,
+    pub subject: Subject,
+    /// The activity's code, or the grant's reference: the end of its identifier.
     pub code: String,
     pub rules: Vec<IatiRule>,
+}
+
+/// Whether `text` can be an IATI identifier: not empty, no spaces, none of `/ & | ?` (rules
+/// 1.3.1 and 1.3.13 of the standard ruleset).
+pub fn is_identifier(text: &str) -> bool {
+    !text.is_empty() && !text.chars().any(|c| c.is_whitespace() || matches!(c, '/' | '&' | '|' | '?'))
+}
+
+/// Whether `code` can end one of our identifiers: letters, digits, `-`, `_` and `.` only.
+pub fn usable_code(code: &str) -> bool {
+    !code.is_empty() && code.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
 /// What the checks read of an activity.
@@ -126,8 +155,7 @@ pub fn rules_broken(activity: &ActivityFacts<'_>, today: NaiveDate) -> Vec<IatiR
     if [activity.actual_start, activity.actual_end].into_iter().flatten().any(|d| d > today) {
         broken.push(IatiRule::FutureActualDate);
     }
-    let usable = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
-    if activity.code.is_empty() || !activity.code.chars().all(usable) {
+    if !usable_code(activity.code) {
         broken.push(IatiRule::UnusableCode);
     }
     broken
@@ -199,5 +227,13 @@ mod tests {
             [IatiRule::NoStartDate, IatiRule::NoSector, IatiRule::FutureActualDate, IatiRule::UnusableCode]
         );
         assert_eq!(rules_broken(&facts(""), day("2026-01-01").unwrap()), [IatiRule::UnusableCode]);
+    }
+
+    #[test]
+    fn identifiers_have_no_spaces_and_none_of_the_four_symbols() {
+        assert!(is_identifier("NL-1-PPR-12345") && is_identifier("XM-DAC-5-7-2017.1234"));
+        for bad in ["", "NL-1 PPR", " NL-1", "NL-1/2", "A&B", "A|B", "A?", "NL-1\n"] {
+            assert!(!is_identifier(bad), "{bad:?}");
+        }
     }
 }

@@ -30,6 +30,7 @@ pub enum FieldMsg {
     Currency,
     RateNotOne,
     OnePurpose,
+    IatiIdentifier,
     TargetRow,
     DuplicateTarget,
     CurrencyLocked,
@@ -76,6 +77,7 @@ impl FieldMsg {
             record_codes::CURRENCY => FieldMsg::Currency,
             record_codes::RATE_NOT_ONE => FieldMsg::RateNotOne,
             record_codes::ONE_PURPOSE => FieldMsg::OnePurpose,
+            record_codes::IATI_IDENTIFIER => FieldMsg::IatiIdentifier,
             record_codes::TARGET_ROW => FieldMsg::TargetRow,
             record_codes::DUPLICATE_TARGET => FieldMsg::DuplicateTarget,
             record_codes::CURRENCY_LOCKED => FieldMsg::CurrencyLocked,
@@ -152,6 +154,10 @@ impl FieldMsg {
             OnePurpose => (
                 "A transaction pays for an activity or for equipment, not both.",
                 "Une transaction paie une activité ou un équipement, pas les deux.",
+            ),
+            IatiIdentifier => (
+                "An IATI identifier has no spaces and none of / & | ?, as in NL-1-PPR-12345.",
+                "Un identifiant IATI ne contient ni espace ni / & | ?, par exemple NL-1-PPR-12345.",
             ),
             TargetRow => (
                 "Each target needs a year (2000–2100), a country code and a whole number.",

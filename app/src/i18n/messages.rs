@@ -1144,24 +1144,24 @@ impl Msg {
             IatiOrganisation => ("Organisation (XML)", "Organisation (XML)"),
             IatiChecksTitle => ("Checks before publishing", "Vérifications avant publication"),
             IatiChecksNone => (
-                "Every activity of these files meets the standard's rules checked here.",
-                "Toutes les activités de ces fichiers respectent les règles de la norme vérifiées ici.",
+                "Every activity and grant of these files meets the standard's rules checked here.",
+                "Toutes les activités et subventions de ces fichiers respectent les règles de la norme vérifiées ici.",
             ),
             IatiChecksSome => (
-                "These activities break a rule of the IATI standard. Fix each record before publishing:",
-                "Ces activités enfreignent une règle de la norme IATI. Corrigez chaque fiche avant de publier :",
+                "These activities and grants break a rule of the IATI standard. Fix each record before publishing:",
+                "Ces activités et subventions enfreignent une règle de la norme IATI. Corrigez chaque fiche avant de publier :",
             ),
             IatiRuleNoStart => ("no start date, planned or actual", "aucune date de début, prévue ou réelle"),
             IatiRuleNoSector => (
-                "no sector: its theme has none in the settings (AIDTRAIL_IATI_SECTORS)",
-                "aucun secteur : son thème n’en a pas dans les réglages (AIDTRAIL_IATI_SECTORS)",
+                "no sector: its theme has none in the settings (AIDTRAIL_IATI_SECTORS; a grant takes that of both themes)",
+                "aucun secteur : son thème n’en a pas dans les réglages (AIDTRAIL_IATI_SECTORS ; une subvention prend celui des deux thèmes)",
             ),
             IatiRuleFutureActual => {
                 ("an actual date after today", "une date réelle postérieure à aujourd’hui")
             }
             IatiRuleCode => (
-                "its code cannot end an identifier (letters, digits, - _ . only)",
-                "son code ne peut pas terminer un identifiant (lettres, chiffres, - _ . seulement)",
+                "its code (a grant: its reference) cannot end an identifier (letters, digits, - _ . only)",
+                "son code (une subvention : sa référence) ne peut pas terminer un identifiant (lettres, chiffres, - _ . seulement)",
             ),
             IatiFix => ("Fix", "Corriger"),
             IatiSettingsTitle => ("IATI settings", "Réglages IATI"),

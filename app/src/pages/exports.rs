@@ -91,7 +91,7 @@ fn checks_view(problems: Vec<IatiProblem>) -> impl IntoView {
             view! {
                 <li data-testid="iati-problem">
                     <strong class="mono">{p.code}</strong> " "
-                    <a href=format!("/activities/{}/edit", p.activity)>{tr(Msg::IatiFix)}</a>
+                    <a href=p.subject.edit_href()>{tr(Msg::IatiFix)}</a>
                     <ul>{rules}</ul>
                 </li>
             }

@@ -71,6 +71,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "audit_pending",
         sql: include_str!("migrations/0018_audit_pending.surql"),
     },
+    Migration {
+        version: 19,
+        name: "grant_provider_activity",
+        sql: include_str!("migrations/0019_grant_provider_activity.surql"),
+    },
 ];
 
 #[derive(Debug, SurrealValue)]

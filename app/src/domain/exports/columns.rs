@@ -92,6 +92,11 @@ pub(super) const GRANTS: &[Column] = &[
     col("end_on", Date, "Last day of the grant."),
     col("status", Code, "pipeline, active, closed or cancelled."),
     col("countries", Text, "ISO 3166 codes of the countries covered, separated by `;`."),
+    col(
+        "provider_activity_id",
+        Text,
+        "The donor's own IATI activity identifier for this grant, when recorded; empty otherwise.",
+    ),
 ];
 
 pub(super) const TRANSACTIONS: &[Column] = &[

@@ -89,6 +89,16 @@ pub(super) const GRANT: &[Field] = &[
         false,
         false,
     ),
+    f(
+        "provider_activity_id",
+        Pair(
+            "The donor’s IATI activity identifier (optional)",
+            "Identifiant IATI de l’activité du bailleur (facultatif)",
+        ),
+        Input::Text { max: 100 },
+        false,
+        false,
+    ),
 ];
 
 pub(super) const TRANSACTION: &[Field] = &[

@@ -199,6 +199,10 @@ fn cross_checks(c: &mut Checker<'_>, draft: &RecordDraft) {
         RecordKind::Grant => {
             period("start_on", "end_on");
             period("signed_on", "end_on");
+            let provider = draft.text("provider_activity_id");
+            if !provider.is_empty() && !crate::domain::iati::is_identifier(provider) {
+                c.error("provider_activity_id", record_codes::IATI_IDENTIFIER);
+            }
         }
         RecordKind::Strategy => period("period_start", "period_end"),
         RecordKind::Equipment => {
@@ -309,6 +313,25 @@ mod tests {
             ("reference", codes::REQUIRED),
         ] {
             assert!(errors.contains(&(expected.0.into(), expected.1.into())), "{expected:?} in {errors:?}");
+        }
+    }
+
+    #[test]
+    fn the_donors_activity_identifier_is_optional_and_usable_by_iati() {
+        assert_eq!(parse_record(RecordKind::Grant, &grant_form()).unwrap().text("provider_activity_id"), "");
+        let mut values = grant_form();
+        values.insert("provider_activity_id".into(), "NL-1-PPR-12345".into());
+        assert_eq!(
+            parse_record(RecordKind::Grant, &values).unwrap().text("provider_activity_id"),
+            "NL-1-PPR-12345"
+        );
+        for bad in ["NL-1 PPR", "NL-1/PPR", "A&B"] {
+            values.insert("provider_activity_id".into(), bad.into());
+            assert_eq!(
+                errors_of(RecordKind::Grant, &values),
+                [("provider_activity_id".into(), record_codes::IATI_IDENTIFIER.into())],
+                "{bad}"
+            );
         }
     }
 

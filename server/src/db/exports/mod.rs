@@ -17,7 +17,7 @@ use app::domain::exports::{ExportFilter, ExportKind};
 use app::error::AppError;
 use surrealdb::types::{RecordId, SurrealValue, Value};
 
-use self::sources::{Lookup, Order, Rows, source, statements};
+use self::sources::{Lookup, Order, Rows, by_activity, source, statements};
 use super::Db;
 use super::query::internal;
 
@@ -55,6 +55,9 @@ struct Query {
     open_ended: String,
     /// The filter's values, bound to every query.
     bindings: Vec<(&'static str, Value)>,
+    /// For the transactions: the queries of the transactions of given activities, and of those
+    /// of no activity (see `by_activity`).
+    by_activity: Option<(String, String)>,
 }
 
 /// Reads an export batch by batch: memory holds a batch per part, whatever the size of the file.
@@ -93,6 +96,7 @@ impl Reader {
             _ => {}
         }
         let source = source(kind, filter, institute.is_some());
+        let by_activity = source.as_ref().filter(|_| kind == ExportKind::Transactions).map(by_activity);
         let (order, bounded, open_ended, lookups, one_row, table) = match &source {
             Some(source) => {
                 let (bounded, open_ended) = statements(kind, source);
@@ -153,7 +157,7 @@ impl Reader {
             ("country", filter.country.clone().into_value()),
             ("institute", institute.into_value()),
         ];
-        let query = Query { db: db.clone(), order, one_row, bounded, open_ended, bindings };
+        let query = Query { db: db.clone(), order, one_row, bounded, open_ended, bindings, by_activity };
         Ok(Self { query: Arc::new(query), table, parts, cut: false, pending, lookups, grants, cofunded })
     }
 
@@ -206,6 +210,35 @@ impl Reader {
             self.parts.push(Part::starting(Value::String(from), until));
         }
         Ok(())
+    }
+
+    /// A transactions reader's rows of the given activities (`Some`), or of no activity
+    /// (`None`), within the filter, in no particular order. Each call reads them all at once:
+    /// the IATI file asks for one batch of activities at a time.
+    pub async fn transactions_of(
+        &self,
+        activities: Option<Vec<RecordId>>,
+    ) -> Result<Vec<Vec<Value>>, AppError> {
+        let Some((of_these, of_none)) = &self.query.by_activity else {
+            return Err(AppError::Internal);
+        };
+        let sql = if activities.is_some() { of_these } else { of_none };
+        let mut request = self.query.db.query(sql.as_str()).bind(("activities", activities));
+        for (name, value) in &self.query.bindings {
+            request = request.bind((*name, value.clone()));
+        }
+        let rows: Vec<Value> = request.await.map_err(internal)?.take(0).map_err(internal)?;
+        let mut rows: Vec<Vec<Value>> = rows
+            .into_iter()
+            .filter_map(|row| match row {
+                Value::Array(cells) => Some(cells.into_iter().collect()),
+                _ => None,
+            })
+            .collect();
+        for row in &mut rows {
+            self.look_up(row);
+        }
+        Ok(rows)
     }
 
     /// The donor of a grant.
@@ -325,44 +358,70 @@ fn record_rows(value: Value) -> Option<(Value, Vec<Vec<Value>>)> {
     Some((at, rows))
 }
 
-/// The activities of the IATI file for `filter` within `scope` that break a rule of the
-/// standard (`app::domain::iati`), read like `activities.csv`. `themes_with_sector` are the
-/// themes the settings give a sector.
+/// The activities and grants of the IATI file for `filter` within `scope` that break a rule
+/// of the standard (`app::domain::iati`), read like `activities.csv` and `grants.csv`.
+/// `themes_with_sector` are the themes the settings give a sector (a grant is published with
+/// the sector of `both`, the whole programme).
 pub async fn iati_problems(
     db: &Db,
     themes_with_sector: &[String],
     filter: &ExportFilter,
     scope: &Scope,
 ) -> Result<Vec<app::domain::iati::IatiProblem>, AppError> {
-    use app::domain::iati::{ActivityFacts, IatiProblem, rules_broken};
-    let columns = ExportKind::Activities.columns();
-    let at = |name: &str| columns.iter().position(|c| c.name == name).unwrap_or(usize::MAX);
-    let text = |row: &[Value], name: &str| -> String {
-        match row.get(at(name)) {
+    use app::domain::iati::{ActivityFacts, IatiProblem, IatiRule, Subject, rules_broken, usable_code};
+    let text = |kind: ExportKind, row: &[Value], name: &str| -> String {
+        let at = kind.columns().iter().position(|c| c.name == name).unwrap_or(usize::MAX);
+        match row.get(at) {
             Some(Value::String(s)) => s.clone(),
             Some(Value::RecordId(id)) => super::rows::key_of(id),
             Some(Value::Datetime(at)) => at.format("%Y-%m-%d").to_string(),
             _ => String::new(),
         }
     };
-    let date =
-        |row: &[Value], name: &str| chrono::NaiveDate::parse_from_str(&text(row, name), "%Y-%m-%d").ok();
-    let today = chrono::Utc::now().date_naive();
-    let mut reader = Reader::open(db, ExportKind::Activities, filter, scope).await?;
     let mut problems = Vec::new();
+    let mut reader = Reader::open(db, ExportKind::Grants, filter, scope).await?;
     while let Some(rows) = reader.next().await? {
         for row in &rows {
-            let code = text(row, "code");
+            let code = text(ExportKind::Grants, row, "reference");
+            let mut rules = Vec::new();
+            if !themes_with_sector.iter().any(|t| t == "both") {
+                rules.push(IatiRule::NoSector);
+            }
+            if !usable_code(&code) {
+                rules.push(IatiRule::UnusableCode);
+            }
+            if !rules.is_empty() {
+                problems.push(IatiProblem {
+                    subject: Subject::Grant(text(ExportKind::Grants, row, "id")),
+                    code,
+                    rules,
+                });
+            }
+        }
+    }
+    let activities = ExportKind::Activities;
+    let date = |row: &[Value], name: &str| {
+        chrono::NaiveDate::parse_from_str(&text(activities, row, name), "%Y-%m-%d").ok()
+    };
+    let today = chrono::Utc::now().date_naive();
+    let mut reader = Reader::open(db, activities, filter, scope).await?;
+    while let Some(rows) = reader.next().await? {
+        for row in &rows {
+            let code = text(activities, row, "code");
             let facts = ActivityFacts {
                 code: &code,
                 planned_start: date(row, "planned_start"),
                 actual_start: date(row, "actual_start"),
                 actual_end: date(row, "actual_end"),
-                has_sector: themes_with_sector.contains(&text(row, "theme")),
+                has_sector: themes_with_sector.contains(&text(activities, row, "theme")),
             };
             let rules = rules_broken(&facts, today);
             if !rules.is_empty() {
-                problems.push(IatiProblem { activity: text(row, "id"), code, rules });
+                problems.push(IatiProblem {
+                    subject: Subject::Activity(text(activities, row, "id")),
+                    code,
+                    rules,
+                });
             }
         }
     }

@@ -73,7 +73,7 @@ pub(super) fn source(kind: ExportKind, filter: &ExportFilter, institute: bool) -
                 "donor_grant",
                 Order::Key,
                 Rows::One("[id, donor, reference, title, title_fr, amount_minor, currency, signed_on, start_on, end_on,
-                   status, array::join(countries, '; ')]"),
+                   status, array::join(countries, '; '), provider_activity_id ?? '']"),
             )
         }
         ExportKind::Transactions => {
@@ -201,6 +201,18 @@ pub(super) fn source(kind: ExportKind, filter: &ExportFilter, institute: bool) -
         _ => &[],
     };
     Some(Source { table, order, conditions: c, rows, lookups })
+}
+
+/// For `transactions.csv`'s source: the query of the transactions of the activities
+/// `$activities`, and of those paid for no activity (the IATI file nests transactions in
+/// their activity, batch by batch). Both go through the index on `activity`.
+pub(super) fn by_activity(source: &Source) -> (String, String) {
+    let Rows::One(row) = source.rows else { unreachable!("a transaction is one row") };
+    let conditions = source.conditions.iter().map(|c| format!("({c})")).collect::<Vec<_>>().join(" AND ");
+    (
+        format!("SELECT VALUE {row} FROM transaction WHERE activity IN $activities AND {conditions};"),
+        format!("SELECT VALUE {row} FROM transaction WHERE activity = NONE AND {conditions};"),
+    )
 }
 
 /// The queries of an export: in key order, the batch of a key range with an end and of one

@@ -150,7 +150,7 @@ fn cell<'v>(kind: ColumnKind, value: &'v Value, currency: Option<&str>) -> Cow<'
 }
 
 /// An amount in minor units (`123450`) written in units (`1234.50`), as a number.
-fn units(minor: i64, exponent: u32) -> String {
+pub(crate) fn units(minor: i64, exponent: u32) -> String {
     if exponent == 0 {
         return minor.to_string();
     }
@@ -240,7 +240,7 @@ pub async fn download(
     let day = chrono::Utc::now().format("%Y%m%d");
     // A small channel between the writing task and the response: the writer waits while the
     // network is slower than the database, so memory stays at a few batches.
-    let (sender, mut receiver) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(2);
+    let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(2);
     let (content_type, name) = if file == "package.zip" {
         if !package::allowed(&user) {
             return StatusCode::FORBIDDEN.into_response();
@@ -259,34 +259,76 @@ pub async fn download(
         if let Err(error) = allowed(Some(&user), kind) {
             return StatusCode::from_u16(error.status()).unwrap_or(StatusCode::FORBIDDEN).into_response();
         }
-        let mut export = match CsvExport::open(&state.db, kind, &filter, &user.scope()).await {
-            Ok(export) => export,
-            Err(error) => {
-                return StatusCode::from_u16(error.status())
-                    .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
-                    .into_response();
-            }
+        let export = match CsvExport::open(&state.db, kind, &filter, &user.scope()).await {
+            Ok(export) => FileExport::Csv(Box::new(export)),
+            Err(error) => return error_status(&error),
         };
-        tokio::spawn(async move {
-            loop {
-                match export.next_chunk().await {
-                    Ok(Some(bytes)) => {
-                        if sender.send(Ok(Bytes::from(bytes))).await.is_err() {
-                            break; // The reader has gone.
-                        }
-                    }
-                    Ok(None) => break,
-                    Err(error) => {
-                        // The header is sent already: end the body with an error so that the
-                        // download is marked failed rather than silently short.
-                        let _ = sender.send(Err(std::io::Error::other(error.to_string()))).await;
-                        break;
-                    }
-                }
-            }
-        });
+        spawn_writer(export, sender);
         ("text/csv; charset=utf-8", format!("aidtrail-{}-{day}.csv", kind.slug()))
     };
+    streamed(receiver, content_type, &name)
+}
+
+/// The status of a failure before anything was sent.
+fn error_status(error: &AppError) -> Response {
+    StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR).into_response()
+}
+
+type Chunks = tokio::sync::mpsc::Sender<Result<Bytes, std::io::Error>>;
+
+/// A CSV or an IATI file, chunk by chunk.
+pub enum FileExport {
+    Csv(Box<CsvExport>),
+    Iati(iati::IatiExport),
+}
+
+impl FileExport {
+    /// The next bytes of the file, or `None` at its end.
+    pub async fn next_chunk(&mut self) -> Result<Option<Vec<u8>>, AppError> {
+        match self {
+            Self::Csv(export) => export.next_chunk().await,
+            Self::Iati(export) => export.next_chunk().await,
+        }
+    }
+
+    /// Rows (CSV) or activities and budgets (IATI) written so far.
+    pub fn items(&self) -> u64 {
+        match self {
+            Self::Csv(export) => export.rows(),
+            Self::Iati(export) => export.items(),
+        }
+    }
+}
+
+/// Writes `export` into `sender` from a task of its own, until the end or until the reader
+/// has gone.
+fn spawn_writer(mut export: FileExport, sender: Chunks) {
+    tokio::spawn(async move {
+        loop {
+            match export.next_chunk().await {
+                Ok(Some(bytes)) => {
+                    if sender.send(Ok(Bytes::from(bytes))).await.is_err() {
+                        break; // The reader has gone.
+                    }
+                }
+                Ok(None) => break,
+                Err(error) => {
+                    // The header is sent already: end the body with an error so that the
+                    // download is marked failed rather than silently short.
+                    let _ = sender.send(Err(std::io::Error::other(error.to_string()))).await;
+                    break;
+                }
+            }
+        }
+    });
+}
+
+/// The response whose body is what arrives on `receiver`, as a download named `name`.
+fn streamed(
+    mut receiver: tokio::sync::mpsc::Receiver<Result<Bytes, std::io::Error>>,
+    content_type: &str,
+    name: &str,
+) -> Response {
     let stream = futures::stream::poll_fn(move |cx| receiver.poll_recv(cx));
     (
         [
@@ -309,11 +351,9 @@ pub async fn iati_download(
     RawQuery(query): RawQuery,
 ) -> Response {
     let Some(axum::Extension(user)) = user else { return StatusCode::UNAUTHORIZED.into_response() };
-    if file != "activities.xml" && file != "organisation.xml" {
-        return StatusCode::NOT_FOUND.into_response();
-    }
-    for kind in [ExportKind::Activities, ExportKind::Transactions] {
-        if let Err(error) = allowed(Some(&user), kind) {
+    let Some(kind) = iati::IatiKind::from_file(&file) else { return StatusCode::NOT_FOUND.into_response() };
+    for export in [ExportKind::Activities, ExportKind::Transactions] {
+        if let Err(error) = allowed(Some(&user), export) {
             return StatusCode::from_u16(error.status()).unwrap_or(StatusCode::FORBIDDEN).into_response();
         }
     }
@@ -321,32 +361,14 @@ pub async fn iati_download(
         return StatusCode::FORBIDDEN.into_response();
     }
     let filter = effective_filter(&user, filter_of(query.as_deref()));
-    let written = if file == "organisation.xml" {
-        iati::organisation(&state.db, &state.iati, &filter, &user.scope()).await
-    } else {
-        iati::activities(&state.db, &state.iati, &filter, &user.scope()).await
+    let export = match iati::IatiExport::open(&state.db, &state.iati, kind, &filter, &user.scope()).await {
+        Ok(export) => FileExport::Iati(export),
+        Err(error) => return error_status(&error),
     };
-    let name = file.trim_end_matches(".xml");
-    match written {
-        Ok(file) => (
-            [
-                (header::CONTENT_TYPE, "application/xml; charset=utf-8".to_owned()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!(
-                        "attachment; filename=\"aidtrail-iati-{name}-{}.xml\"",
-                        chrono::Utc::now().format("%Y%m%d")
-                    ),
-                ),
-                (header::CACHE_CONTROL, "private, no-store".to_owned()),
-            ],
-            file.bytes,
-        )
-            .into_response(),
-        Err(error) => {
-            StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR).into_response()
-        }
-    }
+    let (sender, receiver) = tokio::sync::mpsc::channel(2);
+    spawn_writer(export, sender);
+    let day = chrono::Utc::now().format("%Y%m%d");
+    streamed(receiver, "application/xml; charset=utf-8", &format!("aidtrail-iati-{}-{day}.xml", kind.slug()))
 }
 
 #[cfg(test)]

@@ -14,7 +14,8 @@ use app::domain::exports::{ExportFilter, ExportKind};
 use app::domain::{CurrentUser, Role};
 use app::error::AppError;
 
-use super::CsvExport;
+use super::iati::{IatiExport, IatiKind};
+use super::{CsvExport, FileExport};
 use crate::config::IatiSettings;
 use crate::db::Db;
 
@@ -91,10 +92,26 @@ pub async fn write(
     let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
     let flush = async |out: &Shared| send.send(Ok(out.take().into())).await.is_ok();
     let mut files = Vec::new();
-    for kind in ExportKind::ALL {
-        let name = format!("{}.csv", kind.slug());
+    let scope = user.scope();
+    enum File {
+        Csv(ExportKind),
+        Iati(IatiKind),
+    }
+    let csv = ExportKind::ALL.into_iter().map(File::Csv);
+    let xml = [IatiKind::Activities, IatiKind::Organisation].into_iter().map(File::Iati);
+    // Each file is opened when its turn comes.
+    for file in csv.chain(xml) {
+        let (name, mut export) = match file {
+            File::Csv(kind) => (
+                format!("{}.csv", kind.slug()),
+                FileExport::Csv(Box::new(CsvExport::open(db, kind, filter, &scope).await?)),
+            ),
+            File::Iati(kind) => (
+                format!("iati-{}.xml", kind.slug()),
+                FileExport::Iati(IatiExport::open(db, iati, kind, filter, &scope).await?),
+            ),
+        };
         zip.start_file(name.as_str(), options).map_err(zip_error)?;
-        let mut export = CsvExport::open(db, kind, filter, &user.scope()).await?;
         let (mut hash, mut bytes) = (Sha256::new(), 0_u64);
         while let Some(chunk) = export.next_chunk().await? {
             hash.update(&chunk);
@@ -104,26 +121,7 @@ pub async fn write(
                 return Ok(());
             }
         }
-        files.push(FileEntry { name, rows: export.rows(), bytes, sha256: hex(&hash.finalize()) });
-    }
-    let scope = user.scope();
-    let xml = [
-        ("iati-activities.xml", super::iati::activities(db, iati, filter, &scope).await?),
-        ("iati-organisation.xml", super::iati::organisation(db, iati, filter, &scope).await?),
-    ];
-    for (name, file) in xml {
-        zip.start_file(name, options).map_err(zip_error)?;
-        zip.write_all(&file.bytes).map_err(zip_error)?;
-        if !flush(&out).await {
-            return Ok(());
-        }
-        let sha256 = hex(&Sha256::digest(&file.bytes));
-        files.push(FileEntry {
-            name: name.to_owned(),
-            rows: file.items,
-            bytes: file.bytes.len() as u64,
-            sha256,
-        });
+        files.push(FileEntry { name, rows: export.items(), bytes, sha256: hex(&hash.finalize()) });
     }
     let report = crate::db::audit_chain::verify(db).await?;
     let manifest = Manifest {

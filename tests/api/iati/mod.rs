@@ -1,14 +1,122 @@
 //! The IATI activities file: valid against the official 2.03 schema (copied unchanged into
 //! `tests/fixtures/iati`), its figures those of the CSV exports, and a donor's file holding only
-//! what its grants funded.
+//! what its grants funded. `grants`: each grant as the parent activity of those it funds, and
+//! the money per grant.
+
+mod grants;
 
 use std::collections::BTreeMap;
 use std::process::Command;
 
 use aidtrail_tests::{AppOptions, DONOR_NL, INSTITUTE_ML_ENP, manifest_dir, spawn_app, spawn_app_with};
 
+/// The identifier prefix of the demo's reporting organisation.
+const DEMO: &str = "XI-IATI-AIDTRAIL-DEMO";
+
+/// A transaction of the file, as the tests read it.
+#[derive(Debug, Clone)]
+pub(super) struct Transaction {
+    pub kind: String,
+    pub currency: String,
+    /// As written: units with the currency's decimals (`38500.00`).
+    pub amount: String,
+    pub provider_ref: String,
+    pub provider_activity: String,
+    pub receiver_activity: String,
+}
+
+impl Transaction {
+    /// The grant (its activity's identifier) the money is booked on: the receiving activity of
+    /// incoming funds, the providing activity of the rest.
+    pub fn grant(&self) -> &str {
+        if self.kind == "1" { &self.receiver_activity } else { &self.provider_activity }
+    }
+}
+
+/// An `iati-activity` of the file, as the tests read it.
+#[derive(Debug, Clone)]
+pub(super) struct Published {
+    pub identifier: String,
+    pub hierarchy: String,
+    /// `related-activity type="1"`.
+    pub parents: Vec<String>,
+    pub transactions: Vec<Transaction>,
+    /// Currency and amount as written.
+    pub budgets: Vec<(String, String)>,
+}
+
+/// The activities of an `iati-activities` file, read with an XML parser.
+pub(super) fn published(xml: &str) -> Vec<Published> {
+    fn child<'a, 'x>(node: roxmltree::Node<'a, 'x>, name: &str) -> Option<roxmltree::Node<'a, 'x>> {
+        node.children().find(|c| c.has_tag_name(name))
+    }
+    let doc = roxmltree::Document::parse(xml).unwrap_or_else(|e| panic!("{e}: {xml}"));
+    let text_of =
+        |node: Option<roxmltree::Node<'_, '_>>| node.and_then(|n| n.text()).unwrap_or("").to_owned();
+    let attribute = |node: Option<roxmltree::Node<'_, '_>>, name: &str| {
+        node.and_then(|n| n.attribute(name)).unwrap_or("").to_owned()
+    };
+    doc.root_element()
+        .children()
+        .filter(|n| n.has_tag_name("iati-activity"))
+        .map(|a| Published {
+            identifier: text_of(child(a, "iati-identifier")),
+            hierarchy: a.attribute("hierarchy").unwrap_or("").to_owned(),
+            parents: a
+                .children()
+                .filter(|r| r.has_tag_name("related-activity") && r.attribute("type") == Some("1"))
+                .map(|r| r.attribute("ref").unwrap_or("").to_owned())
+                .collect(),
+            transactions: a
+                .children()
+                .filter(|t| t.has_tag_name("transaction"))
+                .map(|t| Transaction {
+                    kind: attribute(child(t, "transaction-type"), "code"),
+                    currency: attribute(child(t, "value"), "currency"),
+                    amount: text_of(child(t, "value")),
+                    provider_ref: attribute(child(t, "provider-org"), "ref"),
+                    provider_activity: attribute(child(t, "provider-org"), "provider-activity-id"),
+                    receiver_activity: attribute(child(t, "receiver-org"), "receiver-activity-id"),
+                })
+                .collect(),
+            budgets: a
+                .children()
+                .filter(|b| b.has_tag_name("budget"))
+                .map(|b| (attribute(child(b, "value"), "currency"), text_of(child(b, "value"))))
+                .collect(),
+        })
+        .collect()
+}
+
+/// An amount as written (`1234.50`, or `150000` in a currency without decimals) in minor units.
+pub(super) fn minor(amount: &str) -> i64 {
+    amount.replace('.', "").parse().unwrap_or_else(|_| panic!("not an amount: {amount:?}"))
+}
+
+/// The identifiers a file must hold for `client`: its grants' (`grants.csv`) and its
+/// activities' (`activities.csv`), sorted.
+async fn expected_identifiers(
+    app: &aidtrail_tests::TestApp,
+    client: &reqwest::Client,
+    query: &str,
+) -> Vec<String> {
+    let (_, grants) = app.export(client, &format!("/exports/grants.csv{query}")).await;
+    let (_, activities) = app.export(client, &format!("/exports/activities.csv{query}")).await;
+    let mut expected: Vec<String> = grants[1..]
+        .iter()
+        .map(|g| format!("{DEMO}-{}", g[2]))
+        .chain(activities[1..].iter().map(|a| format!("{DEMO}-{}", a[1])))
+        .collect();
+    expected.sort();
+    expected
+}
+
 /// Downloads the IATI activities file at `path` with `client`.
-async fn download(app: &aidtrail_tests::TestApp, client: &reqwest::Client, path: &str) -> (u16, String) {
+pub(super) async fn download(
+    app: &aidtrail_tests::TestApp,
+    client: &reqwest::Client,
+    path: &str,
+) -> (u16, String) {
     let response = client.get(app.url(path)).send().await.expect("request");
     let status = response.status().as_u16();
     if status == 200 {
@@ -39,7 +147,7 @@ fn attribute_values(xml: &str, element: &str, attribute: &str) -> Vec<String> {
 }
 
 /// `xmllint --schema` on `xml`: the tool's verdict and its messages.
-fn validate(xml: &str, schema: &str) -> (bool, String) {
+pub(super) fn validate(xml: &str, schema: &str) -> (bool, String) {
     let dir = tempfile::tempdir().expect("temp dir");
     let file = dir.path().join("activities.xml");
     std::fs::write(&file, xml).expect("write");
@@ -57,7 +165,7 @@ fn validate(xml: &str, schema: &str) -> (bool, String) {
 }
 
 /// The text between each `<tag>` and `</tag>`.
-fn all_of(xml: &str, tag: &str) -> Vec<String> {
+pub(super) fn all_of(xml: &str, tag: &str) -> Vec<String> {
     let (open, close) = (format!("<{tag}>"), format!("</{tag}>"));
     xml.split(&open).skip(1).filter_map(|s| s.split(&close).next().map(str::to_owned)).collect()
 }
@@ -71,19 +179,17 @@ async fn the_demo_programme_validates_against_the_official_schema() {
     assert!(valid, "xmllint: {messages}\n{xml}");
     assert!(messages.contains("validates"), "{messages}");
 
-    // One activity per activity of the CSV, identified by the reporting organisation's ref.
-    let (_, rows) = app.export(&app.manager, "/exports/activities.csv").await;
-    let codes: Vec<String> = rows[1..].iter().map(|r| format!("XI-IATI-AIDTRAIL-DEMO-{}", r[1])).collect();
+    // One activity per grant and per activity of the CSVs, identified by the reporting
+    // organisation's ref.
     let mut identifiers = all_of(&xml, "iati-identifier");
-    let mut expected = codes.clone();
     identifiers.sort();
-    expected.sort();
-    assert_eq!(identifiers, expected);
+    assert_eq!(identifiers, expected_identifiers(&app, &app.manager, "").await);
     assert!(xml.contains(r#"<narrative xml:lang="fr">Atelier de tutorat"#), "French titles");
     assert!(xml.contains(r#"<dimension name="sex" value="female"/>"#), "participants by sex");
 }
 
-/// Each activity's transactions in the file are those of `transactions.csv`, amount for amount.
+/// The file's transactions are those of `transactions.csv`, amount for amount: those of an
+/// activity in it, the others in their grant's.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn its_transactions_are_those_of_the_csv_export() {
     let app = spawn_app().await;
@@ -92,30 +198,18 @@ async fn its_transactions_are_those_of_the_csv_export() {
     let header = &rows[0];
     let at = |name: &str| header.iter().position(|h| h == name).expect(name);
     let (activity, amount, currency, kind) = (at("activity_id"), at("amount"), at("currency"), at("kind"));
-    let mut from_csv: Vec<String> = rows[1..]
+    let mut from_csv: Vec<String> =
+        rows[1..].iter().map(|r| format!("{} {} {}", r[kind], r[currency], r[amount])).collect();
+    let grant_level = rows[1..].iter().filter(|r| r[activity].is_empty()).count();
+    assert!(grant_level > 0, "the demo has transactions of no activity (incoming funds, equipment)");
+    let mut from_xml: Vec<String> = published(&xml)
         .iter()
-        .filter(|r| !r[activity].is_empty())
-        .map(|r| format!("{} {} {}", r[kind], r[currency], r[amount]))
-        .collect();
-    let mut from_xml: Vec<String> = xml
-        .split("<transaction>")
-        .skip(1)
-        .map(|t| {
-            let kind =
-                t.split(r#"<transaction-type code=""#).nth(1).and_then(|s| s.split('"').next()).unwrap();
-            let currency = t.split(r#"<value currency=""#).nth(1).and_then(|s| s.split('"').next()).unwrap();
-            let amount = t
-                .split("<value ")
-                .nth(1)
-                .and_then(|v| v.split_once('>'))
-                .and_then(|(_, rest)| rest.split("</value>").next())
-                .unwrap();
-            format!("{kind} {currency} {amount}")
-        })
+        .flat_map(|a| a.transactions.iter())
+        .map(|t| format!("{} {} {}", t.kind, t.currency, t.amount))
         .collect();
     from_csv.sort();
     from_xml.sort();
-    assert!(!from_csv.is_empty(), "the demo has transactions of activities");
+    assert!(from_csv.len() > grant_level, "the demo has transactions of activities");
     assert_eq!(from_xml, from_csv);
 }
 
@@ -129,15 +223,12 @@ async fn a_donor_gets_only_what_its_grants_funded() {
     assert_eq!(status, 200);
     let (valid, messages) = validate(&xml, "iati-activities-schema.xsd");
     assert!(valid, "{messages}");
-    let (_, rows) = app.export(&netherlands, "/exports/activities.csv").await;
-    let mine: BTreeMap<String, ()> =
-        rows[1..].iter().map(|r| (format!("XI-IATI-AIDTRAIL-DEMO-{}", r[1]), ())).collect();
-    let listed = all_of(&xml, "iati-identifier");
-    assert!(!listed.is_empty());
-    for identifier in &listed {
-        assert!(mine.contains_key(identifier), "{identifier} is not the Netherlands'");
-    }
-    assert_eq!(listed.len(), mine.len());
+    let mine = expected_identifiers(&app, &netherlands, "").await;
+    let mut listed = all_of(&xml, "iati-identifier");
+    listed.sort();
+    assert!(listed.contains(&format!("{DEMO}-NL-1-SAHEL-2017-02")), "its grant");
+    assert!(!listed.iter().any(|l| l.contains("DE-11-SAHEL")), "another donor's grant");
+    assert_eq!(listed, mine);
     assert!(!xml.contains("Federal Foreign Office"), "another donor named in the Netherlands' file");
 
     let institute = app.sign_in(INSTITUTE_ML_ENP).await;
@@ -258,7 +349,7 @@ async fn hostile_text_is_escaped_and_the_file_stays_valid() {
 async fn the_checks_name_each_activity_that_breaks_a_rule() {
     let app = spawn_app().await;
     let (_, page) = app.get_with(&app.manager, "/exports").await;
-    assert!(page.contains("Every activity of these files meets the standard"), "{page}");
+    assert!(page.contains("Every activity and grant of these files meets the standard"), "{page}");
     assert!(!page.contains("data-testid=\"iati-problem\""));
 
     // Only trafficking has a sector: every activity on both themes has none.
@@ -271,9 +362,19 @@ async fn the_checks_name_each_activity_that_breaks_a_rule() {
     let theme = rows[0].iter().position(|h| h == "theme").unwrap();
     let without: Vec<&Vec<String>> = rows[1..].iter().filter(|r| r[theme] != "tip").collect();
     assert!(!without.is_empty(), "the demo has activities on other themes");
+    // Nor has any grant: a grant is published with the sector of both themes.
+    let (_, grants) = app.export(&app.manager, "/exports/grants.csv").await;
     let (_, page) = app.get_with(&app.manager, "/exports").await;
     let named = aidtrail_tests::texts_of_testid(&page, "iati-problem");
-    assert_eq!(named.len(), without.len(), "{named:?}");
+    assert_eq!(named.len(), without.len() + grants.len() - 1, "{named:?}");
+    for grant in &grants[1..] {
+        assert!(named.iter().any(|n| n.contains(grant[2].as_str()) && n.contains("no sector")), "{named:?}");
+        assert!(
+            page.contains(&format!("href=\"/records/grants/{}\"", grant[0])),
+            "a link to fix {}",
+            grant[2]
+        );
+    }
     for row in &without {
         let (id, code) = (&row[0], &row[1]);
         assert!(
@@ -372,13 +473,9 @@ async fn two_donors_at_once_each_get_their_own_file() {
         [(&netherlands, &nl, "Federal Foreign Office"), (&germany, &de, "Ministry of Foreign Affairs")]
     {
         assert!(validate(xml, "iati-activities-schema.xsd").0);
-        let (_, rows) = app.export(client, "/exports/activities.csv").await;
-        let mut expected: Vec<String> =
-            rows[1..].iter().map(|r| format!("XI-IATI-AIDTRAIL-DEMO-{}", r[1])).collect();
         let mut listed = all_of(xml, "iati-identifier");
-        expected.sort();
         listed.sort();
-        assert_eq!(listed, expected);
+        assert_eq!(listed, expected_identifiers(&app, client, "").await);
         assert!(!xml.contains(other), "another donor named: {other}");
     }
 }

@@ -1,0 +1,408 @@
+//! `activities.xml`: an `iati-activities` file written as it is read.
+//!
+//! Choices (the standard leaves them to the publisher; README, "Publishing to IATI"):
+//! - **each grant is an activity of its own** (`hierarchy="1"`), identified as the reporting
+//!   organisation's ref, a hyphen and the grant's reference. It carries the grant's budget per
+//!   year, its incoming funds (`provider-org/@provider-activity-id`: the donor's own activity,
+//!   when the grant records it) and every transaction of the grant paid for no activity
+//!   (equipment among them);
+//! - **each aidtrail activity is a child** (`hierarchy="2"`) of the grants funding it
+//!   (`related-activity type="1"`), identified by its code. Its transactions name the grant
+//!   they are booked on as `provider-org/@provider-activity-id`: the money of a grant is the
+//!   grant's transactions and those of its children that name it;
+//! - `participating-org`: each donor funding it (role 1, Funding) and the reporting
+//!   organisation (role 2, Accountable, on a grant; role 4, Implementing, on an activity). The
+//!   institutes are the beneficiaries of the training, not implementers: an activity's
+//!   description names how many people it trained;
+//! - a `sector` (DAC 5-digit, vocabulary 1) from the activity's theme (settings); a grant has
+//!   the sector of `both`, the whole programme;
+//! - a currency on every value (co-funded activities mix currencies), no `default-currency`;
+//! - an activity's result is the people it trained, by sex (`dimension`), over its dates.
+//!
+//! Memory holds the donors and grants (tens), the transactions paid for no activity, and one
+//! batch of activities with their transactions.
+
+use std::collections::BTreeMap;
+
+use quick_xml::events::BytesText;
+use surrealdb::types::{RecordId, Value};
+
+use app::domain::exports::{ExportFilter, ExportKind};
+use app::domain::{ActivityKind, Scope};
+use app::error::AppError;
+use app::i18n::{Label, Locale};
+
+use super::{
+    Table, Xml, close_document, empty, narratives, now, open_document, reporting_org, text, write_failed,
+};
+use crate::config::IatiSettings;
+use crate::db::Db;
+use crate::db::exports::Reader;
+
+mod grants;
+
+use grants::grant;
+
+const ROOT: &str = "iati-activities";
+
+/// What the file says of donors and grants, read once.
+struct Context {
+    settings: IatiSettings,
+    donors: Table,
+    donor_at: BTreeMap<String, usize>,
+    grants: Table,
+    grant_at: BTreeMap<String, usize>,
+    /// The programme's countries (its strategies'), for a grant earmarked for none.
+    countries: Vec<String>,
+    /// Today, `YYYY-MM-DD`: an actual date after it is not a fact yet.
+    today: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    Header,
+    Grants,
+    Activities,
+    Done,
+}
+
+/// The activities file, chunk by chunk: the header, the grants, then a chunk per batch of
+/// activities read.
+pub struct ActivitiesFile {
+    w: Xml,
+    context: Context,
+    activities: Reader,
+    transactions: Reader,
+    stage: Stage,
+    items: u64,
+}
+
+impl ActivitiesFile {
+    pub async fn open(
+        db: &Db,
+        settings: &IatiSettings,
+        filter: &ExportFilter,
+        scope: &Scope,
+    ) -> Result<Self, AppError> {
+        let donors = Table::read(db, ExportKind::Donors, filter, scope).await?;
+        let grants = Table::read(db, ExportKind::Grants, filter, scope).await?;
+        let index = |t: &Table| -> BTreeMap<String, usize> {
+            t.rows.iter().enumerate().map(|(i, r)| (t.text(r, "id"), i)).collect()
+        };
+        let countries: Vec<String> = db
+            .query(
+                "RETURN array::sort(array::distinct(array::flatten(
+                    (SELECT VALUE countries FROM strategy WHERE archived = false))));",
+            )
+            .await
+            .map_err(crate::db::query::internal)?
+            .take(0)
+            .map_err(crate::db::query::internal)?;
+        let context = Context {
+            settings: settings.clone(),
+            donor_at: index(&donors),
+            grant_at: index(&grants),
+            donors,
+            grants,
+            countries,
+            today: chrono::Utc::now().date_naive().format("%Y-%m-%d").to_string(),
+        };
+        Ok(Self {
+            w: Xml::new_with_indent(Vec::new(), b' ', 1),
+            context,
+            activities: Reader::open(db, ExportKind::Activities, filter, scope).await?,
+            transactions: Reader::open(db, ExportKind::Transactions, filter, scope).await?,
+            stage: Stage::Header,
+            items: 0,
+        })
+    }
+
+    /// Activities written so far, grants included.
+    pub fn items(&self) -> u64 {
+        self.items
+    }
+
+    /// The next bytes of the file, or `None` at its end.
+    pub async fn next_chunk(&mut self) -> Result<Option<Vec<u8>>, AppError> {
+        let (w, context) = (&mut self.w, &self.context);
+        match self.stage {
+            Stage::Header => {
+                open_document(w, ROOT, &now()).map_err(write_failed)?;
+                self.stage = Stage::Grants;
+            }
+            Stage::Grants => {
+                let mut of_grant: BTreeMap<String, Vec<Vec<Value>>> = BTreeMap::new();
+                for t in self.transactions.transactions_of(None).await? {
+                    of_grant.entry(text(ExportKind::Transactions, &t, "grant_id")).or_default().push(t);
+                }
+                for g in &context.grants.rows {
+                    let mut spent = of_grant.remove(&context.grants.text(g, "id")).unwrap_or_default();
+                    in_order(&mut spent);
+                    grant(w, context, g, &spent).map_err(write_failed)?;
+                    self.items += 1;
+                }
+                self.stage = Stage::Activities;
+            }
+            Stage::Activities => match self.activities.next().await? {
+                None => {
+                    close_document(w, ROOT).map_err(write_failed)?;
+                    self.stage = Stage::Done;
+                }
+                Some(batch) => {
+                    let ids: Vec<RecordId> = batch
+                        .iter()
+                        .map(|a| RecordId::new("activity", text(ExportKind::Activities, a, "id").as_str()))
+                        .collect();
+                    let mut of_activity: BTreeMap<String, Vec<Vec<Value>>> = BTreeMap::new();
+                    for t in self.transactions.transactions_of(Some(ids)).await? {
+                        of_activity
+                            .entry(text(ExportKind::Transactions, &t, "activity_id"))
+                            .or_default()
+                            .push(t);
+                    }
+                    for a in &batch {
+                        let mut spent =
+                            of_activity.remove(&text(ExportKind::Activities, a, "id")).unwrap_or_default();
+                        in_order(&mut spent);
+                        activity(w, context, a, &spent).map_err(write_failed)?;
+                        self.items += 1;
+                    }
+                }
+            },
+            Stage::Done => return Ok(None),
+        }
+        Ok(Some(std::mem::take(self.w.get_mut())))
+    }
+}
+
+/// Transactions by value date, then by key: the same order for the same data.
+fn in_order(transactions: &mut [Vec<Value>]) {
+    let key = |t: &Vec<Value>| {
+        (text(ExportKind::Transactions, t, "value_date"), text(ExportKind::Transactions, t, "id"))
+    };
+    transactions.sort_by_cached_key(key);
+}
+
+impl Context {
+    fn grant_row(&self, key: &str) -> Option<&Vec<Value>> {
+        self.grant_at.get(key).map(|&i| &self.grants.rows[i])
+    }
+
+    fn donor_row(&self, key: &str) -> Option<&Vec<Value>> {
+        self.donor_at.get(key).map(|&i| &self.donors.rows[i])
+    }
+
+    /// The IATI identifier of a grant's activity.
+    fn grant_identifier(&self, grant: &[Value]) -> String {
+        format!("{}-{}", self.settings.org_ref, self.grants.text(grant, "reference"))
+    }
+
+    /// `<participating-org role="1">` for a donor.
+    fn funder(&self, w: &mut Xml, donor: &[Value]) -> std::io::Result<()> {
+        let (reference, kind) = (self.donors.text(donor, "iati_ref"), self.donors.text(donor, "org_type"));
+        let mut attributes = vec![("role", "1")];
+        if !reference.is_empty() {
+            attributes.push(("ref", reference.as_str()));
+        }
+        if !kind.is_empty() {
+            attributes.push(("type", kind.as_str()));
+        }
+        narratives(
+            w,
+            "participating-org",
+            &attributes,
+            &self.donors.text(donor, "name"),
+            &self.donors.text(donor, "name_fr"),
+        )
+    }
+
+    /// `<participating-org>` for the reporting organisation, in `role`.
+    fn ourselves(&self, w: &mut Xml, role: &str) -> std::io::Result<()> {
+        let s = &self.settings;
+        let attributes = [("role", role), ("ref", s.org_ref.as_str()), ("type", s.org_type.as_str())];
+        narratives(w, "participating-org", &attributes, &s.name_en, &s.name_fr)
+    }
+
+    /// `<activity-date>`s: planned start and end, and the actual ones up to today.
+    fn dates(&self, w: &mut Xml, dates: [(&str, String); 4]) -> std::io::Result<()> {
+        for (kind, date) in dates {
+            if !date.is_empty() && !(matches!(kind, "2" | "4") && date > self.today) {
+                empty(w, "activity-date", &[("type", kind), ("iso-date", &date)])?;
+            }
+        }
+        Ok(())
+    }
+
+    fn sector(&self, w: &mut Xml, theme: &str) -> std::io::Result<()> {
+        if let Some(code) = self.settings.sector_for(theme) {
+            empty(w, "sector", &[("vocabulary", "1"), ("code", code)])?;
+        }
+        Ok(())
+    }
+}
+
+/// An aidtrail activity, as a child of the grants funding it.
+fn activity(w: &mut Xml, c: &Context, a: &[Value], spent: &[Vec<Value>]) -> std::io::Result<()> {
+    let get = |name: &str| text(ExportKind::Activities, a, name);
+    let identifier = format!("{}-{}", c.settings.org_ref, get("code"));
+    // The grants funding it that the file holds (a donor's file: its own).
+    let grants: Vec<&Vec<Value>> =
+        get("grant_ids").split(';').map(str::trim).filter_map(|g| c.grant_row(g)).collect();
+    let mut donors: Vec<String> = grants.iter().map(|g| c.grants.text(g, "donor_id")).collect();
+    donors.sort();
+    donors.dedup();
+    // Free text of unknown language (a transaction's description) is read as English.
+    w.create_element("iati-activity")
+        .with_attributes([("xml:lang", "en"), ("hierarchy", "2")])
+        .write_inner_content(|w| {
+            w.create_element("iati-identifier").write_text_content(BytesText::new(&identifier))?;
+            reporting_org(w, &c.settings)?;
+            narratives(w, "title", &[], &get("title"), &get("title_fr"))?;
+            let place = [get("city"), get("venue")]
+                .into_iter()
+                .filter(|p| !p.is_empty())
+                .collect::<Vec<_>>()
+                .join(", ");
+            let (people, women) = (get("participants"), get("women"));
+            let kind = ActivityKind::from_code(&get("kind")).ok();
+            let kind = |locale| kind.map_or("", |k| k.label(locale));
+            narratives(
+                w,
+                "description",
+                &[("type", "1")],
+                &format!("{} ({place}). {people} participants, of whom {women} women.", kind(Locale::En)),
+                &format!("{} ({place}). {people} participants, dont {women} femmes.", kind(Locale::Fr)),
+            )?;
+            for donor in &donors {
+                if let Some(d) = c.donor_row(donor) {
+                    c.funder(w, d)?;
+                }
+            }
+            c.ourselves(w, "4")?;
+            empty(w, "activity-status", &[("code", &get("status"))])?;
+            c.dates(
+                w,
+                [
+                    ("1", get("planned_start")),
+                    ("2", get("actual_start")),
+                    ("3", get("planned_end")),
+                    ("4", get("actual_end")),
+                ],
+            )?;
+            let country = get("country");
+            if !country.is_empty() {
+                empty(w, "recipient-country", &[("code", &country)])?;
+            }
+            c.sector(w, &get("theme"))?;
+            for t in spent {
+                transaction(w, c, t)?;
+            }
+            for g in &grants {
+                empty(w, "related-activity", &[("ref", &c.grant_identifier(g)), ("type", "1")])?;
+            }
+            participants_result(
+                w,
+                &get("planned_start"),
+                &get("planned_end"),
+                &get("actual_start"),
+                &get("actual_end"),
+                &women,
+                &people,
+            )?;
+            Ok(())
+        })?;
+    Ok(())
+}
+
+/// Attributes of an element, the empty ones to be left out.
+type Attributes<'a> = Vec<(&'a str, String)>;
+
+/// A transaction. The provider of incoming funds is the donor, with the donor's activity when
+/// the grant records it; the provider of any other is the grant's activity, ours.
+fn transaction(w: &mut Xml, c: &Context, t: &[Value]) -> std::io::Result<()> {
+    let get = |name: &str| text(ExportKind::Transactions, t, name);
+    let (kind, date) = (get("kind"), get("value_date"));
+    let grant = c.grant_row(&get("grant_id"));
+    w.create_element("transaction").write_inner_content(|w| {
+        empty(w, "transaction-type", &[("code", &kind)])?;
+        empty(w, "transaction-date", &[("iso-date", &date)])?;
+        w.create_element("value")
+            .with_attributes([("currency", get("currency").as_str()), ("value-date", date.as_str())])
+            .write_text_content(BytesText::new(&get("amount")))?;
+        let description = get("description");
+        if !description.is_empty() {
+            narratives(w, "description", &[], &description, "")?;
+        }
+        let (mut provider, mut receiver): (Attributes<'_>, Attributes<'_>) = (vec![], vec![]);
+        if let Some(g) = grant {
+            let ours = c.grant_identifier(g);
+            if kind == "1" {
+                let donor = c.donor_row(&c.grants.text(g, "donor_id"));
+                provider.push(("ref", donor.map(|d| c.donors.text(d, "iati_ref")).unwrap_or_default()));
+                provider.push(("provider-activity-id", c.grants.text(g, "provider_activity_id")));
+                receiver.push(("ref", c.settings.org_ref.clone()));
+                receiver.push(("receiver-activity-id", ours));
+            } else {
+                provider.push(("ref", c.settings.org_ref.clone()));
+                provider.push(("provider-activity-id", ours));
+            }
+        }
+        for (element, column, attributes) in
+            [("provider-org", "provider", provider), ("receiver-org", "receiver", receiver)]
+        {
+            let attributes: Vec<(&str, &str)> =
+                attributes.iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| (*k, v.as_str())).collect();
+            let name = get(column);
+            if !name.is_empty() || attributes.iter().any(|(k, _)| *k == "ref") {
+                narratives(w, element, &attributes, &name, "")?;
+            }
+        }
+        Ok(())
+    })?;
+    Ok(())
+}
+
+/// People trained, by sex, over the activity's dates (actual when known, else planned).
+fn participants_result(
+    w: &mut Xml,
+    planned_start: &str,
+    planned_end: &str,
+    actual_start: &str,
+    actual_end: &str,
+    women: &str,
+    people: &str,
+) -> std::io::Result<()> {
+    let (start, end) = if actual_start.is_empty() || actual_end.is_empty() {
+        (planned_start, planned_end)
+    } else {
+        (actual_start, actual_end)
+    };
+    if start.is_empty() || end.is_empty() {
+        return Ok(());
+    }
+    let (women, people) = (women.parse::<u64>().unwrap_or(0), people.parse::<u64>().unwrap_or(0));
+    let men = people.saturating_sub(women);
+    w.create_element("result").with_attribute(("type", "1")).write_inner_content(|w| {
+        narratives(w, "title", &[], "People trained", "Personnes formées")?;
+        w.create_element("indicator")
+            .with_attributes([("measure", "1"), ("ascending", "1")])
+            .write_inner_content(|w| {
+                narratives(w, "title", &[], "Participants, by sex", "Participants, par sexe")?;
+                w.create_element("period").write_inner_content(|w| {
+                    empty(w, "period-start", &[("iso-date", start)])?;
+                    empty(w, "period-end", &[("iso-date", end)])?;
+                    for (value, sex) in [(women, "female"), (men, "male")] {
+                        w.create_element("actual")
+                            .with_attribute(("value", value.to_string().as_str()))
+                            .write_inner_content(|w| {
+                                empty(w, "dimension", &[("name", "sex"), ("value", sex)])
+                            })?;
+                    }
+                    Ok(())
+                })?;
+                Ok(())
+            })?;
+        Ok(())
+    })?;
+    Ok(())
+}
