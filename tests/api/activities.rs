@@ -140,7 +140,7 @@ async fn each_rule_is_refused_with_its_field_error_and_nothing_is_saved() {
             "funding_0_grant",
             "outside this grant’s period",
         ),
-        (vec![("code", "ACT-2018-ML-WS-05")], "code", "Another activity already has this code."),
+        (vec![("code", "ACT-2018-ML-WS-05")], "code", "Another activity has, or once had, this code"),
     ];
     for (changes, field, message) in cases {
         let mut form = workshop_form();

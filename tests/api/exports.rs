@@ -203,6 +203,9 @@ async fn each_export_equals_the_database_row_for_row() {
                 .filter(|i| i["supervisor"] != Json::Bool(true))
                 .count();
             row.push(instructors.to_string());
+            let previous: Vec<String> =
+                a["previous_codes"].as_array().map(|p| p.iter().map(text).collect()).unwrap_or_default();
+            row.push(previous.join("; "));
             row
         })
         .collect();

@@ -132,9 +132,10 @@ impl FieldMsg {
                 "The activity’s dates fall outside this grant’s period.",
                 "Les dates de l’activité sortent de la période de cette subvention.",
             ),
-            DuplicateCode => {
-                ("Another activity already has this code.", "Une autre activité porte déjà ce code.")
-            }
+            DuplicateCode => (
+                "Another activity has, or once had, this code: an IATI identifier must keep meaning one activity.",
+                "Une autre activité porte, ou a porté, ce code : un identifiant IATI doit toujours désigner la même activité.",
+            ),
             Unknown => {
                 ("This no longer exists; choose again.", "Cet élément n’existe plus ; choisissez de nouveau.")
             }

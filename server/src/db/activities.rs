@@ -260,7 +260,7 @@ pub async fn create_all(
     drafts: &[(String, ActivityDraft)],
     reason: Option<String>,
 ) -> Result<(), SaveError> {
-    let guard = "IF (SELECT id FROM activity WHERE code = $content.code LIMIT 1) { THROW 'aidtrail:duplicate_code' };";
+    let guard = "IF (SELECT id FROM activity WHERE code = $content.code LIMIT 1) OR (SELECT id FROM activity WHERE previous_codes CONTAINS $content.code LIMIT 1) { THROW 'aidtrail:duplicate_code' };";
     let mut rows = Vec::with_capacity(drafts.len());
     for (key, draft) in drafts {
         let content = content(db, draft, 1).await?;
@@ -282,7 +282,10 @@ pub async fn create(
     let audit = audited("create", true);
     let sql = format!(
         "BEGIN TRANSACTION;
-         IF (SELECT id FROM activity WHERE code = $content.code LIMIT 1) {{ THROW 'aidtrail:duplicate_code' }};
+         IF (SELECT id FROM activity WHERE code = $content.code LIMIT 1)
+             OR (SELECT id FROM activity WHERE previous_codes CONTAINS $content.code LIMIT 1) {{
+             THROW 'aidtrail:duplicate_code'
+         }};
          LET $after = (CREATE ONLY $id CONTENT $content);
          {audit}
          COMMIT TRANSACTION;"
@@ -313,8 +316,16 @@ pub async fn update(
          LET $before = (SELECT * FROM ONLY $id);
          IF $before = NONE OR $before.archived {{ THROW 'aidtrail:not_found' }};
          IF $before.version != $version {{ THROW 'aidtrail:version_conflict' }};
-         IF (SELECT id FROM activity WHERE code = $content.code AND id != $id LIMIT 1) {{ THROW 'aidtrail:duplicate_code' }};
-         LET $after = (UPDATE ONLY $id CONTENT $content RETURN AFTER);
+         IF (SELECT id FROM activity WHERE code = $content.code AND id != $id LIMIT 1)
+             OR (SELECT id FROM activity WHERE previous_codes CONTAINS $content.code AND id != $id LIMIT 1) {{
+             THROW 'aidtrail:duplicate_code'
+         }};
+         -- A changed code is kept among the previous ones (migration 0020); a code taken back
+         -- leaves them.
+         LET $previous = $before.previous_codes ?? [];
+         LET $kept = IF $before.code = $content.code {{ $previous }}
+             ELSE {{ array::complement(array::union($previous, [$before.code]), [$content.code]) }};
+         LET $after = (UPDATE ONLY $id CONTENT object::extend($content, {{ previous_codes: $kept }}) RETURN AFTER);
          {audit}
          COMMIT TRANSACTION;"
     );

@@ -76,6 +76,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "grant_provider_activity",
         sql: include_str!("migrations/0019_grant_provider_activity.surql"),
     },
+    Migration {
+        version: 20,
+        name: "previous_codes",
+        sql: include_str!("migrations/0020_previous_codes.surql"),
+    },
 ];
 
 #[derive(Debug, SurrealValue)]

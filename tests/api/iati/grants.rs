@@ -74,45 +74,127 @@ async fn the_money_of_each_grant_is_the_csvs_and_the_dashboards() {
     for donor in [DONOR_NL, DONOR_DE] {
         let client = app.sign_in(donor).await;
         for (query, filter) in crate::exports::SAME_FILTERS {
-            let (_, xml) = download(&app, &client, &format!("/exports/iati/activities.xml{query}")).await;
-            let mut from_xml: BTreeMap<(String, String, String), i64> = BTreeMap::new();
-            for t in published(&xml).iter().flat_map(|a| a.transactions.iter()) {
-                assert!(t.grant().starts_with(DEMO), "{t:?} names its grant");
-                *from_xml.entry((t.grant().to_owned(), t.kind.clone(), t.currency.clone())).or_default() +=
-                    minor(&t.amount);
-            }
-
-            let (_, grants) = app.export(&client, &format!("/exports/grants.csv{query}")).await;
-            let g = columns(&grants[0]);
-            let reference_of: BTreeMap<String, String> =
-                grants[1..].iter().map(|r| (r[g("id")].clone(), r[g("reference")].clone())).collect();
-            let (_, rows) = app.export(&client, &format!("/exports/transactions.csv{query}")).await;
-            let t = columns(&rows[0]);
-            let mut from_csv: BTreeMap<(String, String, String), i64> = BTreeMap::new();
-            // In the grant's currency, per grant and type: what the dashboard adds up.
-            let mut in_grant_currency: BTreeMap<(String, String), i64> = BTreeMap::new();
-            for r in &rows[1..] {
-                let reference = &reference_of[&r[t("grant_id")]];
-                let grant = format!("{DEMO}-{reference}");
-                *from_csv.entry((grant, r[t("kind")].clone(), r[t("currency")].clone())).or_default() +=
-                    minor(&r[t("amount")]);
-                *in_grant_currency.entry((reference.clone(), r[t("kind")].clone())).or_default() +=
-                    minor(&r[t("amount_grant")]);
-            }
-            assert!(!from_csv.is_empty(), "{donor} {query:?}");
-            assert_eq!(from_xml, from_csv, "{donor} {query:?}: per grant, type and currency");
-
-            let d = dashboard(&app, &client, filter).await;
-            for grant in d["grants"].as_array().unwrap() {
-                let reference = grant["reference"].as_str().unwrap().to_owned();
-                let csv = |kind: &str| in_grant_currency.get(&(reference.clone(), kind.to_owned())).copied();
-                for (kind, figure) in [("2", "committed"), ("3", "disbursed"), ("4", "spent")] {
-                    let shown = crate::dashboard::minor(&grant[figure]);
-                    assert_eq!(csv(kind).unwrap_or(0), shown, "{donor} {query:?} {reference} {figure}");
-                }
-            }
+            money_reconciles(&app, &client, query, filter).await;
         }
     }
+}
+
+/// Checks, for `client`'s file at `query`, the money per grant against the CSV and the
+/// dashboard at `filter`; returns the file.
+async fn money_reconciles(
+    app: &TestApp,
+    client: &reqwest::Client,
+    query: &str,
+    filter: &[(&str, &str)],
+) -> Vec<super::Published> {
+    let (status, xml) = download(app, client, &format!("/exports/iati/activities.xml{query}")).await;
+    assert_eq!(status, 200);
+    let file = published(&xml);
+    let mut from_xml: BTreeMap<(String, String, String), i64> = BTreeMap::new();
+    for t in file.iter().flat_map(|a| a.transactions.iter()) {
+        assert!(t.grant().starts_with(DEMO), "{t:?} names its grant");
+        *from_xml.entry((t.grant().to_owned(), t.kind.clone(), t.currency.clone())).or_default() +=
+            minor(&t.amount);
+    }
+
+    let (_, grants) = app.export(client, &format!("/exports/grants.csv{query}")).await;
+    let g = columns(&grants[0]);
+    let reference_of: BTreeMap<String, String> =
+        grants[1..].iter().map(|r| (r[g("id")].clone(), r[g("reference")].clone())).collect();
+    let (_, rows) = app.export(client, &format!("/exports/transactions.csv{query}")).await;
+    let t = columns(&rows[0]);
+    let mut from_csv: BTreeMap<(String, String, String), i64> = BTreeMap::new();
+    // In the grant's currency, per grant and type: what the dashboard adds up.
+    let mut in_grant_currency: BTreeMap<(String, String), i64> = BTreeMap::new();
+    for r in &rows[1..] {
+        let reference = &reference_of[&r[t("grant_id")]];
+        let grant = format!("{DEMO}-{reference}");
+        *from_csv.entry((grant, r[t("kind")].clone(), r[t("currency")].clone())).or_default() +=
+            minor(&r[t("amount")]);
+        *in_grant_currency.entry((reference.clone(), r[t("kind")].clone())).or_default() +=
+            minor(&r[t("amount_grant")]);
+    }
+    assert!(!from_csv.is_empty(), "{query:?}");
+    assert_eq!(from_xml, from_csv, "{query:?}: per grant, type and currency");
+
+    let d = dashboard(app, client, filter).await;
+    for grant in d["grants"].as_array().unwrap() {
+        let reference = grant["reference"].as_str().unwrap().to_owned();
+        let csv = |kind: &str| in_grant_currency.get(&(reference.clone(), kind.to_owned())).copied();
+        for (kind, figure) in [("2", "committed"), ("3", "disbursed"), ("4", "spent")] {
+            let shown = crate::dashboard::minor(&grant[figure]);
+            assert_eq!(csv(kind).unwrap_or(0), shown, "{query:?} {reference} {figure}");
+        }
+    }
+    file
+}
+
+/// A grant in US dollars whose money is paid in CFA francs: its budget is in dollars, each
+/// transaction in its own currency (francs have no decimals), and the dashboard's dollars are
+/// the CSV's conversions at the stored rates.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dollar_grant_paying_in_cfa_francs_is_published_in_each_currency() {
+    let app = spawn_app().await;
+    let post = async |path: &str, form: &[(&str, &str)]| {
+        let response = app.post_form(&app.manager, path, form).await;
+        assert_eq!(response.status(), 303, "{path}");
+        response.headers()["location"].to_str().unwrap().to_owned()
+    };
+    let grant = [
+        ("donor", "nl_mfa"),
+        ("reference", "NL-USD-XOF-1"),
+        ("title", "Grant in dollars, paid in francs"),
+        ("title_fr", "Subvention en dollars, payée en francs"),
+        ("currency", "USD"),
+        ("amount_minor", "100000.00"),
+        ("signed_on", "2018-01-01"),
+        ("start_on", "2018-01-01"),
+        ("end_on", "2019-06-30"),
+        ("status", "active"),
+        ("countries", "ML"),
+        ("provider_activity_id", "NL-1-PPR-DEMO-USD"),
+    ];
+    let location = post("/records/grants/new", &grant).await;
+    let key = location.trim_start_matches("/records/grants/").trim_end_matches("?saved=created").to_owned();
+    for (kind, date, currency, amount, rate) in [
+        ("1", "2018-01-15", "USD", "100000.00", "1"),
+        ("2", "2018-03-01", "XOF", "1000000", "0.0018"),
+        ("4", "2018-05-18", "XOF", "3000000", "0.0018"),
+    ] {
+        let rate_to_eur = if currency == "USD" { "0.85" } else { "0.0015245" };
+        let form = [
+            ("donor_grant", key.as_str()),
+            ("kind", kind),
+            ("value_date", date),
+            ("currency", currency),
+            ("amount_minor", amount),
+            ("rate_to_grant", rate),
+            ("rate_to_eur", rate_to_eur),
+            ("provider", "Netherlands"),
+            ("receiver", "Hôtel de l’Amitié, Bamako"),
+        ];
+        let saved = post("/records/transactions/new", &form).await;
+        assert!(saved.ends_with("?saved=created"), "{kind} {currency}: {saved}");
+    }
+
+    let file = money_reconciles(&app, &app.manager, "", &[]).await;
+    let (_, xml) = download(&app, &app.manager, "/exports/iati/activities.xml").await;
+    let (valid, messages) = validate(&xml, "iati-activities-schema.xsd");
+    assert!(valid, "xmllint: {messages}");
+    let parent = file.iter().find(|a| a.identifier == format!("{DEMO}-NL-USD-XOF-1")).expect("the grant");
+    assert_eq!(parent.budgets.iter().map(|(_, v)| minor(v)).sum::<i64>(), 10_000_000);
+    assert!(parent.budgets.iter().all(|(c, _)| c == "USD"), "{:?}", parent.budgets);
+    assert_eq!(parent.budgets.len(), 2, "2018 and the first half of 2019");
+    let written: Vec<(&str, &str, &str)> = parent
+        .transactions
+        .iter()
+        .map(|t| (t.kind.as_str(), t.currency.as_str(), t.amount.as_str()))
+        .collect();
+    assert_eq!(written, [("1", "USD", "100000.00"), ("2", "XOF", "1000000"), ("4", "XOF", "3000000")]);
+    assert_eq!(parent.transactions[0].provider_activity, "NL-1-PPR-DEMO-USD");
+    let d = crate::dashboard::dashboard(&app, &app.manager, &[("grant", key.as_str())]).await;
+    // 3,000,000 francs at 0.0018: US$5,400.00.
+    assert_eq!(crate::dashboard::minor(&d["grants"][0]["spent"]), 540_000);
 }
 
 /// Incoming funds name the donor as provider, with the donor's activity when the grant records

@@ -4,6 +4,7 @@
 //! the money per grant.
 
 mod grants;
+mod identifiers;
 
 use std::collections::BTreeMap;
 use std::process::Command;
@@ -40,6 +41,8 @@ pub(super) struct Published {
     pub hierarchy: String,
     /// `related-activity type="1"`.
     pub parents: Vec<String>,
+    /// `other-identifier`s: ref and type.
+    pub others: Vec<(String, String)>,
     pub transactions: Vec<Transaction>,
     /// Currency and amount as written.
     pub budgets: Vec<(String, String)>,
@@ -66,6 +69,11 @@ pub(super) fn published(xml: &str) -> Vec<Published> {
                 .children()
                 .filter(|r| r.has_tag_name("related-activity") && r.attribute("type") == Some("1"))
                 .map(|r| r.attribute("ref").unwrap_or("").to_owned())
+                .collect(),
+            others: a
+                .children()
+                .filter(|o| o.has_tag_name("other-identifier"))
+                .map(|o| (attribute(Some(o), "ref"), attribute(Some(o), "type")))
                 .collect(),
             transactions: a
                 .children()

@@ -167,6 +167,11 @@ pub(super) const ACTIVITIES: &[Column] = &[
     col("participants", Int, "All participants."),
     col("women", Int, "Women participants."),
     col("instructors", Int, "Instructors, not counting supervisors."),
+    col(
+        "previous_codes",
+        Text,
+        "The codes the activity had before, oldest first, separated by `;` (its previous IATI identifiers).",
+    ),
 ];
 
 pub(super) const PARTICIPANTS: &[Column] = &[

@@ -7,7 +7,8 @@
 //!   when the grant records it) and every transaction of the grant paid for no activity
 //!   (equipment among them);
 //! - **each aidtrail activity is a child** (`hierarchy="2"`) of the grants funding it
-//!   (`related-activity type="1"`), identified by its code. Its transactions name the grant
+//!   (`related-activity type="1"`), identified by its code; the codes it had before are its
+//!   `other-identifier`s (type A3, previous activity identifier). Its transactions name the grant
 //!   they are booked on as `provider-org/@provider-activity-id`: the money of a grant is the
 //!   grant's transactions and those of its children that name it;
 //! - `participating-org`: each donor funding it (role 1, Funding) and the reporting
@@ -279,6 +280,12 @@ fn activity(w: &mut Xml, c: &Context, a: &[Value], spent: &[Vec<Value>]) -> std:
                 }
             }
             c.ourselves(w, "4")?;
+            // The identifiers it was published under before its code changed (A3: previous
+            // activity identifier).
+            for code in get("previous_codes").split(';').map(str::trim).filter(|c| !c.is_empty()) {
+                let previous = format!("{}-{code}", c.settings.org_ref);
+                empty(w, "other-identifier", &[("ref", &previous), ("type", "A3")])?;
+            }
             empty(w, "activity-status", &[("code", &get("status"))])?;
             c.dates(
                 w,
