@@ -2,23 +2,22 @@
 //! `db::exports`), to the users allowed each file and within their scope; and
 //! `GET /exports/package.zip`, all of them with a manifest (see `package`).
 
+mod cells;
 pub mod iati;
 pub mod package;
-
-use std::borrow::Cow;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use surrealdb::types::{Number, Value};
+use surrealdb::types::Value;
 
-use app::domain::exports::{Column, ColumnKind, ExportFilter, ExportKind, neutralise};
-use app::domain::{Currency, CurrentUser, Scope};
+use app::domain::exports::{Column, ColumnKind, ExportFilter, ExportKind};
+use app::domain::{CurrentUser, Scope};
 use app::error::AppError;
 
+use self::cells::cell;
 use crate::db::Db;
-use crate::db::rows::key_of;
 use crate::state::AppState;
 
 /// The byte-order mark that tells Excel a file is UTF-8.
@@ -88,76 +87,6 @@ impl CsvRows {
     pub fn take(&mut self) -> Vec<u8> {
         std::mem::take(&mut self.buffer)
     }
-}
-
-/// One cell as text.
-fn cell<'v>(kind: ColumnKind, value: &'v Value, currency: Option<&str>) -> Cow<'v, str> {
-    if let (ColumnKind::Amount(_) | ColumnKind::Eur, Value::Number(n)) = (kind, value) {
-        // Minor units, whole (a product with a rate is rounded by the query).
-        let minor = match n {
-            Number::Int(n) => *n,
-            Number::Float(f) => f.round() as i64,
-            Number::Decimal(d) => rust_decimal::prelude::ToPrimitive::to_i64(&d.round()).unwrap_or(0),
-        };
-        let exponent = match kind {
-            ColumnKind::Eur => 2,
-            _ => currency.and_then(|c| Currency::parse(c).ok()).map_or(2, |c| c.exponent()),
-        };
-        return Cow::Owned(units(minor, exponent));
-    }
-    if let (ColumnKind::Funding, Value::Array(shares)) = (kind, value) {
-        let shares: Vec<String> = shares
-            .iter()
-            .filter_map(|share| match share {
-                Value::Array(parts) => {
-                    let parts: Vec<&Value> = parts.iter().collect();
-                    let currency = match parts.get(2) {
-                        Some(Value::String(c)) => Some(c.as_str()),
-                        _ => None,
-                    };
-                    let grant = parts.first().map(|g| cell(ColumnKind::Id, g, None)).unwrap_or_default();
-                    let amount = parts
-                        .get(1)
-                        .map(|a| cell(ColumnKind::Amount("currency"), a, currency))
-                        .unwrap_or_default();
-                    Some(format!("{grant} {amount}"))
-                }
-                _ => None,
-            })
-            .collect();
-        return Cow::Owned(neutralise(&shares.join("; ")).into_owned());
-    }
-    let plain: Cow<'v, str> = match value {
-        Value::None | Value::Null => return Cow::Borrowed(""),
-        Value::String(s) => Cow::Borrowed(s.as_str()),
-        Value::Bool(b) => Cow::Borrowed(if *b { "true" } else { "false" }),
-        Value::Number(Number::Decimal(d)) => Cow::Owned(d.normalize().to_string()),
-        Value::Number(n) => Cow::Owned(n.to_string()),
-        Value::RecordId(id) => Cow::Owned(key_of(id)),
-        Value::Datetime(at) => Cow::Owned(match kind {
-            ColumnKind::DateTime => at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            _ => at.format("%Y-%m-%d").to_string(),
-        }),
-        Value::Array(items) => {
-            Cow::Owned(items.iter().map(|v| cell(kind, v, currency)).collect::<Vec<_>>().join("; "))
-        }
-        other => Cow::Owned(format!("{other:?}")),
-    };
-    if kind.is_text() && neutralise(&plain).len() != plain.len() {
-        return Cow::Owned(neutralise(&plain).into_owned());
-    }
-    plain
-}
-
-/// An amount in minor units (`123450`) written in units (`1234.50`), as a number.
-pub(crate) fn units(minor: i64, exponent: u32) -> String {
-    if exponent == 0 {
-        return minor.to_string();
-    }
-    let scale = 10_i64.pow(exponent);
-    let sign = if minor < 0 { "-" } else { "" };
-    let abs = minor.unsigned_abs();
-    format!("{sign}{}.{:0width$}", abs / scale as u64, abs % scale as u64, width = exponent as usize)
 }
 
 /// The filters of an export's address (leniently: what is not understood is left out).
@@ -373,6 +302,7 @@ pub async fn iati_download(
 
 #[cfg(test)]
 mod tests {
+    use super::cells::units;
     use super::*;
     use surrealdb::types::SurrealValue;
 

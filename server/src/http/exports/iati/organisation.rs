@@ -10,9 +10,12 @@ use app::domain::Scope;
 use app::domain::exports::{ExportFilter, ExportKind};
 use app::error::AppError;
 
-use super::{Table, Xml, close_document, empty, narratives, now, open_document, reporting_org, write_failed};
+use super::xml::{
+    Table, Xml, close_document, empty, narratives, now, open_document, reporting_org, write_failed,
+};
 use crate::config::IatiSettings;
 use crate::db::Db;
+use crate::http::exports::cells::units;
 
 /// The file, and how many yearly budgets it holds.
 pub(super) async fn write(
@@ -68,9 +71,7 @@ fn write_organisation(
                         w.create_element("value")
                             .with_attribute(("currency", currency.as_str()))
                             .with_attribute(("value-date", start.as_str()))
-                            .write_text_content(BytesText::new(&crate::http::exports::units(
-                                *minor, exponent,
-                            )))?;
+                            .write_text_content(BytesText::new(&units(*minor, exponent)))?;
                         Ok(())
                     },
                 )?;
@@ -84,7 +85,11 @@ fn write_organisation(
 /// `minor` spread over the calendar years from `start` to `end` (both included) in proportion
 /// to their days, in whole minor units that add up to `minor` exactly (the remainder goes to
 /// the years with the largest fractions, then the earliest).
-pub fn spread_over_years(minor: i64, start: chrono::NaiveDate, end: chrono::NaiveDate) -> Vec<(i32, i64)> {
+pub(super) fn spread_over_years(
+    minor: i64,
+    start: chrono::NaiveDate,
+    end: chrono::NaiveDate,
+) -> Vec<(i32, i64)> {
     use chrono::Datelike;
     if end < start {
         return vec![(start.year(), minor)];

@@ -4,8 +4,10 @@
 use quick_xml::events::BytesText;
 use surrealdb::types::Value;
 
-use super::super::{Xml, empty, narratives, reporting_org};
-use super::{Context, transaction};
+use super::context::{Context, transaction};
+use super::organisation::spread_over_years;
+use super::xml::{Xml, empty, narratives, reporting_org};
+use crate::http::exports::cells::units;
 
 /// A grant, as the parent activity of those it funds.
 pub(super) fn grant(w: &mut Xml, c: &Context, g: &[Value], spent: &[Vec<Value>]) -> std::io::Result<()> {
@@ -102,7 +104,7 @@ fn budgets(w: &mut Xml, c: &Context, g: &[Value], pipeline: bool) -> std::io::Re
     };
     let currency = c.grants.text(g, "currency");
     let exponent = app::domain::Currency::parse(&currency).map_or(2, |c| c.exponent());
-    for (year, share) in super::super::spread_over_years(*minor, start, end) {
+    for (year, share) in spread_over_years(*minor, start, end) {
         let first = chrono::NaiveDate::from_ymd_opt(year, 1, 1).map_or(start, |d| d.max(start));
         let last = chrono::NaiveDate::from_ymd_opt(year, 12, 31).map_or(end, |d| d.min(end));
         debug_assert_eq!(first.year(), last.year());
@@ -114,7 +116,7 @@ fn budgets(w: &mut Xml, c: &Context, g: &[Value], pipeline: bool) -> std::io::Re
                 empty(w, "period-end", &[("iso-date", &last)])?;
                 w.create_element("value")
                     .with_attributes([("currency", currency.as_str()), ("value-date", first.as_str())])
-                    .write_text_content(BytesText::new(&crate::http::exports::units(share, exponent)))?;
+                    .write_text_content(BytesText::new(&units(share, exponent)))?;
                 Ok(())
             })?;
     }
