@@ -205,13 +205,16 @@ pub(super) fn source(kind: ExportKind, filter: &ExportFilter, institute: bool) -
 
 /// For `transactions.csv`'s source: the query of the transactions of the activities
 /// `$activities`, and of those paid for no activity (the IATI file nests transactions in
-/// their activity, batch by batch). Both go through the index on `activity`.
+/// their activity, batch by batch). Both go through the index on `activity`, named: left to
+/// itself, SurrealDB 3.3.5's planner added a bitmap scan of the index on the grant to a donor's
+/// query (EXPLAIN), which reads every transaction of the donor's grants for each batch.
 pub(super) fn by_activity(source: &Source) -> (String, String) {
     let Rows::One(row) = source.rows else { unreachable!("a transaction is one row") };
     let conditions = source.conditions.iter().map(|c| format!("({c})")).collect::<Vec<_>>().join(" AND ");
+    let from = "FROM transaction WITH INDEX transaction_activity";
     (
-        format!("SELECT VALUE {row} FROM transaction WHERE activity IN $activities AND {conditions};"),
-        format!("SELECT VALUE {row} FROM transaction WHERE activity = NONE AND {conditions};"),
+        format!("SELECT VALUE {row} {from} WHERE activity IN $activities AND {conditions};"),
+        format!("SELECT VALUE {row} {from} WHERE activity = NONE AND {conditions};"),
     )
 }
 
