@@ -267,6 +267,7 @@ impl Settings {
             name_fr: get("AIDTRAIL_IATI_ORG_NAME_FR")
                 .unwrap_or_else(|| "Bureau du programme régional Sahel (démo)".into()),
             sectors,
+            site_url: auth.public_url.clone(),
         };
 
         Ok(Self {

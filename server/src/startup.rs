@@ -216,6 +216,8 @@ fn plain_routes() -> Routes {
         .post("/records/{kind}/{id}/edit", records::update_record)
         .post("/records/{kind}/{id}/archive", records::archive_record)
         .get("/activities/{id}/attachments/{file}", attachments::download)
+        .post("/activities/{id}/attachments/{file}/public", attachments::set_public)
+        .get("/public/files/{file}", attachments::download_public)
         .post("/handovers/new", handovers::create)
         .post("/handovers/confirm", handovers::confirm_many)
         .post("/handovers/{id}/confirm", handovers::confirm)

@@ -1,17 +1,18 @@
 //! Photos and attendance sheets attached to activities: type checked from the bytes, size
-//! capped, stored once by hash, served only to users who may see the activity.
+//! capped, stored once by hash, served only to users who may see the activity, or to anyone
+//! once a programme manager made it public.
 
 use aidtrail_tests::{DONOR_DE, DONOR_NL, INSTITUTE_BF_ENP, TestApp, count, spawn_app};
 
 /// A tiny but real PNG (1×1 pixel).
-const PNG: &[u8] = &[
+pub(crate) const PNG: &[u8] = &[
     0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52, 0x00,
     0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1F, 0x15, 0xC4, 0x89, 0x00,
     0x00, 0x00, 0x0A, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9C, 0x63, 0x00, 0x01, 0x00, 0x00, 0x05, 0x00, 0x01,
     0x0D, 0x0A, 0x2D, 0xB4, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82,
 ];
 
-async fn upload(
+pub(crate) async fn upload(
     app: &TestApp,
     client: &reqwest::Client,
     activity: &str,
@@ -34,7 +35,7 @@ fn location(response: &reqwest::Response) -> String {
 }
 
 /// The attachment links on an activity's page.
-fn links(html: &str, activity: &str) -> Vec<String> {
+pub(crate) fn links(html: &str, activity: &str) -> Vec<String> {
     let prefix = format!("href=\"/activities/{activity}/attachments/");
     html.match_indices(&prefix)
         .map(|(i, _)| {
@@ -124,4 +125,43 @@ async fn a_renamed_executable_and_an_oversize_file_are_refused() {
     let donor = app.sign_in(DONOR_NL).await;
     assert_eq!(upload(&app, &donor, "ml_workshop_2018", "x.png", PNG.to_vec()).await.status(), 403);
     assert_eq!(count(&app.db, "attachment").await, before, "nothing attached");
+}
+
+/// A file a manager made public is anyone's, at `/public/files/{key}`, until it is made
+/// private again; only editors may change that, through the file's own activity, audited.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_made_public_is_anyones_until_made_private_again() {
+    let app = spawn_app().await;
+    upload(&app, &app.manager, "ml_workshop_2018", "workshop room.png", PNG.to_vec()).await;
+    let (_, html) = app.get("/activities/ml_workshop_2018").await;
+    let key = links(&html, "ml_workshop_2018")[0].rsplit('/').next().unwrap().to_owned();
+    let public = format!("/public/files/{key}");
+    assert!(!html.contains("data-testid=\"public\""), "private when attached");
+    assert_eq!(app.client.get(app.url(&public)).send().await.unwrap().status(), 404);
+
+    let path = format!("/activities/ml_workshop_2018/attachments/{key}/public");
+    let netherlands = app.sign_in(DONOR_NL).await;
+    let refused = app.post_form(&netherlands, &path, &[("public", "true")]).await;
+    assert_eq!(refused.status(), 403, "a donor may not publish");
+    let elsewhere = path.replace("ml_workshop_2018", "bf_syllabus_2017");
+    assert_eq!(app.post_form(&app.manager, &elsewhere, &[("public", "true")]).await.status(), 404);
+    assert_eq!(app.post_form(&app.manager, &path, &[("public", "yes")]).await.status(), 400);
+
+    let events = count(&app.db, "audit_event").await;
+    let made = app.post_form(&app.manager, &path, &[("public", "true")]).await;
+    assert_eq!(made.status(), 303);
+    assert_eq!(location(&made), "/activities/ml_workshop_2018?saved=published#attachments");
+    assert_eq!(count(&app.db, "audit_event").await, events + 1, "audited");
+    let (_, html) = app.get("/activities/ml_workshop_2018?saved=published").await;
+    assert!(html.contains("data-testid=\"public\""), "marked on the page");
+    assert!(html.contains("The file is public"), "{html}");
+    let file = app.client.get(app.url(&public)).send().await.unwrap();
+    assert_eq!(file.status(), 200, "anyone, signed in or not");
+    assert_eq!(file.headers()["cache-control"], "public, no-cache");
+    assert_eq!(file.bytes().await.unwrap().as_ref(), PNG);
+
+    let back = app.post_form(&app.manager, &path, &[("public", "false")]).await;
+    assert_eq!(location(&back), "/activities/ml_workshop_2018?saved=unpublished#attachments");
+    assert_eq!(app.client.get(app.url(&public)).send().await.unwrap().status(), 404);
+    assert_eq!(count(&app.db, "audit_event").await, events + 2);
 }

@@ -21,6 +21,16 @@ pub struct Publisher {
     pub name_fr: String,
     /// The DAC 5-digit sector of the themes `tip`, `som` and `both`.
     pub sectors: Vec<(String, String)>,
+    /// The site's address (`AIDTRAIL_PUBLIC_URL`): the public files the activities file links
+    /// to are under it; without it, the links are relative to the site.
+    pub site_url: Option<String>,
+}
+
+impl Publisher {
+    /// The address of a public file, as the activities file links to it.
+    pub fn public_file_url(&self, key: &str) -> String {
+        format!("{}/public/files/{key}", self.site_url.as_deref().unwrap_or_default())
+    }
 }
 
 /// The identifier of the demo data's reporting organisation.
@@ -94,14 +104,17 @@ pub enum IatiRule {
     /// A code that cannot end an identifier: empty, or with characters other than letters,
     /// digits, `-`, `_` and `.`.
     UnusableCode,
+    /// A transaction dated after today (rules 11.2.1 and 11.2.2): money that has not moved yet.
+    FutureTransaction,
 }
 
-/// What a problem is about: an activity, or a grant (published as the parent of the
-/// activities it funds), by key.
+/// What a problem is about: an activity, a grant (published as the parent of the activities
+/// it funds) or a transaction, by key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Subject {
     Activity(String),
     Grant(String),
+    Transaction(String),
 }
 
 impl Subject {
@@ -110,15 +123,17 @@ impl Subject {
         match self {
             Subject::Activity(key) => format!("/activities/{key}/edit"),
             Subject::Grant(key) => format!("/records/grants/{key}"),
+            Subject::Transaction(key) => format!("/records/transactions/{key}"),
         }
     }
 }
 
-/// An activity (or grant) of the file that breaks rules.
+/// An activity, grant or transaction of the file that breaks rules.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IatiProblem {
     pub subject: Subject,
-    /// The activity's code, or the grant's reference: the end of its identifier.
+    /// The activity's code, or the grant's reference: the end of its identifier (a
+    /// transaction: its activity's, or else its grant's).
     pub code: String,
     pub rules: Vec<IatiRule>,
 }
@@ -191,6 +206,7 @@ mod tests {
                 ("som".into(), "15190".into()),
                 ("both".into(), "15130".into()),
             ],
+            site_url: None,
         };
         assert!(p.problems().is_empty());
         p.org_ref = DEMO_ORG_REF.into();

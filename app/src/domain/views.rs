@@ -272,6 +272,8 @@ pub struct AttachmentRow {
     /// RFC 3339, UTC.
     pub uploaded_at: String,
     pub uploaded_by: String,
+    /// Marked public by a programme manager: anyone may download it, the IATI file links to it.
+    pub public: bool,
 }
 
 /// One change in a record's history.
@@ -317,6 +319,8 @@ pub struct IndicatorCell {
     pub country: Country,
     pub target: Option<u64>,
     pub actual: Option<u64>,
+    /// Of the actual, the women: known for the people counted from activities.
+    pub women: Option<u64>,
 }
 
 impl From<super::records::Pair> for Text {

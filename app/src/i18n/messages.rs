@@ -256,6 +256,12 @@ pub enum Msg {
     FileTypeRefused,
     FileEmpty,
     SavedAttached,
+    FilePublic,
+    Publish,
+    Unpublish,
+    PublishHint,
+    SavedPublished,
+    SavedUnpublished,
     FieldCost,
     FieldCostCurrency,
     ActivityCost,
@@ -408,6 +414,7 @@ pub enum Msg {
     IatiRuleNoSector,
     IatiRuleFutureActual,
     IatiRuleCode,
+    IatiRuleFutureTransaction,
     IatiFix,
     IatiSettingsTitle,
     IatiSettingsIntro,
@@ -421,6 +428,7 @@ pub enum Msg {
     IatiSetTheme,
     IatiSetSector,
     IatiSetHow,
+    IatiSetNoSiteUrl,
     IatiSettingsLink,
     NavImports,
     ImportsTitle,
@@ -858,6 +866,23 @@ impl Msg {
             ),
             FileEmpty => ("Choose a file to attach.", "Choisissez un fichier à joindre."),
             SavedAttached => ("The file is attached.", "Le fichier est joint."),
+            FilePublic => ("Public: linked from the IATI file", "Public : lié depuis le fichier IATI"),
+            Publish => ("Make public", "Rendre public"),
+            Unpublish => ("Make private", "Rendre privé"),
+            PublishHint => (
+                "A public file can be downloaded by anyone and is linked from the IATI file. Never make \
+                 public an attendance sheet or anything naming participants.",
+                "Un fichier public peut être téléchargé par tous et il est lié depuis le fichier IATI. Ne \
+                 rendez jamais publique une feuille de présence ni rien qui nomme des participants.",
+            ),
+            SavedPublished => (
+                "The file is public: the IATI file links to it.",
+                "Le fichier est public : le fichier IATI y renvoie.",
+            ),
+            SavedUnpublished => (
+                "The file is private again: only those who may see the activity can download it.",
+                "Le fichier est de nouveau privé : seuls ceux qui peuvent voir l’activité le téléchargent.",
+            ),
             FieldCost => ("Total cost", "Coût total"),
             FieldCostCurrency => ("Currency of the cost", "Monnaie du coût"),
             ActivityCost => ("Total cost", "Coût total"),
@@ -1163,6 +1188,10 @@ impl Msg {
                 "its code (a grant: its reference) cannot end an identifier (letters, digits, - _ . only)",
                 "son code (une subvention : sa référence) ne peut pas terminer un identifiant (lettres, chiffres, - _ . seulement)",
             ),
+            IatiRuleFutureTransaction => (
+                "a transaction dated after today: record money once it has moved",
+                "une transaction datée d’après aujourd’hui : enregistrez l’argent une fois qu’il a circulé",
+            ),
             IatiFix => ("Fix", "Corriger"),
             IatiSettingsTitle => ("IATI settings", "Réglages IATI"),
             IatiSettingsIntro => (
@@ -1194,6 +1223,10 @@ impl Msg {
             ),
             IatiSetTheme => ("Theme", "Thème"),
             IatiSetSector => ("DAC 5-digit sector", "Secteur CAD à 5 chiffres"),
+            IatiSetNoSiteUrl => (
+                "Not set: the activities file links to public files by their path on this site.",
+                "Non défini : le fichier des activités renvoie aux fichiers publics par leur chemin sur ce site.",
+            ),
             IatiSetHow => (
                 "These are set on the server, in its environment; change them there and restart it (README, Configuration).",
                 "Ils se règlent sur le serveur, dans son environnement : modifiez-les là puis redémarrez-le (README, Configuration).",

@@ -35,6 +35,8 @@ pub fn ActivityPage() -> impl IntoView {
             (_, Some("file_type")) => Some(view! { <p class="notice notice-error" role="alert" data-testid="file-error">{tr(Msg::FileTypeRefused)}</p> }.into_any()),
             (_, Some("file_empty")) => Some(view! { <p class="notice notice-error" role="alert" data-testid="file-error">{tr(Msg::FileEmpty)}</p> }.into_any()),
             (Some("attached"), _) => Some(view! { <p class="notice notice-ok" role="status" data-testid="saved">{tr(Msg::SavedAttached)}</p> }.into_any()),
+            (Some("published"), _) => Some(view! { <p class="notice notice-ok" role="status" data-testid="saved">{tr(Msg::SavedPublished)}</p> }.into_any()),
+            (Some("unpublished"), _) => Some(view! { <p class="notice notice-ok" role="status" data-testid="saved">{tr(Msg::SavedUnpublished)}</p> }.into_any()),
             (_, Some(_)) => Some(view! { <p class="notice notice-error" role="alert">{tr(Msg::ErrorBody)}</p> }.into_any()),
             (Some("created"), _) => Some(view! { <p class="notice notice-ok" role="status" data-testid="saved">{tr(Msg::SavedCreated)}</p> }.into_any()),
             (Some("updated"), _) => Some(view! { <p class="notice notice-ok" role="status" data-testid="saved">{tr(Msg::SavedUpdated)}</p> }.into_any()),
@@ -86,12 +88,14 @@ fn editor_actions(a: &ActivityDetail) -> AnyView {
     .into_any()
 }
 
-/// Photos and attendance sheets, and for editors a form to add one (works without JavaScript).
+/// Photos and attendance sheets, and for editors a form to add one and a button to make each
+/// public or private again (all work without JavaScript).
 fn attachments_view(
     activity: &str,
     files: Vec<AttachmentRow>,
     upload: Option<String>,
 ) -> impl IntoView + use<> {
+    let editor = upload.is_some();
     let list = if files.is_empty() {
         view! { <p class="muted">{tr(Msg::NoAttachments)}</p> }.into_any()
     } else {
@@ -106,11 +110,28 @@ fn attachments_view(
                 };
                 let size = f.size;
                 let date = f.uploaded_at.get(..10).unwrap_or_default().to_owned();
+                let public = f.public;
+                let badge = public.then(|| {
+                    view! { " " <span class="badge badge-ok" data-testid="public">{tr(Msg::FilePublic)}</span> }
+                });
+                let toggle = editor.then(|| {
+                    let action = format!("/activities/{activity}/attachments/{}/public", f.id);
+                    let label = if public { Msg::Unpublish } else { Msg::Publish };
+                    view! {
+                        " · "
+                        <form method="post" action=action class="inline">
+                            <input type="hidden" name="public" value=if public { "false" } else { "true" }/>
+                            <button type="submit" class="link-button" data-testid="publish">{tr(label)}</button>
+                        </form>
+                    }
+                });
                 view! {
                     <li>
                         <a href=href download>{f.name}</a>
                         " · " {kind} " · " {tr_fmt(move |l| fmt_file_size(l, size))}
                         " · " <span class="muted">{date} " · " {f.uploaded_by}</span>
+                        {badge}
+                        {toggle}
                     </li>
                 }
             })
@@ -118,10 +139,12 @@ fn attachments_view(
         view! { <ul class="attachments" data-testid="attachments">{items}</ul> }.into_any()
     };
     let form = upload.map(|id| upload_form(format!("/activities/{id}/attachments"), "file", "button"));
+    let hint = editor.then(|| view! { <p class="hint">{tr(Msg::PublishHint)}</p> });
     view! {
         <section class="card" id="attachments">
             <h2>{tr(Msg::SectionAttachments)}</h2>
             {list}
+            {hint}
             {form}
         </section>
     }

@@ -82,6 +82,7 @@ fn checks_view(problems: Vec<IatiProblem>) -> impl IntoView {
         IatiRule::NoSector => Msg::IatiRuleNoSector,
         IatiRule::FutureActualDate => Msg::IatiRuleFutureActual,
         IatiRule::UnusableCode => Msg::IatiRuleCode,
+        IatiRule::FutureTransaction => Msg::IatiRuleFutureTransaction,
     };
     let intro = if problems.is_empty() { Msg::IatiChecksNone } else { Msg::IatiChecksSome };
     let items = problems

@@ -61,6 +61,11 @@ fn settings_view(p: Publisher, problems: Vec<SettingProblem>) -> impl IntoView {
             <dt><code>"AIDTRAIL_IATI_ORG_TYPE"</code></dt><dd class="mono">{p.org_type}</dd>
             <dt><code>"AIDTRAIL_IATI_ORG_NAME"</code></dt><dd lang="en">{p.name_en}</dd>
             <dt><code>"AIDTRAIL_IATI_ORG_NAME_FR"</code></dt><dd lang="fr">{p.name_fr}</dd>
+            <dt><code>"AIDTRAIL_PUBLIC_URL"</code></dt>
+            {match p.site_url {
+                Some(url) => view! { <dd class="mono">{url}</dd> }.into_any(),
+                None => view! { <dd class="muted">{tr(Msg::IatiSetNoSiteUrl)}</dd> }.into_any(),
+            }}
         </dl>
         <div class="table-wrap">
             <table class="data">

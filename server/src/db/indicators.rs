@@ -125,11 +125,15 @@ pub async fn indicators(
                 .filter_map(|(year, country)| {
                     let target = targets.get(&(year, country.clone())).map(|v| (*v).max(0) as u64);
                     let actual = actuals.get(&(year, country.clone())).map(|v| (*v).max(0) as u64);
+                    let of_whom_women = (r.computed && r.unit == "people")
+                        .then(|| women.get(&(year, country.clone())).map_or(0, |v| (*v).max(0) as u64))
+                        .filter(|_| actual.is_some());
                     Some(IndicatorCell {
                         year: i32::try_from(year).ok()?,
                         country: Country::parse(&country).ok()?,
                         target,
                         actual,
+                        women: of_whom_women,
                     })
                 })
                 .collect();
@@ -142,6 +146,98 @@ pub async fn indicators(
                 baseline: r.baseline.max(0) as u64,
                 cells,
             }
+        })
+        .collect())
+}
+
+/// A strategy as the IATI file publishes it: the programme, with its pillars and the
+/// indicators measuring each.
+#[derive(Debug, Clone)]
+pub struct Framework {
+    pub code: String,
+    pub title: Text,
+    /// `YYYY-MM-DD`.
+    pub start: String,
+    pub end: String,
+    pub countries: Vec<String>,
+    pub pillars: Vec<PillarIndicators>,
+}
+
+/// A pillar of a strategy and the keys of its indicators, by code.
+#[derive(Debug, Clone)]
+pub struct PillarIndicators {
+    pub code: String,
+    pub title: Text,
+    pub indicators: Vec<String>,
+}
+
+#[derive(Debug, SurrealValue)]
+#[surreal(crate = "surrealdb::types")]
+struct StrategyRecord {
+    id: RecordId,
+    code: String,
+    title: String,
+    title_fr: String,
+    start: String,
+    end: String,
+    countries: Vec<String>,
+}
+
+#[derive(Debug, SurrealValue)]
+#[surreal(crate = "surrealdb::types")]
+struct PillarRecord {
+    id: RecordId,
+    strategy: RecordId,
+    code: String,
+    title: String,
+    title_fr: String,
+}
+
+#[derive(Debug, SurrealValue)]
+#[surreal(crate = "surrealdb::types")]
+struct IndicatorOf {
+    id: RecordId,
+    pillar: RecordId,
+}
+
+/// The strategies in force (not archived), by code, with their pillars and indicators.
+pub async fn frameworks(db: &Db) -> Result<Vec<Framework>, AppError> {
+    let mut response = db
+        .query(
+            "SELECT id, code, title, title_fr, countries,
+                    time::format(period_start, '%Y-%m-%d') AS start, time::format(period_end, '%Y-%m-%d') AS end
+             FROM strategy WHERE archived = false ORDER BY code;",
+        )
+        .query("SELECT id, strategy, code, title, title_fr FROM pillar WHERE archived = false ORDER BY code;")
+        .query("SELECT id, pillar FROM indicator WHERE archived = false ORDER BY code;")
+        .await
+        .map_err(internal)?
+        .check()
+        .map_err(internal)?;
+    let strategies: Vec<StrategyRecord> = response.take(0).map_err(internal)?;
+    let pillars: Vec<PillarRecord> = response.take(1).map_err(internal)?;
+    let indicators: Vec<IndicatorOf> = response.take(2).map_err(internal)?;
+    Ok(strategies
+        .into_iter()
+        .map(|s| Framework {
+            pillars: pillars
+                .iter()
+                .filter(|p| p.strategy == s.id)
+                .map(|p| PillarIndicators {
+                    code: p.code.clone(),
+                    title: Text::new(p.title.clone(), p.title_fr.clone()),
+                    indicators: indicators
+                        .iter()
+                        .filter(|i| i.pillar == p.id)
+                        .map(|i| key_of(&i.id))
+                        .collect(),
+                })
+                .collect(),
+            code: s.code,
+            title: Text::new(s.title, s.title_fr),
+            start: s.start,
+            end: s.end,
+            countries: s.countries,
         })
         .collect())
 }

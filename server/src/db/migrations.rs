@@ -81,6 +81,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "previous_codes",
         sql: include_str!("migrations/0020_previous_codes.surql"),
     },
+    Migration {
+        version: 21,
+        name: "public_attachments",
+        sql: include_str!("migrations/0021_public_attachments.surql"),
+    },
 ];
 
 #[derive(Debug, SurrealValue)]

@@ -383,10 +383,12 @@ async fn files_of(
         size: i64,
         uploaded_at: chrono::DateTime<chrono::Utc>,
         by: Option<String>,
+        public: bool,
     }
     let rows: Vec<Row> = db
         .query(format!(
-            "SELECT id, name, content_type, size, uploaded_at, uploaded_by.name AS by FROM attachment
+            "SELECT id, name, content_type, size, uploaded_at, uploaded_by.name AS by, (public ?? false) AS public
+             FROM attachment
              WHERE {field} = $owner AND archived = false ORDER BY uploaded_at;"
         ))
         .bind(("owner", owner))
@@ -403,6 +405,7 @@ async fn files_of(
             size: u64::try_from(r.size).unwrap_or_default(),
             uploaded_at: r.uploaded_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             uploaded_by: r.by.unwrap_or_default(),
+            public: r.public,
         })
         .collect())
 }

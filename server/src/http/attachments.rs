@@ -5,13 +5,14 @@
 //! browser's content type say) and at most 10 MiB. The bytes are stored once under the files
 //! directory, named by their SHA-256, and the record that ties them to their activity or
 //! handover is written with its audit event in one transaction. A download is served only to
-//! users who may see that activity or handover.
+//! users who may see that activity or handover, except an activity's file a programme manager
+//! marked public: the IATI file links to it, and anyone may download it (`/public/files/{key}`).
 
 use app::domain::{CurrentUser, Permission};
 use app::services::{self, valid_key};
 use axum::body::Body;
 use axum::extract::multipart::MultipartRejection;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Form, Multipart, Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
@@ -147,12 +148,63 @@ pub async fn upload_photo(
     receive(&state, &user, Owner::Handover(&handover), multipart).await
 }
 
+/// `POST /activities/{id}/attachments/{file}/public` (form field `public`: `true` or `false`):
+/// editors mark a file public, to be linked from the IATI file and downloaded by anyone, or
+/// private again.
+pub async fn set_public(
+    State(state): State<AppState>,
+    user: Option<axum::Extension<CurrentUser>>,
+    Path((activity, file)): Path<(String, String)>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let user = match require(user.as_ref().map(|e| &e.0), Permission::EditProgramme) {
+        Ok(user) => user,
+        Err(denied) => return denied.into_response(),
+    };
+    if !valid_key(&activity) || !valid_key(&file) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let public = match pairs.iter().rev().find(|(k, _)| k == "public").map(|(_, v)| v.as_str()) {
+        Some("true") => true,
+        Some("false") => false,
+        _ => return StatusCode::BAD_REQUEST.into_response(),
+    };
+    match attachments::set_public(&state.db, user, &activity, &file, public).await {
+        Ok(()) => {
+            tracing::info!(user = %user.id, %activity, %file, public, "attachment publication changed");
+            let outcome = if public { "saved=published" } else { "saved=unpublished" };
+            back(Owner::Activity(&activity), outcome)
+        }
+        Err(SaveError::NotFound) => StatusCode::NOT_FOUND.into_response(),
+        Err(_) => back(Owner::Activity(&activity), "error=internal"),
+    }
+}
+
+/// `GET /public/files/{file}`: a file marked public, to anyone.
+pub async fn download_public(State(state): State<AppState>, Path(file): Path<String>) -> Response {
+    if !valid_key(&file) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let found = attachments::find_public(&state.db, &file).await;
+    send(&state, found, "public, no-cache").await
+}
+
 /// Sends a stored file of `owner`; the caller has checked that the user may see the owner.
 async fn serve(state: &AppState, owner: Owner<'_>, file: &str) -> Response {
     if !valid_key(file) {
         return StatusCode::NOT_FOUND.into_response();
     }
-    let stored = match attachments::find(&state.db, owner, file).await {
+    let found = attachments::find(&state.db, owner, file).await;
+    send(state, found, "private, no-store").await
+}
+
+/// Sends the file `found` names, with `cache` as its `Cache-Control`.
+async fn send(
+    state: &AppState,
+    found: Result<Option<Stored>, surrealdb::Error>,
+    cache: &'static str,
+) -> Response {
+    let stored = match found {
         Ok(stored) => stored,
         Err(error) => {
             tracing::error!(%error, "reading an attachment failed");
@@ -176,7 +228,7 @@ async fn serve(state: &AppState, owner: Owner<'_>, file: &str) -> Response {
         [
             (header::CONTENT_TYPE, stored.content_type),
             (header::CONTENT_DISPOSITION, disposition),
-            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+            (header::CACHE_CONTROL, cache.to_owned()),
         ],
         Body::from(bytes),
     )

@@ -32,8 +32,8 @@ async fn each_grant_is_the_parent_of_the_activities_it_funds() {
         grants[1..].iter().map(|r| (r[g("id")].as_str(), r[g("reference")].as_str())).collect();
     for row in &grants[1..] {
         let grant = by_identifier[format!("{DEMO}-{}", row[g("reference")]).as_str()];
-        assert_eq!(grant.hierarchy, "1", "{}", grant.identifier);
-        assert!(grant.parents.is_empty());
+        assert_eq!(grant.hierarchy, "2", "{}", grant.identifier);
+        assert_eq!(grant.parents, [format!("{DEMO}-RS-TIP-SOM-2015-2020")], "the programme");
         // Its budget, year by year, adds up to the agreement, to the cent.
         let budget: i64 = grant.budgets.iter().map(|(_, amount)| minor(amount)).sum();
         assert_eq!(budget, minor(&row[g("amount")]), "{}", grant.identifier);
@@ -46,7 +46,7 @@ async fn each_grant_is_the_parent_of_the_activities_it_funds() {
     let mut cofunded = 0;
     for row in &activities[1..] {
         let activity = by_identifier[format!("{DEMO}-{}", row[a("code")]).as_str()];
-        assert_eq!(activity.hierarchy, "2");
+        assert_eq!(activity.hierarchy, "3");
         let mut parents: Vec<String> = row[a("grant_ids")]
             .split(';')
             .map(str::trim)
@@ -129,12 +129,10 @@ async fn money_reconciles(
     file
 }
 
-/// A grant in US dollars whose money is paid in CFA francs: its budget is in dollars, each
-/// transaction in its own currency (francs have no decimals), and the dashboard's dollars are
-/// the CSV's conversions at the stored rates.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_dollar_grant_paying_in_cfa_francs_is_published_in_each_currency() {
-    let app = spawn_app().await;
+/// Records a grant of US$100,000 from the Netherlands (reference `NL-USD-XOF-1`, the donor's
+/// activity `NL-1-PPR-DEMO-USD`) that received its dollars and paid 1,000,000 and 3,000,000 CFA
+/// francs; returns its key.
+pub(super) async fn dollar_grant_paying_francs(app: &TestApp) -> String {
     let post = async |path: &str, form: &[(&str, &str)]| {
         let response = app.post_form(&app.manager, path, form).await;
         assert_eq!(response.status(), 303, "{path}");
@@ -176,6 +174,16 @@ async fn a_dollar_grant_paying_in_cfa_francs_is_published_in_each_currency() {
         let saved = post("/records/transactions/new", &form).await;
         assert!(saved.ends_with("?saved=created"), "{kind} {currency}: {saved}");
     }
+    key
+}
+
+/// A grant in US dollars whose money is paid in CFA francs: its budget is in dollars, each
+/// transaction in its own currency (francs have no decimals), and the dashboard's dollars are
+/// the CSV's conversions at the stored rates.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dollar_grant_paying_in_cfa_francs_is_published_in_each_currency() {
+    let app = spawn_app().await;
+    let key = dollar_grant_paying_francs(&app).await;
 
     let file = money_reconciles(&app, &app.manager, "", &[]).await;
     let (_, xml) = download(&app, &app.manager, "/exports/iati/activities.xml").await;

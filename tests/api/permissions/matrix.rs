@@ -198,6 +198,20 @@ pub(super) fn matrix() -> Vec<Row> {
             call: Get("/activities/ml_workshop_2018/attachments/none"),
             expect: [401, 404, 404, 404, 404, 403, 404, 403],
         },
+        // Publishing a file: editors only; the demo has none, so they get 404.
+        Row {
+            method: "POST",
+            path: "/activities/{id}/attachments/{file}/public",
+            call: Post("/activities/ml_workshop_2018/attachments/none/public", &[("public", "true")]),
+            expect: [401, 404, 404, 403, 403, 403, 403, 403],
+        },
+        // A public file is anyone's; the demo has none.
+        Row {
+            method: "GET",
+            path: "/public/files/{file}",
+            call: Get("/public/files/none"),
+            expect: [404; 8],
+        },
         // An empty upload is sent back to the activity: nothing is saved.
         Row {
             method: "POST",

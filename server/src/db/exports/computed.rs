@@ -43,28 +43,40 @@ pub(super) async fn participants(db: &Db, filter: &ExportFilter) -> Result<Vec<V
         .collect())
 }
 
+/// The indicators page's indicators, each with its cells within `filter` (the years of its
+/// dates, its country; donor and grant do not apply): `indicators.csv` and the IATI file's
+/// results.
+pub async fn indicators_within(
+    db: &Db,
+    filter: &ExportFilter,
+    scope: &Scope,
+) -> Result<Vec<app::domain::IndicatorRow>, AppError> {
+    use chrono::Datelike;
+    let condition = super::super::query::condition(scope, super::super::query::Records::Activities);
+    let mut rows =
+        super::super::indicators::indicators(db, scope, condition, super::super::query::scope_value(scope))
+            .await?;
+    let (from, to) = (filter.from.map(|d| d.year()), filter.to.map(|d| d.year()));
+    for r in &mut rows {
+        r.cells.retain(|cell| {
+            !(from.is_some_and(|y| cell.year < y)
+                || to.is_some_and(|y| cell.year > y)
+                || filter.country.as_deref().is_some_and(|c| c != cell.country.code()))
+        });
+    }
+    Ok(rows)
+}
+
 /// `indicators.csv`: the indicators page's targets and actuals, a row per year and country.
 pub(super) async fn indicators(
     db: &Db,
     filter: &ExportFilter,
     scope: &Scope,
 ) -> Result<Vec<Vec<Value>>, AppError> {
-    use chrono::Datelike;
-    let condition = super::super::query::condition(scope, super::super::query::Records::Activities);
-    let rows =
-        super::super::indicators::indicators(db, scope, condition, super::super::query::scope_value(scope))
-            .await?;
-    let (from, to) = (filter.from.map(|d| d.year()), filter.to.map(|d| d.year()));
     let mut out = Vec::new();
-    for r in rows {
+    for r in indicators_within(db, filter, scope).await? {
         let Text { en, fr } = r.title;
         for cell in r.cells {
-            if from.is_some_and(|y| cell.year < y)
-                || to.is_some_and(|y| cell.year > y)
-                || filter.country.as_deref().is_some_and(|c| c != cell.country.code())
-            {
-                continue;
-            }
             let count =
                 |n: Option<u64>| n.map_or(Value::None, |n| i64::try_from(n).unwrap_or(i64::MAX).into_value());
             out.push(vec![

@@ -5,7 +5,10 @@
 //! The cells come back as values, converted by the writer according to the column
 //! (`app::domain::exports`).
 
+mod checks;
 mod computed;
+pub use checks::iati_problems;
+pub use computed::indicators_within;
 mod parts;
 mod sources;
 
@@ -356,75 +359,4 @@ fn record_rows(value: Value) -> Option<(Value, Vec<Vec<Value>>)> {
         })
         .collect();
     Some((at, rows))
-}
-
-/// The activities and grants of the IATI file for `filter` within `scope` that break a rule
-/// of the standard (`app::domain::iati`), read like `activities.csv` and `grants.csv`.
-/// `themes_with_sector` are the themes the settings give a sector (a grant is published with
-/// the sector of `both`, the whole programme).
-pub async fn iati_problems(
-    db: &Db,
-    themes_with_sector: &[String],
-    filter: &ExportFilter,
-    scope: &Scope,
-) -> Result<Vec<app::domain::iati::IatiProblem>, AppError> {
-    use app::domain::iati::{ActivityFacts, IatiProblem, IatiRule, Subject, rules_broken, usable_code};
-    let text = |kind: ExportKind, row: &[Value], name: &str| -> String {
-        let at = kind.columns().iter().position(|c| c.name == name).unwrap_or(usize::MAX);
-        match row.get(at) {
-            Some(Value::String(s)) => s.clone(),
-            Some(Value::RecordId(id)) => super::rows::key_of(id),
-            Some(Value::Datetime(at)) => at.format("%Y-%m-%d").to_string(),
-            _ => String::new(),
-        }
-    };
-    let mut problems = Vec::new();
-    let mut reader = Reader::open(db, ExportKind::Grants, filter, scope).await?;
-    while let Some(rows) = reader.next().await? {
-        for row in &rows {
-            let code = text(ExportKind::Grants, row, "reference");
-            let mut rules = Vec::new();
-            if !themes_with_sector.iter().any(|t| t == "both") {
-                rules.push(IatiRule::NoSector);
-            }
-            if !usable_code(&code) {
-                rules.push(IatiRule::UnusableCode);
-            }
-            if !rules.is_empty() {
-                problems.push(IatiProblem {
-                    subject: Subject::Grant(text(ExportKind::Grants, row, "id")),
-                    code,
-                    rules,
-                });
-            }
-        }
-    }
-    let activities = ExportKind::Activities;
-    let date = |row: &[Value], name: &str| {
-        chrono::NaiveDate::parse_from_str(&text(activities, row, name), "%Y-%m-%d").ok()
-    };
-    let today = chrono::Utc::now().date_naive();
-    let mut reader = Reader::open(db, activities, filter, scope).await?;
-    while let Some(rows) = reader.next().await? {
-        for row in &rows {
-            let code = text(activities, row, "code");
-            let facts = ActivityFacts {
-                code: &code,
-                planned_start: date(row, "planned_start"),
-                actual_start: date(row, "actual_start"),
-                actual_end: date(row, "actual_end"),
-                has_sector: themes_with_sector.contains(&text(activities, row, "theme")),
-            };
-            let rules = rules_broken(&facts, today);
-            if !rules.is_empty() {
-                problems.push(IatiProblem {
-                    subject: Subject::Activity(text(activities, row, "id")),
-                    code,
-                    rules,
-                });
-            }
-        }
-    }
-    problems.sort_by(|a, b| a.code.cmp(&b.code));
-    Ok(problems)
 }

@@ -1,12 +1,18 @@
 //! `activities.xml`: an `iati-activities` file written as it is read.
 //!
 //! Choices (the standard leaves them to the publisher; README, "Publishing to IATI"):
-//! - **each grant is an activity of its own** (`hierarchy="1"`), identified as the reporting
+//! - **each strategy is the programme activity** (`hierarchy="1"`), the parent of the grants,
+//!   identified by the strategy's code. It carries the results: a `result` per pillar with its
+//!   indicators, targets and actuals per year and country, the people trained by sex. It is
+//!   written for those who may read the indicators, in a file not narrowed to a donor or a grant
+//!   (the indicators are the whole programme's); the grants name it as their parent whatever
+//!   the file (`programme`);
+//! - **each grant is an activity of its own** (`hierarchy="2"`), identified as the reporting
 //!   organisation's ref, a hyphen and the grant's reference. It carries the grant's budget per
 //!   year, its incoming funds (`provider-org/@provider-activity-id`: the donor's own activity,
 //!   when the grant records it) and every transaction of the grant paid for no activity
 //!   (equipment among them);
-//! - **each aidtrail activity is a child** (`hierarchy="2"`) of the grants funding it
+//! - **each aidtrail activity is a child** (`hierarchy="3"`) of the grants funding it
 //!   (`related-activity type="1"`), identified by its code; the codes it had before are its
 //!   `other-identifier`s (type A3, previous activity identifier). Its transactions name the grant
 //!   they are booked on as `provider-org/@provider-activity-id`: the money of a grant is the
@@ -18,7 +24,10 @@
 //! - a `sector` (DAC 5-digit, vocabulary 1) from the activity's theme (settings); a grant has
 //!   the sector of `both`, the whole programme;
 //! - a currency on every value (co-funded activities mix currencies), no `default-currency`;
-//! - an activity's result is the people it trained, by sex (`dimension`), over its dates.
+//! - an activity's result is the people it trained, by sex (`dimension`), over its dates;
+//! - a `document-link` for each of its files a manager made public (none is until then:
+//!   attendance sheets name the participants), at `/public/files/{key}` under the site's
+//!   address (`AIDTRAIL_PUBLIC_URL`).
 //!
 //! Memory holds the donors and grants (tens), the transactions paid for no activity, and one
 //! batch of activities with their transactions.
@@ -35,11 +44,13 @@ use app::i18n::{Label, Locale};
 
 use super::context::{Context, transaction};
 use super::grants::grant;
+use super::programme::programme;
 use super::xml::{
     Xml, close_document, empty, narratives, now, open_document, reporting_org, text, write_failed,
 };
 use crate::config::IatiSettings;
 use crate::db::Db;
+use crate::db::attachments::{PublicFile, public_of};
 use crate::db::exports::Reader;
 
 const ROOT: &str = "iati-activities";
@@ -47,14 +58,16 @@ const ROOT: &str = "iati-activities";
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Stage {
     Header,
+    Programmes,
     Grants,
     Activities,
     Done,
 }
 
-/// The activities file, chunk by chunk: the header, the grants, then a chunk per batch of
-/// activities read.
+/// The activities file, chunk by chunk: the header, the programmes, the grants, then a chunk per
+/// batch of activities read.
 pub struct ActivitiesFile {
+    db: Db,
     w: Xml,
     context: Context,
     activities: Reader,
@@ -72,6 +85,7 @@ impl ActivitiesFile {
     ) -> Result<Self, AppError> {
         let context = Context::read(db, settings, filter, scope).await?;
         Ok(Self {
+            db: db.clone(),
             w: Xml::new_with_indent(Vec::new(), b' ', 1),
             context,
             activities: Reader::open(db, ExportKind::Activities, filter, scope).await?,
@@ -92,6 +106,15 @@ impl ActivitiesFile {
         match self.stage {
             Stage::Header => {
                 open_document(w, ROOT, &now()).map_err(write_failed)?;
+                self.stage = Stage::Programmes;
+            }
+            Stage::Programmes => {
+                if let Some(results) = &context.results {
+                    for f in &context.programmes {
+                        programme(w, context, f, results).map_err(write_failed)?;
+                        self.items += 1;
+                    }
+                }
                 self.stage = Stage::Grants;
             }
             Stage::Grants => {
@@ -117,6 +140,10 @@ impl ActivitiesFile {
                         .iter()
                         .map(|a| RecordId::new("activity", text(ExportKind::Activities, a, "id").as_str()))
                         .collect();
+                    let mut files: BTreeMap<String, Vec<PublicFile>> = BTreeMap::new();
+                    for file in public_of(&self.db, ids.clone()).await.map_err(crate::db::query::internal)? {
+                        files.entry(file.activity.clone()).or_default().push(file);
+                    }
                     let mut of_activity: BTreeMap<String, Vec<Vec<Value>>> = BTreeMap::new();
                     for t in self.transactions.transactions_of(Some(ids)).await? {
                         of_activity
@@ -125,10 +152,11 @@ impl ActivitiesFile {
                             .push(t);
                     }
                     for a in &batch {
-                        let mut spent =
-                            of_activity.remove(&text(ExportKind::Activities, a, "id")).unwrap_or_default();
+                        let key = text(ExportKind::Activities, a, "id");
+                        let mut spent = of_activity.remove(&key).unwrap_or_default();
                         in_order(&mut spent);
-                        activity(w, context, a, &spent).map_err(write_failed)?;
+                        let public = files.remove(&key).unwrap_or_default();
+                        activity(w, context, a, &spent, &public).map_err(write_failed)?;
                         self.items += 1;
                     }
                 }
@@ -148,7 +176,13 @@ fn in_order(transactions: &mut [Vec<Value>]) {
 }
 
 /// An aidtrail activity, as a child of the grants funding it.
-fn activity(w: &mut Xml, c: &Context, a: &[Value], spent: &[Vec<Value>]) -> std::io::Result<()> {
+fn activity(
+    w: &mut Xml,
+    c: &Context,
+    a: &[Value],
+    spent: &[Vec<Value>],
+    public: &[PublicFile],
+) -> std::io::Result<()> {
     let get = |name: &str| text(ExportKind::Activities, a, name);
     let identifier = format!("{}-{}", c.settings.org_ref, get("code"));
     // The grants funding it that the file holds (a donor's file: its own).
@@ -159,7 +193,7 @@ fn activity(w: &mut Xml, c: &Context, a: &[Value], spent: &[Vec<Value>]) -> std:
     donors.dedup();
     // Free text of unknown language (a transaction's description) is read as English.
     w.create_element("iati-activity")
-        .with_attributes([("xml:lang", "en"), ("hierarchy", "2")])
+        .with_attributes([("xml:lang", "en"), ("hierarchy", "3")])
         .write_inner_content(|w| {
             w.create_element("iati-identifier").write_text_content(BytesText::new(&identifier))?;
             reporting_org(w, &c.settings)?;
@@ -209,6 +243,9 @@ fn activity(w: &mut Xml, c: &Context, a: &[Value], spent: &[Vec<Value>]) -> std:
             for t in spent {
                 transaction(w, c, t)?;
             }
+            for file in public {
+                document_link(w, c, file)?;
+            }
             for g in &grants {
                 empty(w, "related-activity", &[("ref", &c.grant_identifier(g)), ("type", "1")])?;
             }
@@ -221,6 +258,21 @@ fn activity(w: &mut Xml, c: &Context, a: &[Value], spent: &[Vec<Value>]) -> std:
                 &women,
                 &people,
             )?;
+            Ok(())
+        })?;
+    Ok(())
+}
+
+/// A file a manager made public: photos and reports of what the activity did (category A08,
+/// results, outcomes and outputs), dated by its upload.
+fn document_link(w: &mut Xml, c: &Context, file: &PublicFile) -> std::io::Result<()> {
+    let url = c.settings.public_file_url(&file.key);
+    w.create_element("document-link")
+        .with_attributes([("format", file.content_type.as_str()), ("url", url.as_str())])
+        .write_inner_content(|w| {
+            narratives(w, "title", &[], &file.name, "")?;
+            empty(w, "category", &[("code", "A08")])?;
+            empty(w, "document-date", &[("iso-date", &file.uploaded_on)])?;
             Ok(())
         })?;
     Ok(())

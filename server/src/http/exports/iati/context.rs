@@ -6,13 +6,14 @@ use std::collections::BTreeMap;
 use quick_xml::events::BytesText;
 use surrealdb::types::Value;
 
-use app::domain::Scope;
 use app::domain::exports::{ExportFilter, ExportKind};
+use app::domain::{IndicatorRow, Scope};
 use app::error::AppError;
 
 use super::xml::{Table, Xml, empty, narratives, text};
 use crate::config::IatiSettings;
 use crate::db::Db;
+use crate::db::indicators::Framework;
 
 /// What the file says of donors and grants, read once.
 pub(super) struct Context {
@@ -25,6 +26,11 @@ pub(super) struct Context {
     pub(super) countries: Vec<String>,
     /// Today, `YYYY-MM-DD`: an actual date after it is not a fact yet.
     pub(super) today: String,
+    /// The strategies in force: the programmes above the grants.
+    pub(super) programmes: Vec<Framework>,
+    /// The indicators, their cells within the filter, when the file publishes the programmes:
+    /// for those who may read the indicators, in a file not narrowed to a donor or a grant.
+    pub(super) results: Option<Vec<IndicatorRow>>,
 }
 
 impl Context {
@@ -48,7 +54,13 @@ impl Context {
             .map_err(crate::db::query::internal)?
             .take(0)
             .map_err(crate::db::query::internal)?;
+        let programmes = crate::db::indicators::frameworks(db).await?;
+        let whole = matches!(scope, Scope::All) && filter.donor.is_none() && filter.grant.is_none();
+        let results =
+            if whole { Some(crate::db::exports::indicators_within(db, filter, scope).await?) } else { None };
         Ok(Context {
+            programmes,
+            results,
             settings: settings.clone(),
             donor_at: index(&donors),
             grant_at: index(&grants),
@@ -65,6 +77,11 @@ impl Context {
 
     pub(super) fn donor_row(&self, key: &str) -> Option<&Vec<Value>> {
         self.donor_at.get(key).map(|&i| &self.donors.rows[i])
+    }
+
+    /// The IATI identifier of a strategy's programme activity.
+    pub(super) fn programme_identifier(&self, f: &Framework) -> String {
+        format!("{}-{}", self.settings.org_ref, f.code)
     }
 
     /// The IATI identifier of a grant's activity.

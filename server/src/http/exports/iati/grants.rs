@@ -1,5 +1,6 @@
-//! A grant, as the parent activity (`hierarchy="1"`) of the activities it funds: its budget
-//! year by year, its incoming funds and the transactions of no activity.
+//! A grant, as the parent activity (`hierarchy="2"`) of the activities it funds and a child of
+//! the programme (`programme`): its budget year by year, its incoming funds and the transactions
+//! of no activity.
 
 use quick_xml::events::BytesText;
 use surrealdb::types::Value;
@@ -18,7 +19,7 @@ pub(super) fn grant(w: &mut Xml, c: &Context, g: &[Value], spent: &[Vec<Value>])
     let (start, end, status) = (get("start_on"), get("end_on"), get("status"));
     let started = matches!(status.as_str(), "active" | "closed");
     w.create_element("iati-activity")
-        .with_attributes([("xml:lang", "en"), ("hierarchy", "1")])
+        .with_attributes([("xml:lang", "en"), ("hierarchy", "2")])
         .write_inner_content(|w| {
             w.create_element("iati-identifier").write_text_content(BytesText::new(&c.grant_identifier(g)))?;
             reporting_org(w, &c.settings)?;
@@ -73,6 +74,9 @@ pub(super) fn grant(w: &mut Xml, c: &Context, g: &[Value], spent: &[Vec<Value>])
             for t in spent {
                 transaction(w, c, t)?;
             }
+            for f in &c.programmes {
+                empty(w, "related-activity", &[("ref", &c.programme_identifier(f)), ("type", "1")])?;
+            }
             Ok(())
         })?;
     Ok(())
@@ -80,7 +84,7 @@ pub(super) fn grant(w: &mut Xml, c: &Context, g: &[Value], spent: &[Vec<Value>])
 
 /// `n` percentages that add up to 100 exactly, to the hundredth (the first ones take the
 /// remainder): 33.34, 33.33, 33.33.
-fn percentages(n: usize) -> Vec<String> {
+pub(super) fn percentages(n: usize) -> Vec<String> {
     if n == 0 {
         return Vec::new();
     }

@@ -12,6 +12,7 @@ mod activities;
 mod context;
 mod grants;
 mod organisation;
+mod programme;
 mod xml;
 
 use app::domain::Scope;
