@@ -326,7 +326,7 @@ impl Repo for SurrealRepo {
         scope: &Scope,
     ) -> Result<Vec<app::domain::iati::IatiProblem>, AppError> {
         let themes: Vec<String> = self.iati.sectors.iter().map(|(theme, _)| theme.clone()).collect();
-        super::exports::iati_problems(&self.db, &themes, filter, scope).await
+        super::exports::checks::iati_problems(&self.db, &themes, filter, scope).await
     }
 
     fn iati_publisher(&self) -> app::domain::iati::Publisher {

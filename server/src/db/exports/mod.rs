@@ -5,9 +5,8 @@
 //! The cells come back as values, converted by the writer according to the column
 //! (`app::domain::exports`).
 
-mod checks;
+pub mod checks;
 mod computed;
-pub use checks::iati_problems;
 pub use computed::indicators_within;
 mod parts;
 mod sources;

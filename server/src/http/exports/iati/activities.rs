@@ -51,7 +51,7 @@ use super::xml::{
 use crate::config::IatiSettings;
 use crate::db::Db;
 use crate::db::attachments::{PublicFile, public_of};
-use crate::db::exports::Reader;
+use crate::db::exports::{Reader, indicators_within};
 
 const ROOT: &str = "iati-activities";
 
@@ -68,6 +68,8 @@ enum Stage {
 /// batch of activities read.
 pub struct ActivitiesFile {
     db: Db,
+    filter: ExportFilter,
+    scope: Scope,
     w: Xml,
     context: Context,
     activities: Reader,
@@ -86,6 +88,8 @@ impl ActivitiesFile {
         let context = Context::read(db, settings, filter, scope).await?;
         Ok(Self {
             db: db.clone(),
+            filter: filter.clone(),
+            scope: scope.clone(),
             w: Xml::new_with_indent(Vec::new(), b' ', 1),
             context,
             activities: Reader::open(db, ExportKind::Activities, filter, scope).await?,
@@ -109,9 +113,12 @@ impl ActivitiesFile {
                 self.stage = Stage::Programmes;
             }
             Stage::Programmes => {
-                if let Some(results) = &context.results {
+                // Counted after the header is sent: the people trained are a pass over the
+                // activities.
+                if context.with_programmes {
+                    let results = indicators_within(&self.db, &self.filter, &self.scope).await?;
                     for f in &context.programmes {
-                        programme(w, context, f, results).map_err(write_failed)?;
+                        programme(w, context, f, &results).map_err(write_failed)?;
                         self.items += 1;
                     }
                 }

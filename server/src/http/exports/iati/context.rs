@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use quick_xml::events::BytesText;
 use surrealdb::types::Value;
 
+use app::domain::Scope;
 use app::domain::exports::{ExportFilter, ExportKind};
-use app::domain::{IndicatorRow, Scope};
 use app::error::AppError;
 
 use super::xml::{Table, Xml, empty, narratives, text};
@@ -28,9 +28,9 @@ pub(super) struct Context {
     pub(super) today: String,
     /// The strategies in force: the programmes above the grants.
     pub(super) programmes: Vec<Framework>,
-    /// The indicators, their cells within the filter, when the file publishes the programmes:
-    /// for those who may read the indicators, in a file not narrowed to a donor or a grant.
-    pub(super) results: Option<Vec<IndicatorRow>>,
+    /// Whether the file publishes the programmes with their results: for those who may read
+    /// the indicators, in a file not narrowed to a donor or a grant.
+    pub(super) with_programmes: bool,
 }
 
 impl Context {
@@ -55,12 +55,10 @@ impl Context {
             .take(0)
             .map_err(crate::db::query::internal)?;
         let programmes = crate::db::indicators::frameworks(db).await?;
-        let whole = matches!(scope, Scope::All) && filter.donor.is_none() && filter.grant.is_none();
-        let results =
-            if whole { Some(crate::db::exports::indicators_within(db, filter, scope).await?) } else { None };
+        let with_programmes = matches!(scope, Scope::All) && filter.donor.is_none() && filter.grant.is_none();
         Ok(Context {
             programmes,
-            results,
+            with_programmes,
             settings: settings.clone(),
             donor_at: index(&donors),
             grant_at: index(&grants),
