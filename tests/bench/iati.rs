@@ -150,8 +150,8 @@ async fn main() {
     let before = server_rss(&server);
     let (all, highest) = sampling(&server, download(&client, &format!("{base}/activities.xml"), keep)).await;
     row("activities.xml, everything", &all, before, highest, panics(&server));
-    // 10 donors of 3 grants each: the grants' parents and every activity.
-    assert_eq!(all.activities, (activities + 30) as u64, "every grant and activity, once");
+    // The strategy's programme, 10 donors of 3 grants each, and every activity.
+    assert_eq!(all.activities, (1 + 30 + activities) as u64, "the programme, every grant and activity, once");
 
     let before = server_rss(&server);
     let (one, highest) =

@@ -200,31 +200,57 @@ async fn the_demo_programme_validates_against_the_official_schema() {
     assert_eq!(identifiers, expected_identifiers(&app, &app.manager, "", true).await);
     assert!(xml.contains(r#"<narrative xml:lang="fr">Atelier de tutorat"#), "French titles");
     assert!(xml.contains(r#"<dimension name="sex" value="female"/>"#), "participants by sex");
+    // The institutes whose people were trained are named as beneficiaries, in both languages.
+    assert!(xml.contains("Beneficiary institutes: ") && xml.contains("Institutions bénéficiaires : "));
 }
 
-/// The file's transactions are those of `transactions.csv`, amount for amount: those of an
-/// activity in it, the others in their grant's.
+/// The file's transactions are those of `transactions.csv`, amount for amount and activity by
+/// activity: those of an activity in its own `iati-activity`, the others in their grant's; for
+/// the staff, a donor, and a country.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn its_transactions_are_those_of_the_csv_export() {
     let app = spawn_app().await;
-    let (_, xml) = download(&app, &app.manager, "/exports/iati/activities.xml").await;
-    let (_, rows) = app.export(&app.manager, "/exports/transactions.csv").await;
-    let header = &rows[0];
-    let at = |name: &str| header.iter().position(|h| h == name).expect(name);
-    let (activity, amount, currency, kind) = (at("activity_id"), at("amount"), at("currency"), at("kind"));
-    let mut from_csv: Vec<String> =
-        rows[1..].iter().map(|r| format!("{} {} {}", r[kind], r[currency], r[amount])).collect();
-    let grant_level = rows[1..].iter().filter(|r| r[activity].is_empty()).count();
-    assert!(grant_level > 0, "the demo has transactions of no activity (incoming funds, equipment)");
-    let mut from_xml: Vec<String> = published(&xml)
-        .iter()
-        .flat_map(|a| a.transactions.iter())
-        .map(|t| format!("{} {} {}", t.kind, t.currency, t.amount))
-        .collect();
-    from_csv.sort();
-    from_xml.sort();
-    assert!(from_csv.len() > grant_level, "the demo has transactions of activities");
-    assert_eq!(from_xml, from_csv);
+    let donor = app.sign_in(DONOR_NL).await;
+    for (client, query) in [(&app.manager, ""), (&donor, ""), (&app.manager, "?country=ML&from=2018-01-01")] {
+        let (_, xml) = download(&app, client, &format!("/exports/iati/activities.xml{query}")).await;
+        let (_, rows) = app.export(client, &format!("/exports/transactions.csv{query}")).await;
+        let (_, activities) = app.export(client, "/exports/activities.csv").await;
+        let (_, grants) = app.export(client, "/exports/grants.csv").await;
+        let code_of: BTreeMap<&str, &str> =
+            activities[1..].iter().map(|a| (a[0].as_str(), a[1].as_str())).collect();
+        let reference_of: BTreeMap<&str, &str> =
+            grants[1..].iter().map(|g| (g[0].as_str(), g[2].as_str())).collect();
+        let header = &rows[0];
+        let at = |name: &str| header.iter().position(|h| h == name).expect(name);
+        let (activity, grant) = (at("activity_id"), at("grant_id"));
+        let (amount, currency, kind) = (at("amount"), at("currency"), at("kind"));
+        let mut from_csv: Vec<String> = rows[1..]
+            .iter()
+            .map(|r| {
+                let owner = if r[activity].is_empty() {
+                    reference_of[r[grant].as_str()]
+                } else {
+                    code_of[r[activity].as_str()]
+                };
+                format!("{DEMO}-{owner} {} {} {}", r[kind], r[currency], r[amount])
+            })
+            .collect();
+        let mut from_xml: Vec<String> = published(&xml)
+            .iter()
+            .flat_map(|a| a.transactions.iter().map(move |t| (a, t)))
+            .map(|(a, t)| format!("{} {} {} {}", a.identifier, t.kind, t.currency, t.amount))
+            .collect();
+        from_csv.sort();
+        from_xml.sort();
+        assert_eq!(from_xml, from_csv, "{query}");
+        if query.is_empty() {
+            let grant_level = rows[1..].iter().filter(|r| r[activity].is_empty()).count();
+            assert!(grant_level > 0, "the demo has transactions of no activity (incoming funds, equipment)");
+            assert!(from_csv.len() > grant_level, "the demo has transactions of activities");
+        }
+        // Every narrative says its language.
+        assert!(!xml.contains("<narrative>"), "{query}: a narrative without xml:lang");
+    }
 }
 
 /// A donor's file holds only the activities its grants funded, whatever the address asks; an

@@ -20,7 +20,7 @@
 //! - `participating-org`: each donor funding it (role 1, Funding) and the reporting
 //!   organisation (role 2, Accountable, on a grant; role 4, Implementing, on an activity). The
 //!   institutes are the beneficiaries of the training, not implementers: an activity's
-//!   description names how many people it trained;
+//!   description names them and how many people it trained;
 //! - a `sector` (DAC 5-digit, vocabulary 1) from the activity's theme (settings); a grant has
 //!   the sector of `both`, the whole programme;
 //! - a currency on every value (co-funded activities mix currencies), no `default-currency`;
@@ -213,12 +213,38 @@ fn activity(
             let (people, women) = (get("participants"), get("women"));
             let kind = ActivityKind::from_code(&get("kind")).ok();
             let kind = |locale| kind.map_or("", |k| k.label(locale));
+            // The institutes whose people it trained: beneficiaries, not implementers.
+            let institutes: Vec<&(String, String)> =
+                get("institute_ids").split(';').map(str::trim).filter_map(|i| c.institutes.get(i)).collect();
+            let beneficiaries = |lead: &str, locale: Locale| {
+                if institutes.is_empty() {
+                    return String::new();
+                }
+                let names: Vec<&str> = institutes
+                    .iter()
+                    .map(
+                        |(en, fr)| {
+                            if locale == Locale::Fr && !fr.is_empty() { fr.as_str() } else { en.as_str() }
+                        },
+                    )
+                    .collect();
+                let separator = if locale == Locale::Fr { " ; " } else { "; " };
+                format!("{lead}{}.", names.join(separator))
+            };
             narratives(
                 w,
                 "description",
                 &[("type", "1")],
-                &format!("{} ({place}). {people} participants, of whom {women} women.", kind(Locale::En)),
-                &format!("{} ({place}). {people} participants, dont {women} femmes.", kind(Locale::Fr)),
+                &format!(
+                    "{} ({place}). {people} participants, of whom {women} women.{}",
+                    kind(Locale::En),
+                    beneficiaries(" Beneficiary institutes: ", Locale::En)
+                ),
+                &format!(
+                    "{} ({place}). {people} participants, dont {women} femmes.{}",
+                    kind(Locale::Fr),
+                    beneficiaries(" Institutions bénéficiaires : ", Locale::Fr)
+                ),
             )?;
             for donor in &donors {
                 if let Some(d) = c.donor_row(donor) {

@@ -24,6 +24,9 @@ pub(super) struct Context {
     pub(super) grant_at: BTreeMap<String, usize>,
     /// The programme's countries (its strategies'), for a grant earmarked for none.
     pub(super) countries: Vec<String>,
+    /// The institutes the reader may see, by key: English and French names, for the
+    /// activities' descriptions.
+    pub(super) institutes: BTreeMap<String, (String, String)>,
     /// Today, `YYYY-MM-DD`: an actual date after it is not a fact yet.
     pub(super) today: String,
     /// The strategies in force: the programmes above the grants.
@@ -41,6 +44,13 @@ impl Context {
         scope: &Scope,
     ) -> Result<Self, AppError> {
         let donors = Table::read(db, ExportKind::Donors, filter, scope).await?;
+        // Whatever the file's country: an institute of one country trains in another.
+        let institutes = Table::read(db, ExportKind::Institutes, &ExportFilter::default(), scope).await?;
+        let institutes = institutes
+            .rows
+            .iter()
+            .map(|r| (institutes.text(r, "id"), (institutes.text(r, "name"), institutes.text(r, "name_fr"))))
+            .collect();
         let grants = Table::read(db, ExportKind::Grants, filter, scope).await?;
         let index = |t: &Table| -> BTreeMap<String, usize> {
             t.rows.iter().enumerate().map(|(i, r)| (t.text(r, "id"), i)).collect()
@@ -60,6 +70,7 @@ impl Context {
             programmes,
             with_programmes,
             settings: settings.clone(),
+            institutes,
             donor_at: index(&donors),
             grant_at: index(&grants),
             donors,
