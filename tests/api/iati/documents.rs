@@ -66,3 +66,31 @@ async fn every_optional_part_is_published_and_the_file_validates() {
     let served = app.client.get(app.url(&format!("/public/files/{public}"))).send().await.unwrap();
     assert_eq!(served.status(), 200);
 }
+
+/// A public file's hostile name stays text in the file, which stays valid; two managers making
+/// it public and private at once each save, audited, and the file ends as the last one left it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hostile_file_name_is_escaped_and_two_managers_at_once_both_count() {
+    let app = spawn_app().await;
+    // No `/` nor backslash: a path's last part is kept as the name.
+    let name = "<script>alert(1)&amp; ]]> x.png";
+    upload(&app, &app.manager, "ml_workshop_2018", name, PNG.to_vec()).await;
+    let (_, html) = app.get("/activities/ml_workshop_2018").await;
+    let key = links(&html, "ml_workshop_2018")[0].rsplit('/').next().unwrap().to_owned();
+    let path = format!("/activities/ml_workshop_2018/attachments/{key}/public");
+    let other = app.sign_in(aidtrail_tests::MANAGER).await;
+    let events = aidtrail_tests::count(&app.db, "audit_event").await;
+    let (a, b) = tokio::join!(
+        app.post_form(&app.manager, &path, &[("public", "true")]),
+        app.post_form(&other, &path, &[("public", "true")])
+    );
+    assert_eq!((a.status().as_u16(), b.status().as_u16()), (303, 303));
+    assert_eq!(aidtrail_tests::count(&app.db, "audit_event").await, events + 2, "both audited");
+
+    let (_, xml) = download(&app, &app.manager, "/exports/iati/activities.xml").await;
+    let (valid, messages) = validate(&xml, "iati-activities-schema.xsd");
+    assert!(valid, "{messages}");
+    assert!(!xml.contains("<script>"), "raw markup");
+    assert!(xml.contains("&lt;script&gt;"), "the name, escaped");
+    assert_eq!(xml.matches("<document-link ").count(), 1);
+}
